@@ -1,0 +1,6 @@
+// The public surface of wasmgrad.
+export { ready, setNumThreads, getNumThreads, shutdown, runtimeInfo, type ReadyOptions, type RuntimeInfo, type Flavour } from './runtime/engine.js';
+export { Tensor } from './tensor.js';
+export type { DType } from './dtype.js';
+export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions } from './creation.js';
+export * from './errors.js';

@@ -1,0 +1,210 @@
+// Loads the wasm, owns the memory, starts the pool. Everything else reaches the kernels through
+// the `Engine` that `ready()` resolves to.
+import { ArgumentError, RuntimeError } from '../errors.js';
+import { ARGS_BYTES, ARGS_PTR, PAGE_BYTES } from './layout.js';
+import { Heap } from './memory.js';
+import { hardwareConcurrency, readBytes, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
+import { checkThreadCount, Pool } from './pool.js';
+import { taskTable, type TaskTable } from './tasks.js';
+
+export type Flavour = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
+export type WasmSource = BufferSource | URL | string;
+
+export interface ReadyOptions {
+  /** Threads to run ops on, the caller included. Default: the number of cores. */
+  threads?: number;
+  /**
+   * Use relaxed-SIMD fused multiply-add. Faster, but results then differ between machines with
+   * and without FMA hardware, so it is off unless asked for.
+   */
+  relaxedSimd?: boolean;
+  /** The most wasm memory the engine may use, in MiB. Default 2048, also the largest allowed. */
+  maxMemoryMB?: number;
+  /** The wasm to load instead of the built-in files: bytes or a URL, one for all flavours or one per flavour. */
+  wasm?: WasmSource | Partial<Record<Flavour, WasmSource>>;
+}
+
+export interface RuntimeInfo {
+  runtime: RuntimeName;
+  flavour: Flavour;
+  threads: number;
+  sharedMemory: boolean;
+  /** Why threads are off, when they are. */
+  singleThreadReason?: string;
+}
+
+const MAX_MEMORY_MB = 2048;
+
+export class Engine {
+  readonly tasks: TaskTable;
+
+  constructor(
+    readonly heap: Heap,
+    readonly exports: WebAssembly.Exports,
+    readonly pool: Pool | null,
+    readonly flavour: Flavour,
+    readonly singleThreadReason: string | undefined,
+  ) {
+    this.tasks = taskTable(exports);
+  }
+
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  get info(): RuntimeInfo {
+    return {
+      runtime: runtimeName,
+      flavour: this.flavour,
+      threads: this.threads,
+      sharedMemory: this.pool !== null,
+      ...(this.singleThreadReason === undefined ? {} : { singleThreadReason: this.singleThreadReason }),
+    };
+  }
+
+  /**
+   * Writes an op's argument block: each entry is an i32 (pointers and sizes) or, when marked
+   * with `f32()`, a float. Then runs the task over up to `nthreads` threads.
+   */
+  run(task: number, args: readonly (number | F32)[], nthreads: number): void {
+    if (args.length * 4 > ARGS_BYTES) throw new RuntimeError(`too many kernel arguments: ${args.length}`);
+    const i32 = this.heap.i32;
+    const f32 = this.heap.f32;
+    const base = ARGS_PTR >> 2;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (typeof a === 'number') i32[base + i] = a;
+      else f32[base + i] = a.value;
+    }
+    if (this.pool === null || nthreads <= 1) {
+      this.tasks.fns[task](ARGS_PTR, 0, 1);
+    } else {
+      this.pool.run(task, nthreads);
+    }
+  }
+}
+
+/** Marks a kernel argument as a float rather than an int. */
+export interface F32 {
+  readonly value: number;
+}
+export const f32 = (value: number): F32 => ({ value });
+
+let current: Engine | null = null;
+let starting: Promise<Engine> | null = null;
+let warned = false;
+
+/** Where this engine runs and how: useful in bug reports and benchmark output. */
+export function runtimeInfo(): RuntimeInfo {
+  return engine().info;
+}
+
+/** The ready engine; throws if `ready()` has not finished. */
+export function engine(): Engine {
+  if (current === null) {
+    throw new RuntimeError('wasmgrad is not ready: call `await wg.ready()` before using tensors');
+  }
+  return current;
+}
+
+export function isReady(): boolean {
+  return current !== null;
+}
+
+function defaultUrl(flavour: Flavour): URL {
+  return new URL(`../../build/wasmgrad-${flavour}.wasm`, import.meta.url);
+}
+
+async function compile(source: WasmSource | undefined, flavour: Flavour): Promise<WebAssembly.Module> {
+  const resolved = source ?? defaultUrl(flavour);
+  if (typeof resolved === 'string' || resolved instanceof URL) {
+    const url = typeof resolved === 'string' ? new URL(resolved, import.meta.url) : resolved;
+    return WebAssembly.compile(await readBytes(url));
+  }
+  return WebAssembly.compile(resolved);
+}
+
+function pickSource(wasm: ReadyOptions['wasm'], flavour: Flavour): WasmSource | undefined {
+  if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL || ArrayBuffer.isView(wasm) ||
+      wasm instanceof ArrayBuffer) {
+    return wasm as WasmSource | undefined;
+  }
+  return (wasm as Partial<Record<Flavour, WasmSource>>)[flavour];
+}
+
+function warnSingleThread(reason: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(
+    `[wasmgrad] THREADS ARE OFF: running on one thread because ${reason}. ` +
+      'Results are the same; only speed is lost.',
+  );
+}
+
+async function start(opts: ReadyOptions): Promise<Engine> {
+  const maxMB = opts.maxMemoryMB ?? MAX_MEMORY_MB;
+  if (!Number.isInteger(maxMB) || maxMB < 8 || maxMB > MAX_MEMORY_MB) {
+    throw new ArgumentError(`ready: maxMemoryMB must be a whole number from 8 to ${MAX_MEMORY_MB}, got ${maxMB}`);
+  }
+  const wanted = opts.threads === undefined ? await hardwareConcurrency() : checkThreadCount(opts.threads);
+  const relaxed = opts.relaxedSimd === true;
+  const shared = sharedMemoryAvailable();
+  let singleThreadReason = shared.ok ? undefined : shared.why;
+  const flavour: Flavour = (relaxed ? 'relaxed' : 'simd') + (shared.ok ? '-threads' : '') as Flavour;
+  const module = await compile(pickSource(opts.wasm, flavour), flavour);
+  const heap = new Heap({ shared: shared.ok, maxPages: (maxMB * 1024 * 1024) / PAGE_BYTES });
+  const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+  let pool: Pool | null = null;
+  if (shared.ok) {
+    const tasks = taskTable(instance.exports);
+    pool = new Pool(module, heap.memory, tasks.fns, tasks.names);
+    try {
+      await pool.resize(wanted);
+    } catch (e) {
+      pool.shutdown();
+      pool = null;
+      singleThreadReason = `workers could not start (${(e as Error).message})`;
+    }
+  }
+  if (singleThreadReason !== undefined && wanted > 1) warnSingleThread(singleThreadReason);
+  return new Engine(heap, instance.exports, pool, flavour, singleThreadReason);
+}
+
+/**
+ * Loads the wasm and starts the thread pool. Safe to call more than once: later calls return the
+ * engine the first one started.
+ */
+export async function ready(opts: ReadyOptions = {}): Promise<RuntimeInfo> {
+  if (starting === null) {
+    starting = start(opts).then(
+      (e) => (current = e),
+      (err) => {
+        starting = null;
+        throw err;
+      },
+    );
+  }
+  return (await starting).info;
+}
+
+/** Sets how many threads ops use, the caller included. Resolves when the workers are running. */
+export async function setNumThreads(n: number): Promise<void> {
+  checkThreadCount(n);
+  const e = engine();
+  if (e.pool === null) {
+    if (n > 1) warnSingleThread(e.singleThreadReason ?? 'shared memory is unavailable');
+    return;
+  }
+  await e.pool.resize(n);
+}
+
+export function getNumThreads(): number {
+  return current?.threads ?? 1;
+}
+
+/** Stops the workers. The engine must be started again with `ready()` before further use. */
+export function shutdown(): void {
+  current?.pool?.shutdown();
+  current = null;
+  starting = null;
+}

@@ -1,0 +1,31 @@
+// Fixed addresses in the wasm memory that the main thread and every worker agree on.
+// The kernels never see these: they receive pointers in their argument block.
+
+/** Control words for the pool, as Int32Array indices from CONTROL_PTR. */
+export const CONTROL_PTR = 1024;
+export const enum Ctl {
+  /** Bumped once per dispatched op; workers sleep on it. */
+  Seq = 0,
+  /** Index of the task in the task table. */
+  Task = 1,
+  /** How many threads share this op (the caller is thread 0). */
+  Threads = 2,
+  /** Workers that have finished the current op. */
+  Done = 3,
+  /** Nonzero tells workers to leave their loop. */
+  Shutdown = 4,
+  /** 1 + the thread index of the first worker whose task threw, or 0. */
+  Fault = 5,
+  /** Workers that have instantiated the module and entered their loop. */
+  Ready = 6,
+  Words = 16,
+}
+
+/** The argument block of the op being dispatched: ARGS_BYTES of i32/f32 words. */
+export const ARGS_PTR = 2048;
+export const ARGS_BYTES = 1024;
+
+/** The first address the allocator may hand out; everything below is reserved. */
+export const HEAP_START = 65536;
+
+export const PAGE_BYTES = 65536;

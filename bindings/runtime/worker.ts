@@ -1,0 +1,70 @@
+// A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
+// on the control block and runs its slice of each op. It never allocates and never posts per op.
+import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { taskTable } from './tasks.js';
+
+interface Init {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  tid: number;
+}
+
+interface Port {
+  post(message: unknown): void;
+  onMessage(handler: (message: any) => void): void;
+}
+
+async function parentPort(): Promise<Port> {
+  const g = globalThis as any;
+  if (g.Deno === undefined && g.process?.versions?.node !== undefined) {
+    const { parentPort } = await import('node:worker_threads');
+    return {
+      post: (m) => parentPort!.postMessage(m),
+      onMessage: (h) => parentPort!.on('message', h),
+    };
+  }
+  return {
+    post: (m) => g.postMessage(m),
+    onMessage: (h) => {
+      g.onmessage = (e: MessageEvent) => h(e.data);
+    },
+  };
+}
+
+// Workers spin this many polls before sleeping: ops often come back to back, and a wake-up from
+// Atomics.wait costs tens of microseconds.
+const SPIN = 20000;
+
+function serve({ module, memory, tid }: Init, port: Port): void {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const tasks = taskTable(instance.exports).fns;
+  const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
+  let seen = Atomics.load(ctl, Ctl.Seq);
+  Atomics.add(ctl, Ctl.Ready, 1);
+  Atomics.notify(ctl, Ctl.Ready);
+  port.post({ ready: tid });
+  for (;;) {
+    let seq = Atomics.load(ctl, Ctl.Seq);
+    for (let i = 0; seq === seen && i < SPIN; i++) seq = Atomics.load(ctl, Ctl.Seq);
+    while (seq === seen) {
+      Atomics.wait(ctl, Ctl.Seq, seen);
+      seq = Atomics.load(ctl, Ctl.Seq);
+    }
+    seen = seq;
+    if (Atomics.load(ctl, Ctl.Shutdown) !== 0) return;
+    const n = Atomics.load(ctl, Ctl.Threads);
+    if (tid < n) {
+      try {
+        tasks[Atomics.load(ctl, Ctl.Task)](ARGS_PTR, tid, n);
+      } catch (e) {
+        Atomics.compareExchange(ctl, Ctl.Fault, 0, tid + 1);
+        port.post({ fault: tid, message: String((e as Error)?.message ?? e) });
+      }
+    }
+    Atomics.add(ctl, Ctl.Done, 1);
+    Atomics.notify(ctl, Ctl.Done);
+  }
+}
+
+const port = await parentPort();
+port.onMessage((init: Init) => serve(init, port));

@@ -1,0 +1,70 @@
+// Compiles assembly/ into the wasm flavours the loader chooses between, then runs wasm-opt on each.
+// Every flavour imports its memory, so TypeScript owns it (shared when threads are on).
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import binaryen from 'binaryen';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const out = join(root, 'build');
+mkdirSync(out, { recursive: true });
+
+// Static data (AssemblyScript's math tables) lives in [DATA_START, HEAP_START); the pool's control
+// block and argument area sit below it, the allocator's heap above (bindings/runtime/layout.ts).
+const DATA_START = 4096;
+const HEAP_START = 65536;
+
+// The module's declared maximum is an upper bound; the Memory that TypeScript creates sets the real one.
+const MAX_PAGES = 65536;
+
+// asc turns these on by default, so wasm-opt must accept them too.
+const ASC_DEFAULT_FEATURES = ['sign-ext', 'mutable-globals', 'nontrapping-float-to-int', 'bulk-memory'];
+
+const FLAVOURS = {
+  'simd': { shared: false, relaxed: false },
+  'simd-threads': { shared: true, relaxed: false },
+  'relaxed': { shared: false, relaxed: true },
+  'relaxed-threads': { shared: true, relaxed: true },
+};
+
+function checkStaticData(file) {
+  const module = binaryen.readBinary(readFileSync(file));
+  for (let i = 0; i < module.getNumDataSegments(); i++) {
+    const { offset, data } = module.getDataSegmentInfo(module.getDataSegmentByIndex(i));
+    if (offset < DATA_START || offset + data.byteLength > HEAP_START) {
+      throw new Error(`${file}: static data at [${offset}, ${offset + data.byteLength}) leaves [${DATA_START}, ${HEAP_START})`);
+    }
+  }
+  module.dispose();
+}
+
+async function build(name, { shared, relaxed }) {
+  const file = join(out, `wasmgrad-${name}.wasm`);
+  const features = ['simd', ...(shared ? ['threads'] : []), ...(relaxed ? ['relaxed-simd'] : [])];
+  await run(bin('asc'), [
+    'assembly/index.ts',
+    '--runtime', 'stub',
+    '--importMemory', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
+    '--memoryBase', String(DATA_START),
+    ...(shared ? ['--sharedMemory'] : []),
+    ...features.flatMap((f) => ['--enable', f]),
+    '-O3', '--noAssert', '--use', 'abort=',
+    '-o', file,
+  ], { cwd: root });
+  await run(bin('wasm-opt'), [
+    file, '-O3', ...[...ASC_DEFAULT_FEATURES, ...features].map((f) => `--enable-${f}`), '-o', file,
+  ], { cwd: root });
+  checkStaticData(file);
+  console.log(`build/wasmgrad-${name}.wasm  ${statSync(file).size} bytes`);
+}
+
+try {
+  await Promise.all(Object.entries(FLAVOURS).map(([name, flags]) => build(name, flags)));
+} catch (e) {
+  console.error(e.stderr || e.message);
+  process.exit(1);
+}

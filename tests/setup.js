@@ -1,0 +1,8 @@
+// Root hooks: every test file may assume the engine is ready, on all cores.
+import * as wg from '../dist/index.js';
+
+export const mochaHooks = {
+  async beforeAll() {
+    await wg.ready();
+  },
+};
