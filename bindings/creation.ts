@@ -4,7 +4,7 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from './errors.js'
 import { engine, f32 } from './runtime/engine.js';
 import { checkShape, numel } from './shape.js';
 import { Storage, Tensor } from './tensor.js';
-import { threadsFor } from './runtime/parallel.js';
+import { dispatch } from './runtime/dispatch.js';
 
 type Data = ArrayLike<number> | number | NestedArray;
 interface NestedArray extends ReadonlyArray<number | NestedArray> {}
@@ -72,18 +72,13 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
     const heap = engine().heap;
     heap.i32.fill(value, t.ptr() >> 2, (t.ptr() >> 2) + t.size);
   } else {
-    run('fill_f32', [t.ptr(), t.size, f32(value)], t.size);
+    dispatch('fill_f32', [t.ptr(), t.size, f32(value)], t.size);
   }
   return t;
 }
 
 export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
 export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
-
-function run(task: string, args: Parameters<ReturnType<typeof engine>['run']>[1], work: number): void {
-  const e = engine();
-  e.run(e.tasks.indexOf(task), args, threadsFor(work));
-}
 
 // The generator behind unseeded calls: a seed that `manualSeed` sets and a count of draws, so a
 // program that seeds once gets the same numbers on every run.
@@ -120,7 +115,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
   const s = checkShape('rand', shape);
   const [hi, lo] = seedWords('rand', opts.seed);
   const t = empty(s);
-  run('rand_uniform', [t.ptr(), t.size, hi, lo, f32(opts.low ?? 0), f32(opts.high ?? 1)], t.size * 8);
+  dispatch('rand_uniform', [t.ptr(), t.size, hi, lo, f32(opts.low ?? 0), f32(opts.high ?? 1)], t.size * 8);
   return t;
 }
 
@@ -129,6 +124,6 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
   const s = checkShape('randn', shape);
   const [hi, lo] = seedWords('randn', opts.seed);
   const t = empty(s);
-  run('rand_normal', [t.ptr(), t.size, hi, lo, f32(opts.mean ?? 0), f32(opts.std ?? 1)], t.size * 32);
+  dispatch('rand_normal', [t.ptr(), t.size, hi, lo, f32(opts.mean ?? 0), f32(opts.std ?? 1)], t.size * 32);
   return t;
 }

@@ -1,0 +1,20 @@
+// The one way TypeScript runs a kernel: name the task, give its argument words, and say how much
+// work it is, so that small ops stay on the calling thread.
+import { engine, type F32 } from './engine.js';
+
+/**
+ * Work, in rough multiply-adds, below which one more thread costs more to wake than it saves.
+ * A wake-up is some microseconds; a core does a few thousand multiply-adds per microsecond.
+ */
+export const WORK_PER_THREAD = 1 << 15;
+
+/** How many threads an op of `work` multiply-adds should use. */
+export function threadsFor(work: number): number {
+  return Math.max(1, Math.min(engine().threads, Math.floor(work / WORK_PER_THREAD)));
+}
+
+/** Runs `<task>_task` from the wasm module with these argument words over the threads `work` earns. */
+export function dispatch(task: string, args: readonly (number | F32)[], work: number): void {
+  const e = engine();
+  e.run(e.tasks.indexOf(task), args, threadsFor(work));
+}
