@@ -1,0 +1,42 @@
+import { ArgumentError } from '../errors.js';
+import { dispatch } from '../runtime/dispatch.js';
+import { f32 } from '../runtime/engine.js';
+import type { Tensor } from '../tensor.js';
+import { checkHyper, gradPtr, Optimizer } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+/** Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay, as torch.optim.SGD. */
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+
+  constructor(params: Iterable<Tensor>, opts: SGDOptions) {
+    super('SGD', params, opts.lr);
+    this.momentum = checkHyper('SGD', 'momentum', opts.momentum ?? 0, 0);
+    this.dampening = checkHyper('SGD', 'dampening', opts.dampening ?? 0, 0, 1);
+    this.weightDecay = checkHyper('SGD', 'weightDecay', opts.weightDecay ?? 0, 0);
+    this.nesterov = opts.nesterov ?? false;
+    if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
+      throw new ArgumentError('SGD: nesterov needs momentum > 0 and dampening 0');
+    }
+  }
+
+  protected update(p: Tensor, g: Tensor): void {
+    const first = this.momentum !== 0 && !this.hasState(p);
+    const buf = this.momentum === 0 ? p : this.stateOf(p, 1)[0];
+    dispatch('sgd', [
+      p.ptr('SGD'), gradPtr('SGD', p, g), buf.ptr('SGD'), p.size,
+      f32(this.lr), f32(this.momentum), f32(this.dampening), f32(this.weightDecay),
+      this.nesterov ? 1 : 0, first ? 1 : 0,
+    ], p.size * 4);
+  }
+}
