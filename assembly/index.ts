@@ -2,3 +2,4 @@
 export * from './fill';
 export * from './random';
 export * from './optim';
+export * from './gather';

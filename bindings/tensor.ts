@@ -1,7 +1,8 @@
 // A Tensor is a view (shape, strides, offset) onto a Storage: a block of the wasm memory that
 // views share and that is freed when its last view is disposed.
 import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
-import { DisposedError, formatShape, ShapeError } from './errors.js';
+import { DisposedError, DTypeError, formatShape, ShapeError } from './errors.js';
+import { backward } from './autograd/backward.js';
 import { engine, isReady } from './runtime/engine.js';
 import { track, untrack, untrackCollected } from './lifetime.js';
 import type { GradNode } from './autograd/node.js';
@@ -137,6 +138,27 @@ export class Tensor {
     untrack(this);
     this.storage.release();
     this.gradFn = null;
+  }
+
+  /** Backpropagates from this tensor: see autograd/backward.ts. */
+  backward(gradient?: Tensor): void {
+    backward(this, gradient);
+  }
+
+  /** The same elements, cut off from the graph: ops on it record nothing back to this tensor's inputs. */
+  detach(): Tensor {
+    const t = this.alias();
+    t.requiresGrad = false;
+    return t;
+  }
+
+  /** Sets requiresGrad and returns this tensor, for chaining. */
+  requiresGrad_(flag = true): this {
+    if (flag && this.dtype !== 'float32') {
+      throw new DTypeError(`requiresGrad_: only float32 tensors can require grad, this one is ${this.dtype}`);
+    }
+    this.requiresGrad = flag;
+    return this;
   }
 
   toString(): string {

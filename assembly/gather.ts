@@ -1,0 +1,38 @@
+// Row gathers and their scatter-add: the kernels behind indexSelect along dim 0 and Embedding.
+
+import { argI32, argPtr, splitStart } from './args';
+
+// out is (n, width), table is (rows, width), index is (n) int32, already checked to be in [0, rows).
+// Threads split the output rows.
+export function gather_rows_task(args: usize, tid: i32, nthreads: i32): void {
+  const out = argPtr(args, 0), table = argPtr(args, 1), index = argPtr(args, 2);
+  const n = argI32(args, 3), width = argI32(args, 4);
+  const rowBytes = <usize>width << 2;
+  const end = splitStart(n, tid + 1, nthreads);
+  for (let i = splitStart(n, tid, nthreads); i < end; i++) {
+    const row = <usize>load<i32>(index + (<usize>i << 2));
+    memory.copy(out + <usize>i * rowBytes, table + row * rowBytes, rowBytes);
+  }
+}
+
+// dtable is (rows, width) and accumulates: dtable[index[i], :] += dy[i, :] for i in order.
+// Threads split the COLUMNS, so each element's sum runs over i in the same order whatever the
+// thread count, and two threads never write the same element.
+export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): void {
+  const dtable = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
+  const n = argI32(args, 3), width = argI32(args, 4);
+  const c0 = splitStart(width, tid, nthreads), c1 = splitStart(width, tid + 1, nthreads);
+  for (let i = 0; i < n; i++) {
+    const src = dy + (<usize>i * <usize>width << 2);
+    const dst = dtable + (<usize>load<i32>(index + (<usize>i << 2)) * <usize>width << 2);
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (; c < c1; c++) {
+      const o = <usize>c << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}
