@@ -1,3 +1,4 @@
 // The module's exports: every `*_task` here is a kernel the pool can run.
 export * from './fill';
 export * from './random';
+export * from './gemm';
