@@ -3,3 +3,4 @@ export * from './fill';
 export * from './random';
 export * from './optim';
 export * from './gather';
+export * from './gemm';

@@ -4,3 +4,4 @@ export { Tensor } from './tensor.js';
 export type { DType } from './dtype.js';
 export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions } from './creation.js';
 export * from './errors.js';
+export { matmul } from './kernels/gemm.js';
