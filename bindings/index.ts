@@ -4,3 +4,5 @@ export { Tensor } from './tensor.js';
 export type { DType } from './dtype.js';
 export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions } from './creation.js';
 export * from './errors.js';
+export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
+export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
