@@ -5,3 +5,5 @@ export type { DType } from './dtype.js';
 export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions } from './creation.js';
 export * from './errors.js';
 export { matmul } from './kernels/gemm.js';
+export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
+export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
