@@ -34,11 +34,17 @@
 //        torch.optim.Adagrad: clr = lr / (1 + (step-1)*lrDecay); param -= clr * g / (sqrt(stateSum) + eps)
 //   wg.sgdStep(param, grad, momentumBuffer, {lr, momentum, dampening, weightDecay, nesterov})    in place
 //        torch.optim.SGD with an existing buffer: buf = momentum*buf + (1-dampening)*g
+//   wg.conv2d(x, weight, bias, {stride, padding, dilation, groups})        F.conv2d; bias may be undefined;
+//        stride/padding/dilation: [h, w]; padding symmetric
+//   wg.convTranspose2d(x, weight, bias, {stride, padding, outputPadding, dilation, groups})   F.conv_transpose2d
+//   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode})     F.max_pool2d (values only)
+//   wg.avgPool2d(x, kernelSize, {stride, padding, ceilMode, countIncludePad})   F.avg_pool2d
+//   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps})          F.batch_norm, inference (training=false)
 const F32 = { kind: 'tensor', dtypes: ['float32'] };
 const INDEX = { kind: 'tensor', dtypes: ['int64', 'int32'] };
 const RAW_INDEX = { kind: 'raw', dtypes: ['int64', 'int32'] };
 const INTS = { kind: 'ints', dtypes: ['int64', 'int32'] };
-const AS_F32 = { kind: 'float', dtypes: ['float32', 'int32', 'int64'] };
+const AS_F32 = { kind: 'float', dtypes: ['float32', 'int32', 'int64', 'uint32', 'uint64'] };
 const SCALAR_F32 = { kind: 'scalar', dtypes: ['float32'] };
 const SCALAR_INT = { kind: 'scalar', dtypes: ['int64', 'int32'] };
 
@@ -93,6 +99,56 @@ function splitOptimizerInputs(inputs, groups) {
   const slice = (k) => rest.slice(k * n, (k + 1) * n);
   return { lr, t, n, x: slice(0), g: slice(1), states: range(0, groups).map((k) => slice(2 + k)) };
 }
+
+/**
+ * ONNX spatial attributes of a 2-D op → torch's symmetric form `{stride, dilation, padding}`, or
+ * `{reason}` when there is none. pads are [top, left, bottom, right]; auto_pad SAME_* pads so
+ * that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
+ */
+function spatial2d(attrs, inputShape, kernel) {
+  if (inputShape.length !== 4) return { reason: `${inputShape.length - 2}-D input: only the 2-D form (N,C,H,W) is mapped` };
+  const stride = attr(attrs, 'strides', [1, 1]);
+  const dilation = attr(attrs, 'dilations', [1, 1]);
+  const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
+  let pads = attr(attrs, 'pads', [0, 0, 0, 0]);
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    pads = [0, 0, 0, 0];
+    for (let d = 0; d < 2; d++) {
+      const size = inputShape[2 + d];
+      const total = Math.max(0, (Math.ceil(size / stride[d]) - 1) * stride[d] + (kernel[d] - 1) * dilation[d] + 1 - size);
+      const small = Math.floor(total / 2);
+      [pads[d], pads[d + 2]] = autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+    }
+  } else if (autoPad !== 'NOTSET' && autoPad !== 'VALID') {
+    return { reason: `auto_pad ${autoPad} is not mapped` };
+  }
+  if (pads[0] !== pads[2] || pads[1] !== pads[3]) return { reason: `asymmetric pads [${pads}]: torch pads both sides alike` };
+  return { stride, dilation, padding: [pads[0], pads[1]] };
+}
+
+/**
+ * An entry for a 2-D spatial op. `kernelOf(attrs, inputShapes)` gives the window; `call` gets the
+ * resolved geometry. `extraReason(attrs, c)` refuses attributes beyond the geometry.
+ */
+function spatialEntry({ wg, inputs, kernelOf, extraReason = () => null, call }) {
+  return {
+    wg,
+    inputs,
+    unsupported: (attrs, c) => {
+      const shapes = c.inputs.map((v) => v.shape);
+      return extraReason(attrs, c) ?? spatial2d(attrs, shapes[0], kernelOf(attrs, shapes)).reason ?? null;
+    },
+    run: (wgApi, xs, attrs, ctx) => {
+      const geometry = spatial2d(attrs, xs[0].shape, kernelOf(attrs, xs.map((x) => x?.shape)));
+      return call(wgApi, xs, attrs, geometry, ctx);
+    },
+  };
+}
+
+const kernelAttr = (attrs) => attrs.kernel_shape;
+const kernelFromWeight = (attrs, shapes) => attr(attrs, 'kernel_shape', shapes[1].slice(2));
+const onlyValuesOutput = (attrs, c) =>
+  c.outputs.length > 1 ? 'the second output (argmax indices) is not mapped: wg.maxPool2d returns values only' : null;
 
 export const OPS = {
   Add: binary('add'),
@@ -208,6 +264,67 @@ export const OPS = {
       const loss = wg.crossEntropy(scores, target, lossOptions(attrs, weight));
       return outputCount === 1 ? loss : [loss, wg.logSoftmax(scores, 1)];
     },
+  },
+
+  Conv: spatialEntry({
+    wg: ['conv2d'],
+    inputs: [F32, F32, F32],
+    kernelOf: kernelFromWeight,
+    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
+      wg.conv2d(x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
+  }),
+  // ONNX can ask for an output size (output_shape, auto_pad) that torch expresses only through
+  // output_padding; those cases are refused rather than re-derived here.
+  ConvTranspose: spatialEntry({
+    wg: ['convTranspose2d'],
+    inputs: [F32, F32, F32],
+    kernelOf: kernelFromWeight,
+    extraReason: (attrs) =>
+      attrs.output_shape !== undefined || attr(attrs, 'auto_pad', 'NOTSET') !== 'NOTSET'
+        ? 'output_shape/auto_pad: the output size is given, torch derives it from padding and output_padding'
+        : null,
+    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
+      wg.convTranspose2d(x, w, b, {
+        stride,
+        padding,
+        dilation,
+        outputPadding: attr(attrs, 'output_padding', [0, 0]),
+        groups: attr(attrs, 'group', 1),
+      }),
+  }),
+  MaxPool: spatialEntry({
+    wg: ['maxPool2d'],
+    inputs: [F32],
+    kernelOf: kernelAttr,
+    extraReason: onlyValuesOutput,
+    call: (wg, [x], attrs, { stride, padding, dilation }) =>
+      wg.maxPool2d(x, attrs.kernel_shape, { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1 }),
+  }),
+  AveragePool: spatialEntry({
+    wg: ['avgPool2d'],
+    inputs: [F32],
+    kernelOf: kernelAttr,
+    extraReason: (attrs) =>
+      attr(attrs, 'dilations', []).some((d) => d !== 1) ? 'dilations: torch avg_pool2d has no dilation' : null,
+    call: (wg, [x], attrs, { stride, padding }) =>
+      wg.avgPool2d(x, attrs.kernel_shape, {
+        stride,
+        padding,
+        ceilMode: attr(attrs, 'ceil_mode', 0) === 1,
+        countIncludePad: attr(attrs, 'count_include_pad', 0) === 1,
+      }),
+  }),
+  GlobalAveragePool: { wg: ['mean'], inputs: [F32], run: (wg, [x]) => wg.mean(x, range(2, x.shape.length), true) },
+  GlobalMaxPool: { wg: ['max'], inputs: [F32], run: (wg, [x]) => wg.max(x, range(2, x.shape.length), true) },
+  // Training mode also returns updated running statistics; ONNX blends them with the population
+  // variance and momentum on the old value, torch with the unbiased variance and momentum on the new.
+  BatchNormalization: {
+    wg: ['batchNorm'],
+    inputs: [F32, F32, F32, F32, F32],
+    unsupported: (attrs) =>
+      attr(attrs, 'training_mode', 0) === 1 ? 'training_mode: running statistics follow different conventions in torch' : null,
+    run: (wg, [x, scale, bias, mean, variance], attrs) =>
+      wg.batchNorm(x, mean, variance, { weight: scale, bias, eps: attr(attrs, 'epsilon', 1e-5) }),
   },
 
   // ONNX Adam adds epsilon to sqrt(H) before bias correction; torch adds it after, so the same

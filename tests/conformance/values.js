@@ -46,12 +46,3 @@ export function toScalar(t) {
   if (t.data.length !== 1) throw new UnsupportedCase(`'${t.name}' should hold one value, has dims [${t.dims}]`);
   return Number(t.data[0]);
 }
-
-export const INTEGER_DTYPES = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
-
-/** A wasmgrad tensor from a reader tensor: float32 stays float32, integers become int32. */
-export function toWgTensor(wg, t) {
-  if (t.dtype === 'float32') return wg.tensor(t.data, t.dims, 'float32');
-  if (INTEGER_DTYPES.includes(t.dtype)) return wg.tensor(toInt32Array(t), t.dims, 'int32');
-  throw new UnsupportedCase(`dtype ${t.dtype}: wasmgrad tensors are float32 or int32`);
-}
