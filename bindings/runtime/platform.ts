@@ -11,6 +11,13 @@ export const runtimeName: RuntimeName =
   : typeof g.document !== 'undefined' ? 'browser'
   : 'worker';
 
+/**
+ * Whether pool workers are node:worker_threads rather than web Workers. Deno has both, but its web
+ * Workers keep the process alive with no way to unref them, so a finished Deno program with a
+ * sleeping pool would never exit; its node:worker_threads can be unref'd as in Node.
+ */
+export const nodeWorkers: boolean = runtimeName === 'node' || runtimeName === 'deno';
+
 /** Cores available to us. Node 20 has no navigator; Deno and browsers do. */
 export async function hardwareConcurrency(): Promise<number> {
   if (runtimeName === 'node') {

@@ -3,7 +3,7 @@
 // their outputs by (tid, nthreads), so the bits do not depend on how many threads ran.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
-import { canBlock, runtimeName } from './platform.js';
+import { canBlock, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
@@ -18,7 +18,7 @@ async function spawnWorker(
   onFault: (message: string) => void,
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
-  if (runtimeName === 'node') {
+  if (nodeWorkers) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));

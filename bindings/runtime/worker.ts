@@ -1,6 +1,7 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
 import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 
 interface Init {
@@ -16,7 +17,7 @@ interface Port {
 
 async function parentPort(): Promise<Port> {
   const g = globalThis as any;
-  if (g.Deno === undefined && g.process?.versions?.node !== undefined) {
+  if (nodeWorkers) {
     const { parentPort } = await import('node:worker_threads');
     return {
       post: (m) => parentPort!.postMessage(m),
