@@ -29,9 +29,8 @@ export async function hardwareConcurrency(): Promise<number> {
 
 /** Shared memory needs SharedArrayBuffer, which a browser gives only to cross-origin-isolated pages. */
 export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string } {
-  if (typeof SharedArrayBuffer === 'undefined') {
-    return { ok: false, why: 'SharedArrayBuffer is not defined' };
-  }
+  // Checked before SharedArrayBuffer: browsers hide it from pages that are not isolated, and the
+  // headers are the fix the user needs to read about.
   if ((runtimeName === 'browser' || runtimeName === 'worker') && g.crossOriginIsolated !== true) {
     return {
       ok: false,
@@ -39,6 +38,9 @@ export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string
         'the page is not cross-origin isolated; serve it with the headers ' +
         '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"',
     };
+  }
+  if (typeof SharedArrayBuffer === 'undefined') {
+    return { ok: false, why: 'SharedArrayBuffer is not defined' };
   }
   return { ok: true };
 }

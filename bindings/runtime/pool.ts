@@ -14,7 +14,7 @@ interface WorkerHandle {
 }
 
 async function spawnWorker(
-  init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number },
+  init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number },
   onFault: (message: string) => void,
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
@@ -61,12 +61,14 @@ export class Pool {
     if (threads === this.threads) return;
     this.stopWorkers();
     const ctl = this.ctl;
-    Atomics.store(ctl, Ctl.Shutdown, 0);
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
+    const generation = Atomics.load(ctl, Ctl.Generation);
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
-      fresh.push(spawnWorker({ module: this.module, memory: this.memory, tid }, (m) => (this.lastFault = m)));
+      fresh.push(
+        spawnWorker({ module: this.module, memory: this.memory, tid, generation }, (m) => (this.lastFault = m)),
+      );
     }
     this.workers = await Promise.all(fresh);
     const deadline = Date.now() + 30000;
@@ -79,7 +81,7 @@ export class Pool {
 
   private stopWorkers(): void {
     if (this.workers.length === 0) return;
-    Atomics.store(this.ctl, Ctl.Shutdown, 1);
+    Atomics.add(this.ctl, Ctl.Generation, 1);
     Atomics.add(this.ctl, Ctl.Seq, 1);
     Atomics.notify(this.ctl, Ctl.Seq);
     for (const w of this.workers) w.terminate();

@@ -8,6 +8,7 @@ interface Init {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   tid: number;
+  generation: number;
 }
 
 interface Port {
@@ -36,11 +37,12 @@ async function parentPort(): Promise<Port> {
 // Atomics.wait costs tens of microseconds.
 const SPIN = 20000;
 
-function serve({ module, memory, tid }: Init, port: Port): void {
+function serve({ module, memory, tid, generation }: Init, port: Port): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const tasks = taskTable(instance.exports).fns;
   const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
   let seen = Atomics.load(ctl, Ctl.Seq);
+  if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
   Atomics.add(ctl, Ctl.Ready, 1);
   Atomics.notify(ctl, Ctl.Ready);
   port.post({ ready: tid });
@@ -52,7 +54,7 @@ function serve({ module, memory, tid }: Init, port: Port): void {
       seq = Atomics.load(ctl, Ctl.Seq);
     }
     seen = seq;
-    if (Atomics.load(ctl, Ctl.Shutdown) !== 0) return;
+    if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
     const n = Atomics.load(ctl, Ctl.Threads);
     if (tid < n) {
       try {

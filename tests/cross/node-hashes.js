@@ -1,18 +1,18 @@
-// Node's own hashes of the cross-runtime suite: the reference the Deno and Chromium runs must equal.
+// Node's own report of the cross-runtime suite: the reference the Deno and Chromium runs must equal.
+import assert from 'node:assert/strict';
 import * as wg from '../../dist/index.js';
-import { runSuite } from './suite.js';
+import { crossRuntimeReport, firstDifference } from './suite.js';
 
 let cached;
 
-/** Suite hashes for 1 and 2 threads in this Node process; leaves the thread count as it found it. */
+/** Suite hashes per thread count in this Node process, computed once. */
 export function nodeHashes() {
-  cached ??= (async () => {
-    const before = wg.getNumThreads();
-    try {
-      return { 1: await runSuite(wg, { threads: 1 }), 2: await runSuite(wg, { threads: 2 }) };
-    } finally {
-      await wg.setNumThreads(before);
-    }
-  })();
+  cached ??= crossRuntimeReport(wg).then((report) => report.hashes);
   return cached;
+}
+
+/** Fails naming the first case where `hashes` (from `where`) differ from Node's on `threads` threads. */
+export async function assertSameAsNode(where, hashes, threads) {
+  const diff = firstDifference((await nodeHashes())[threads], hashes?.[threads] ?? {});
+  assert.equal(diff, undefined, `${where} differs from Node on ${threads} thread(s), first at ${diff}`);
 }

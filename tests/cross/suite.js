@@ -48,6 +48,22 @@ export async function runSuite(wg, { threads }) {
   return hashes;
 }
 
+/** The thread counts every runtime runs the suite with. */
+export const THREAD_COUNTS = [1, 2];
+
+/**
+ * What each runtime reports: the engine as `ready({ threads: 2 })` started it, and the suite's
+ * hashes per thread count. Leaves the engine on its starting thread count.
+ */
+export async function crossRuntimeReport(wg) {
+  await wg.ready({ threads: 2 });
+  const info = wg.runtimeInfo();
+  const hashes = {};
+  for (const threads of THREAD_COUNTS) hashes[threads] = await runSuite(wg, { threads });
+  await wg.setNumThreads(info.threads);
+  return { info, hashes };
+}
+
 /** The first case whose hash differs between two results, or undefined when all agree. */
 export function firstDifference(expected, got) {
   for (const name of Object.keys(expected)) {
