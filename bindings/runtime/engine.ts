@@ -29,7 +29,10 @@ export interface RuntimeInfo {
   flavour: Flavour;
   threads: number;
   sharedMemory: boolean;
-  /** Why threads are off, when they are. */
+  /**
+   * Why threads are off, when they are: e.g. a browser page served without the COOP/COEP headers.
+   * The same text goes once to `console.warn`; a page can show it to its user from here.
+   */
   singleThreadReason?: string;
 }
 

@@ -12,8 +12,12 @@ export const enum Ctl {
   Threads = 2,
   /** Workers that have finished the current op. */
   Done = 3,
-  /** Nonzero tells workers to leave their loop. */
-  Shutdown = 4,
+  /**
+   * Which set of workers the pool is running. Bumped when the pool stops its workers; a worker
+   * started for an older set leaves its loop without touching anything. terminate() is not
+   * immediate, so an old worker can still wake after a resize and must not count as a new one.
+   */
+  Generation = 4,
   /** 1 + the thread index of the first worker whose task threw, or 0. */
   Fault = 5,
   /** Workers that have instantiated the module and entered their loop. */

@@ -11,6 +11,13 @@ export const runtimeName: RuntimeName =
   : typeof g.document !== 'undefined' ? 'browser'
   : 'worker';
 
+/**
+ * Whether pool workers are node:worker_threads rather than web Workers. Deno has both, but its web
+ * Workers keep the process alive with no way to unref them, so a finished Deno program with a
+ * sleeping pool would never exit; its node:worker_threads can be unref'd as in Node.
+ */
+export const nodeWorkers: boolean = runtimeName === 'node' || runtimeName === 'deno';
+
 /** Cores available to us. Node 20 has no navigator; Deno and browsers do. */
 export async function hardwareConcurrency(): Promise<number> {
   if (runtimeName === 'node') {
@@ -22,9 +29,8 @@ export async function hardwareConcurrency(): Promise<number> {
 
 /** Shared memory needs SharedArrayBuffer, which a browser gives only to cross-origin-isolated pages. */
 export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string } {
-  if (typeof SharedArrayBuffer === 'undefined') {
-    return { ok: false, why: 'SharedArrayBuffer is not defined' };
-  }
+  // Checked before SharedArrayBuffer: browsers hide it from pages that are not isolated, and the
+  // headers are the fix the user needs to read about.
   if ((runtimeName === 'browser' || runtimeName === 'worker') && g.crossOriginIsolated !== true) {
     return {
       ok: false,
@@ -32,6 +38,9 @@ export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string
         'the page is not cross-origin isolated; serve it with the headers ' +
         '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"',
     };
+  }
+  if (typeof SharedArrayBuffer === 'undefined') {
+    return { ok: false, why: 'SharedArrayBuffer is not defined' };
   }
   return { ok: true };
 }

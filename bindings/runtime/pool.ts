@@ -3,7 +3,7 @@
 // their outputs by (tid, nthreads), so the bits do not depend on how many threads ran.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
-import { canBlock, runtimeName } from './platform.js';
+import { canBlock, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
@@ -14,11 +14,11 @@ interface WorkerHandle {
 }
 
 async function spawnWorker(
-  init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number },
+  init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number },
   onFault: (message: string) => void,
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
-  if (runtimeName === 'node') {
+  if (nodeWorkers) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
@@ -61,12 +61,14 @@ export class Pool {
     if (threads === this.threads) return;
     this.stopWorkers();
     const ctl = this.ctl;
-    Atomics.store(ctl, Ctl.Shutdown, 0);
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
+    const generation = Atomics.load(ctl, Ctl.Generation);
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
-      fresh.push(spawnWorker({ module: this.module, memory: this.memory, tid }, (m) => (this.lastFault = m)));
+      fresh.push(
+        spawnWorker({ module: this.module, memory: this.memory, tid, generation }, (m) => (this.lastFault = m)),
+      );
     }
     this.workers = await Promise.all(fresh);
     const deadline = Date.now() + 30000;
@@ -79,7 +81,7 @@ export class Pool {
 
   private stopWorkers(): void {
     if (this.workers.length === 0) return;
-    Atomics.store(this.ctl, Ctl.Shutdown, 1);
+    Atomics.add(this.ctl, Ctl.Generation, 1);
     Atomics.add(this.ctl, Ctl.Seq, 1);
     Atomics.notify(this.ctl, Ctl.Seq);
     for (const w of this.workers) w.terminate();

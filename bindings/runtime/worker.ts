@@ -1,12 +1,14 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
 import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 
 interface Init {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   tid: number;
+  generation: number;
 }
 
 interface Port {
@@ -16,7 +18,7 @@ interface Port {
 
 async function parentPort(): Promise<Port> {
   const g = globalThis as any;
-  if (g.Deno === undefined && g.process?.versions?.node !== undefined) {
+  if (nodeWorkers) {
     const { parentPort } = await import('node:worker_threads');
     return {
       post: (m) => parentPort!.postMessage(m),
@@ -35,11 +37,12 @@ async function parentPort(): Promise<Port> {
 // Atomics.wait costs tens of microseconds.
 const SPIN = 20000;
 
-function serve({ module, memory, tid }: Init, port: Port): void {
+function serve({ module, memory, tid, generation }: Init, port: Port): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const tasks = taskTable(instance.exports).fns;
   const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
   let seen = Atomics.load(ctl, Ctl.Seq);
+  if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
   Atomics.add(ctl, Ctl.Ready, 1);
   Atomics.notify(ctl, Ctl.Ready);
   port.post({ ready: tid });
@@ -51,7 +54,7 @@ function serve({ module, memory, tid }: Init, port: Port): void {
       seq = Atomics.load(ctl, Ctl.Seq);
     }
     seen = seq;
-    if (Atomics.load(ctl, Ctl.Shutdown) !== 0) return;
+    if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
     const n = Atomics.load(ctl, Ctl.Threads);
     if (tid < n) {
       try {

@@ -1,0 +1,128 @@
+// The cross-runtime suite in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core): a cross-origin-isolated page runs threaded and gives Node's bits, on the page's
+// main thread and inside a module Worker; a page without the isolation headers runs on one thread,
+// gives the same bits, and says why in the console and on the page.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { THREAD_COUNTS } from './suite.js';
+import { assertSameAsNode } from './node-hashes.js';
+import { startServer } from './server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Kept off the network and away from any profile; see /work/shared/notes/platform-facts.md.
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync',
+];
+const PAGE = 'tests/cross/browser.html';
+
+describe('Chromium', function () {
+  let profile;
+  let browser;
+  const servers = {};
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      const why = `${CHROMIUM} is missing: install the packages in tests/cross/APT-PACKAGES`;
+      // CI must run these; a developer without Chromium is told what was not run.
+      if (process.env.CI) throw new Error(why);
+      console.log(`    SKIPPED the Chromium tests: ${why}`);
+      this.skip();
+    }
+    profile = await mkdtemp(join(tmpdir(), 'wasmgrad-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+    });
+    servers.isolated = await startServer({ isolated: true });
+    servers.plain = await startServer({ isolated: false });
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const s of Object.values(servers)) await s.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  /** Opens the suite page and waits for its report; collects the console as it goes. */
+  async function openSuite(server, query = '') {
+    const page = await browser.newPage();
+    const console = [];
+    page.on('console', (m) => console.push({ type: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => console.push({ type: 'pageerror', text: String(e) }));
+    await page.goto(`${server.url}${PAGE}${query}`);
+    await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 30000 });
+    const report = await page.evaluate(() => window.wasmgradReport);
+    assert.equal(report.error, undefined, `the page failed: ${report.error}\nconsole: ${JSON.stringify(console)}`);
+    return { page, report, console };
+  }
+
+  describe('cross-origin isolated page, main thread', () => {
+    let run;
+    before(async () => (run = await openSuite(servers.isolated)));
+    after(() => run?.page.close());
+
+    it('runs the threaded flavour on 2 threads, the main thread spinning instead of blocking', async () => {
+      assert.equal(await run.page.evaluate(() => crossOriginIsolated), true);
+      assert.deepEqual(run.report.info, { runtime: 'browser', flavour: 'simd-threads', threads: 2, sharedMemory: true });
+      assert.deepEqual(run.console.filter((m) => m.type === 'warning' || m.type === 'error'), []);
+    });
+
+    for (const threads of THREAD_COUNTS) {
+      it(`gives Node's hashes on ${threads} thread(s)`, () => assertSameAsNode('Chromium', run.report.hashes, threads));
+    }
+  });
+
+  describe('cross-origin isolated page, wasmgrad inside a module Worker', () => {
+    let run;
+    before(async () => (run = await openSuite(servers.isolated, '?worker')));
+    after(() => run?.page.close());
+
+    it('runs the threaded flavour on 2 threads', () => {
+      assert.deepEqual(run.report.info, { runtime: 'worker', flavour: 'simd-threads', threads: 2, sharedMemory: true });
+    });
+
+    for (const threads of THREAD_COUNTS) {
+      it(`gives Node's hashes on ${threads} thread(s)`, () => assertSameAsNode('a Chromium Worker', run.report.hashes, threads));
+    }
+  });
+
+  describe('page without the isolation headers', () => {
+    let run;
+    before(async () => (run = await openSuite(servers.plain)));
+    after(() => run?.page.close());
+
+    it('runs on one thread with the unthreaded flavour', () => {
+      assert.equal(run.report.info.threads, 1);
+      assert.equal(run.report.info.flavour, 'simd');
+      assert.equal(run.report.info.sharedMemory, false);
+    });
+
+    it('warns once in the console, naming both headers', () => {
+      const warnings = run.console.filter((m) => m.type === 'warning' && m.text.includes('[wasmgrad]'));
+      assert.equal(warnings.length, 1, JSON.stringify(run.console));
+      assert.match(warnings[0].text, /THREADS ARE OFF/);
+      assert.match(warnings[0].text, /Cross-Origin-Opener-Policy: same-origin/);
+      assert.match(warnings[0].text, /Cross-Origin-Embedder-Policy: require-corp/);
+    });
+
+    it('shows the reason on the page, from runtimeInfo().singleThreadReason', async () => {
+      assert.match(run.report.info.singleThreadReason, /not cross-origin isolated/);
+      const warning = run.page.locator('#warning');
+      assert.equal(await warning.isVisible(), true);
+      const text = await warning.textContent();
+      assert.match(text, /Cross-Origin-Opener-Policy/);
+      assert.match(text, /Cross-Origin-Embedder-Policy/);
+    });
+
+    for (const threads of THREAD_COUNTS) {
+      it(`still gives Node's hashes when asked for ${threads} thread(s)`, () =>
+        assertSameAsNode('a non-isolated Chromium page', run.report.hashes, threads));
+    }
+  });
+});
