@@ -36,3 +36,43 @@ export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): voi
     }
   }
 }
+
+// torch.gather along one dim, with the tensors seen as (outer, n, inner):
+// out is (outer, nIndex, inner), x is (outer, nX, inner), index is (outer, nIndex, inner) int32 in [0, nX).
+// out[o, j, i] = x[o, index[o, j, i], i]. Threads split `outer`.
+export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void {
+  const out = argPtr(args, 0), x = argPtr(args, 1), index = argPtr(args, 2);
+  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
+  const end = splitStart(outer, tid + 1, nthreads);
+  for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
+    const xBase = <usize>o * <usize>nX * <usize>inner;
+    const base = <usize>o * <usize>nIndex * <usize>inner;
+    for (let j = 0; j < nIndex; j++) {
+      for (let i = 0; i < inner; i++) {
+        const at = base + <usize>j * <usize>inner + <usize>i;
+        const k = <usize>load<i32>(index + (at << 2));
+        store<f32>(out + (at << 2), load<f32>(x + ((xBase + k * <usize>inner + <usize>i) << 2)));
+      }
+    }
+  }
+}
+
+// The gradient of gather_elements: dx[o, index[o, j, i], i] += dy[o, j, i], with dx zeroed by the
+// caller. Each thread owns whole `outer` slices of dx, and adds in ascending j, so the sums do not
+// depend on the thread count.
+export function scatter_add_elements_task(args: usize, tid: i32, nthreads: i32): void {
+  const dx = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
+  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
+  const end = splitStart(outer, tid + 1, nthreads);
+  for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
+    const xBase = <usize>o * <usize>nX * <usize>inner;
+    const base = <usize>o * <usize>nIndex * <usize>inner;
+    for (let j = 0; j < nIndex; j++) {
+      for (let i = 0; i < inner; i++) {
+        const at = base + <usize>j * <usize>inner + <usize>i;
+        const dst = dx + ((xBase + <usize>load<i32>(index + (at << 2)) * <usize>inner + <usize>i) << 2);
+        store<f32>(dst, load<f32>(dst) + load<f32>(dy + (at << 2)));
+      }
+    }
+  }
+}

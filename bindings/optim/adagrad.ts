@@ -1,7 +1,6 @@
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
-import { checkHyper, gradPtr, Optimizer } from './optimizer.js';
+import { adagradStep, checkHyper } from './functional.js';
+import { Optimizer } from './optimizer.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -25,10 +24,8 @@ export class Adagrad extends Optimizer {
 
   protected update(p: Tensor, g: Tensor): void {
     const [sum] = this.stateOf(p, 1);
-    const clr = this.lr / (1 + (this.stepCount - 1) * this.lrDecay);
-    dispatch('adagrad', [
-      p.ptr('Adagrad'), gradPtr('Adagrad', p, g), sum.ptr('Adagrad'), p.size,
-      f32(clr), f32(this.weightDecay), f32(this.eps),
-    ], p.size * 6);
+    adagradStep(p, g, sum, {
+      lr: this.lr, lrDecay: this.lrDecay, weightDecay: this.weightDecay, eps: this.eps, step: this.stepCount,
+    });
   }
 }

@@ -1,7 +1,6 @@
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
-import { checkHyper, gradPtr, Optimizer } from './optimizer.js';
+import { adamStep, checkHyper } from './functional.js';
+import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -36,13 +35,10 @@ export class Adam extends Optimizer {
 
   protected update(p: Tensor, g: Tensor): void {
     const [m, v] = this.stateOf(p, 2);
-    const t = this.stepCount;
-    dispatch('adam', [
-      p.ptr('Adam'), gradPtr('Adam', p, g), m.ptr('Adam'), v.ptr('Adam'), p.size,
-      f32(this.lr), f32(this.beta1), f32(this.beta2), f32(this.eps), f32(this.weightDecay),
-      this.decoupled ? 1 : 0,
-      f32(this.lr / (1 - this.beta1 ** t)), f32(Math.sqrt(1 - this.beta2 ** t)),
-    ], p.size * 8);
+    adamStep(p, g, m, v, {
+      lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
+      decoupled: this.decoupled, step: this.stepCount,
+    });
   }
 }
 

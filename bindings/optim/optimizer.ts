@@ -1,16 +1,10 @@
 // What every optimizer shares: the parameters it updates, its learning rate (which schedulers
 // change), per-parameter state that outlives every scope, and zeroGrad.
 import { ArgumentError, DTypeError, formatShape } from '../errors.js';
+import { checkHyper } from './functional.js';
 import { zeros } from '../creation.js';
 import { keep } from '../lifetime.js';
 import type { Tensor } from '../tensor.js';
-
-export function checkHyper(op: string, name: string, value: number, lo: number, hi = Infinity): number {
-  if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
-    throw new ArgumentError(`${op}: ${name} must be a number in [${lo}, ${hi}], got ${String(value)}`);
-  }
-  return value;
-}
 
 export abstract class Optimizer {
   readonly params: readonly Tensor[];
@@ -76,12 +70,4 @@ export abstract class Optimizer {
     for (const buffers of this.state.values()) for (const b of buffers) b.dispose();
     this.state.clear();
   }
-}
-
-/** Gradients are contiguous when the update kernels read them: ops make contiguous outputs. */
-export function gradPtr(op: string, p: Tensor, g: Tensor): number {
-  if (!g.isContiguous() || g.size !== p.size) {
-    throw new ArgumentError(`${op}: gradient of shape ${formatShape(g.shape)} does not fit parameter ${formatShape(p.shape)}`);
-  }
-  return g.ptr(op);
 }

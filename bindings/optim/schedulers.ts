@@ -2,7 +2,7 @@
 // `step()` has been called, as torch.optim.lr_scheduler does when stepped once per epoch or step.
 import { ArgumentError } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
-import { checkHyper } from './optimizer.js';
+import { checkHyper } from './functional.js';
 
 export abstract class LRScheduler {
   readonly baseLr: number;

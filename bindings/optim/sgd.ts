@@ -1,8 +1,7 @@
 import { ArgumentError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
-import { checkHyper, gradPtr, Optimizer } from './optimizer.js';
+import { checkHyper, sgdStep } from './functional.js';
+import { Optimizer } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -31,12 +30,11 @@ export class SGD extends Optimizer {
   }
 
   protected update(p: Tensor, g: Tensor): void {
-    const first = this.momentum !== 0 && !this.hasState(p);
-    const buf = this.momentum === 0 ? p : this.stateOf(p, 1)[0];
-    dispatch('sgd', [
-      p.ptr('SGD'), gradPtr('SGD', p, g), buf.ptr('SGD'), p.size,
-      f32(this.lr), f32(this.momentum), f32(this.dampening), f32(this.weightDecay),
-      this.nesterov ? 1 : 0, first ? 1 : 0,
-    ], p.size * 4);
+    const firstStep = this.momentum !== 0 && !this.hasState(p);
+    const buffer = this.momentum === 0 ? null : this.stateOf(p, 1)[0];
+    sgdStep(p, g, buffer, {
+      lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay,
+      nesterov: this.nesterov, firstStep,
+    });
   }
 }

@@ -22,6 +22,6 @@ export class Embedding extends Module {
 
   /** ids is int32 of any shape; the result is ids.shape + [embeddingDim]. */
   forward(ids: Tensor): Tensor {
-    return indexSelect(this.weight, ids);
+    return indexSelect(this.weight, 0, ids);
   }
 }
