@@ -2,7 +2,6 @@
 // views share and that is freed when its last view is disposed.
 import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
 import { DisposedError, DTypeError, formatShape, ShapeError } from './errors.js';
-import { backward } from './autograd/backward.js';
 import { engine, isReady } from './runtime/engine.js';
 import { track, untrack, untrackCollected } from './lifetime.js';
 import type { GradNode } from './autograd/node.js';
@@ -138,11 +137,6 @@ export class Tensor {
     untrack(this);
     this.storage.release();
     this.gradFn = null;
-  }
-
-  /** Backpropagates from this tensor: see autograd/backward.ts. */
-  backward(gradient?: Tensor): void {
-    backward(this, gradient);
   }
 
   /** The same elements, cut off from the graph: ops on it record nothing back to this tensor's inputs. */
