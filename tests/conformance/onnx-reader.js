@@ -158,7 +158,11 @@ function decodeAttribute(a) {
 function decodeType(t) {
   if (t?.tensorType) {
     const shape = t.tensorType.shape
-      ? t.tensorType.shape.dim.map((d) => (d.dimValue != null ? int64ToNumber(d.dimValue, 'dim') : d.dimParam ?? null))
+      ? t.tensorType.shape.dim.map((d) => {
+          // protobufjs puts defaults (dimValue 0) on the prototype: only an own property was in the file.
+          if (Object.hasOwn(d, 'dimValue')) return int64ToNumber(d.dimValue, 'dim');
+          return Object.hasOwn(d, 'dimParam') ? d.dimParam : null;
+        })
       : null;
     return { kind: 'tensor', dtype: dtypeName(t.tensorType.elemType), shape };
   }

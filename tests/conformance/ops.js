@@ -397,6 +397,3 @@ function wrapIndices(indices, size) {
     return i < 0 ? i + size : i;
   });
 }
-
-/** Op types present in the cases that have no mapping yet, and why. */
-export const UNMAPPED = {};

@@ -3,7 +3,7 @@
 // 'unsupported' (the mapping says why our API cannot express it) or 'not-implemented' (no mapping,
 // or a wg function the mapping needs does not exist yet). Nothing is skipped without a reason.
 import { compareOutput } from './compare.js';
-import { OPS, UNMAPPED } from './ops.js';
+import { OPS } from './ops.js';
 import { readTensor } from './onnx-reader.js';
 import { toFloat32Array, toInt32Array, toInts, toScalar, UnsupportedCase } from './values.js';
 
@@ -71,7 +71,7 @@ function decodeDataSet(c, entry, set) {
  */
 export function planCase(wg, c, ops = OPS) {
   const entry = ops[c.opType];
-  if (!entry) return { status: 'not-implemented', reason: UNMAPPED[c.opType] ?? 'no mapping in ops.js' };
+  if (!entry) return { status: 'not-implemented', reason: `no mapping for ${c.opType} in ops.js` };
   const missing = missingFunctions(wg, entry);
   if (missing.length > 0) return { status: 'not-implemented', reason: `needs ${missing.map((m) => `wg.${m}`).join(', ')}` };
   const reason = dtypeProblem(c, entry) ?? entry.unsupported?.(c.attrs, c) ?? null;
