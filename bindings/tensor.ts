@@ -136,7 +136,6 @@ export class Tensor {
     collected.unregister(this);
     untrack(this);
     this.storage.release();
-    this.gradFn = null;
   }
 
   /** The same elements, cut off from the graph: ops on it record nothing back to this tensor's inputs. */

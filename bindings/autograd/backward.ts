@@ -110,6 +110,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
 
 /** Adds a gradient into a leaf's `.grad`, which outlives every scope. */
 function accumulateInto(leaf: Tensor, g: Tensor): void {
+  leaf.assertAlive('backward (accumulating into a leaf)');
   if (leaf.grad === null) {
     leaf.grad = keep(g);
     return;

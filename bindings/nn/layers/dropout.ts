@@ -6,7 +6,24 @@ import { mul } from '../../ops/arithmetic.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import type { Tensor } from '../../tensor.js';
 
-/** Zeroes each element with probability p in training and scales the rest by 1/(1-p); identity in eval. */
+/**
+ * Zeroes each element with probability p and scales the rest by 1/(1-p), when `training`;
+ * the identity otherwise. The mask comes from the global seeded generator.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (!(p >= 0 && p < 1)) throw new ArgumentError(`dropout: p must be in [0, 1), got ${p}`);
+  if (!training || p === 0) return x;
+  const keepMask = noGrad(() => {
+    const r = rand(x.shape);
+    const kept = ge(r, p);
+    r.dispose();
+    const scaled = mul(kept, 1 / (1 - p));
+    kept.dispose();
+    return scaled;
+  });
+  return mul(x, keepMask);
+}
+
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
@@ -14,16 +31,6 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return x;
-    const keepMask = noGrad(() => {
-      const r = rand(x.shape);
-      const m = ge(r, this.p);
-      r.dispose();
-      const scaled = mul(m, 1 / (1 - this.p));
-      m.dispose();
-      return scaled;
-    });
-    const y = mul(x, keepMask);
-    return y;
+    return dropout(x, this.p, this.training);
   }
 }

@@ -3,20 +3,13 @@ import { Module } from '../module.js';
 import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { ones, zeros } from '../../creation.js';
 import { add, mul, sub } from '../../ops/arithmetic.js';
-import { mean } from '../../ops/reduce.js';
-import { rsqrt, square } from '../../ops/unary.js';
+import { rsqrt } from '../../ops/unary.js';
+import { layerNorm, standardize } from '../../ops/normalization.js';
 import { reshape } from '../../ops/views.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { engine } from '../../runtime/engine.js';
 import type { Tensor } from '../../tensor.js';
 
-/** (x - mean) / sqrt(var + eps) over `dims`, with the biased variance, as the norms use it. */
-function standardize(x: Tensor, dims: number[], eps: number): [Tensor, Tensor, Tensor] {
-  const mu = mean(x, dims, true);
-  const centered = sub(x, mu);
-  const variance = mean(square(centered), dims, true);
-  return [mul(centered, rsqrt(add(variance, eps))), mu, variance];
-}
 
 /** Normalises over the last dims (`normalizedShape`), then scales and shifts per element. */
 export class LayerNorm extends Module {
@@ -35,14 +28,7 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const k = this.normalizedShape.length;
-    const tail = x.shape.slice(x.ndim - k);
-    if (x.ndim < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
-      throw new ShapeError(`LayerNorm: input ${formatShape(x.shape)} does not end in ${formatShape(this.normalizedShape)}`);
-    }
-    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-    const [y] = standardize(x, dims, this.eps);
-    return this.weight && this.bias ? add(mul(y, this.weight), this.bias) : y;
+    return layerNorm(x, this.normalizedShape, this.weight ?? undefined, this.bias ?? undefined, this.eps);
   }
 }
 
@@ -85,7 +71,7 @@ export class BatchNorm1d extends Module {
     }
     const count = x.size / this.numFeatures;
     if (count < 2) throw new ShapeError(`BatchNorm1d: training needs more than one value per channel, got ${formatShape(x.shape)}`);
-    const [y, mu, variance] = standardize(x, dims, this.eps);
+    const { y, mean: mu, variance } = standardize(x, dims, this.eps);
     noGrad(() => this.updateRunning(mu, variance, count));
     return add(mul(y, w), b);
   }
