@@ -7,3 +7,6 @@ export * from './errors.js';
 export { matmul } from './kernels/gemm.js';
 export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
+export { parseIdx, readIdx, type IdxArray, type IdxDType } from './data/idx.js';
+export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type FashionMnistOptions, type ImageSet } from './data/fashion-mnist.js';
+export { DataLoader, type DataLoaderOptions, type Augmentations, type Batch, type LabelledImages } from './data/loader.js';

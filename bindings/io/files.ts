@@ -70,7 +70,8 @@ export async function readFileBytes(op: string, path: string, missing = ''): Pro
   const file = checkPath(op, path);
   const { fs } = await fileSystem(op);
   try {
-    return new Uint8Array(await fs.readFile(file));
+    const data = await fs.readFile(file);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') throw new ArgumentError(`${op}: no file at "${file}"${missing}`);
     throw new ArgumentError(`${op}: cannot read "${file}" (${(error as Error).message})`);
