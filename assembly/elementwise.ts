@@ -61,7 +61,8 @@ const SIGN_BIT = i32x4.splat(0x80000000);
     case RELU: return v128.and(dy, f32x4.gt(v, ZERO));
     case LEAKY_RELU: return v128.bitselect(dy, f32x4.mul(dy, p0), f32x4.gt(v, ZERO));
     case SIGMOID: return f32x4.mul(dy, f32x4.mul(v, f32x4.sub(ONE, v)));
-    case TANH: return f32x4.mul(dy, f32x4.sub(ONE, f32x4.mul(v, v)));
+    // (1 - y)(1 + y) rather than 1 - y^2, which cancels when |y| is near 1.
+    case TANH: return f32x4.mul(dy, f32x4.mul(f32x4.sub(ONE, v), f32x4.add(ONE, v)));
     case GELU_TANH: return f32x4.mul(dy, vgeluTanhGrad(v));
     case GELU_ERF: return f32x4.mul(dy, vgeluErfGrad(v));
     case SIN: return f32x4.mul(dy, vcos(v));
