@@ -1,0 +1,11 @@
+// Column kernels work on 4 adjacent columns at once (vec) or on 1 column in lane 0 of a splat (the
+// tail). Both run the same lane-wise code, so a column gets the same bits either way.
+
+@inline export function loadLanes(p: usize, vec: bool): v128 {
+  return vec ? v128.load(p) : v128.load32_splat(p);
+}
+
+@inline export function storeLanes(p: usize, v: v128, vec: bool): void {
+  if (vec) v128.store(p, v);
+  else store<f32>(p, f32x4.extract_lane(v, 0));
+}

@@ -1,0 +1,185 @@
+// Softmax and log-softmax over one axis of a contiguous tensor seen as (outer, L, inner), and their
+// backward kernels. Stable: the max of each row is subtracted before exp. A row that is all -inf
+// (every choice masked out) gives softmax 0 and log-softmax -inf, with no NaN; its backward gives
+// dx = 0 (softmax) and dx = dy (log-softmax), what the formulas give at those outputs.
+// Each row is one thread's, in an order fixed by L, so the bits do not depend on the thread count.
+import { argI32, argPtr, splitStart } from './args';
+import { rowExtreme } from './extreme';
+import { loadLanes, storeLanes } from './lanes';
+import { vexp, vlog } from './vmath';
+
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+@inline function scalar(f: v128): f32 {
+  return f32x4.extract_lane(f, 0);
+}
+
+// y is (n), x is (n) contiguous
+function softmaxRow(y: usize, x: usize, n: i32, isLog: bool): void {
+  const m = rowExtreme(x, n, true);
+  if (m == -Infinity) {
+    const fill: f32 = isLog ? -Infinity : 0;
+    for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), fill);
+    return;
+  }
+  const vm = f32x4.splat(m);
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const e = vexp(f32x4.sub(v128.load(x + (<usize>i << 2)), vm));
+    if (!isLog) v128.store(y + (<usize>i << 2), e);
+    acc = f32x4.add(acc, e);
+  }
+  let s = hsum(acc);
+  for (; i < n; i++) {
+    const e = scalar(vexp(f32x4.splat(load<f32>(x + (<usize>i << 2)) - m)));
+    if (!isLog) store<f32>(y + (<usize>i << 2), e);
+    s += e;
+  }
+  if (isLog) {
+    const logs = scalar(vlog(f32x4.splat(s)));
+    const vlogs = f32x4.splat(logs);
+    for (i = 0; i + 4 <= n; i += 4) {
+      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vlogs));
+    }
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), (load<f32>(x + (<usize>i << 2)) - m) - logs);
+    return;
+  }
+  const vs = f32x4.splat(s);
+  for (i = 0; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), f32x4.div(v128.load(y + (<usize>i << 2)), vs));
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), load<f32>(y + (<usize>i << 2)) / s);
+}
+
+// y and x are (n, inner) with rows `stride` bytes apart: 4 columns (vec) or 1 (splat)
+function softmaxColumns(y: usize, x: usize, n: i32, stride: usize, vec: bool, isLog: bool): void {
+  let m = f32x4.splat(-Infinity);
+  for (let k = 0; k < n; k++) m = f32x4.max(m, loadLanes(x + <usize>k * stride, vec));
+  const dead = f32x4.eq(m, f32x4.splat(-Infinity));
+  // A dead column subtracts 0 instead of -inf (which would give NaN), then is overwritten.
+  const shift = v128.andnot(m, dead);
+  let s = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const at = <usize>k * stride;
+    const e = vexp(f32x4.sub(loadLanes(x + at, vec), shift));
+    if (!isLog) storeLanes(y + at, e, vec);
+    s = f32x4.add(s, e);
+  }
+  const logs = vlog(s);
+  for (let k = 0; k < n; k++) {
+    const at = <usize>k * stride;
+    const v = isLog
+      ? v128.bitselect(f32x4.splat(-Infinity), f32x4.sub(f32x4.sub(loadLanes(x + at, vec), shift), logs), dead)
+      : v128.andnot(f32x4.div(loadLanes(y + at, vec), s), dead);
+    storeLanes(y + at, v, vec);
+  }
+}
+
+// y is (outer, L, inner), x is (outer, L, inner)
+export function softmax_f32_task(args: usize, tid: i32, nthreads: i32): void {
+  const y = argPtr(args, 0);
+  const x = argPtr(args, 1);
+  const outer = argI32(args, 2);
+  const L = argI32(args, 3);
+  const inner = argI32(args, 4);
+  const isLog = argI32(args, 5) != 0;
+  const total = outer * inner;
+  const end = splitStart(total, tid + 1, nthreads);
+  let i = splitStart(total, tid, nthreads);
+  if (inner == 1) {
+    for (; i < end; i++) softmaxRow(y + ((<usize>i * L) << 2), x + ((<usize>i * L) << 2), L, isLog);
+    return;
+  }
+  const stride = <usize>inner << 2;
+  while (i < end) {
+    const o = i / inner;
+    const c0 = i - o * inner;
+    const n = min(inner - c0, end - i);
+    const at = (<usize>o * L * inner + <usize>c0) << 2;
+    let c = 0;
+    for (; c + 4 <= n; c += 4) softmaxColumns(y + at + (<usize>c << 2), x + at + (<usize>c << 2), L, stride, true, isLog);
+    for (; c < n; c++) softmaxColumns(y + at + (<usize>c << 2), x + at + (<usize>c << 2), L, stride, false, isLog);
+    i += n;
+  }
+}
+
+// dx, y, dy are (n) contiguous. softmax: dx = y (dy - sum(dy y)); log-softmax: dx = dy - exp(y) sum(dy)
+function backwardRow(dx: usize, y: usize, dy: usize, n: i32, isLog: bool): void {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const g = v128.load(dy + (<usize>i << 2));
+    acc = f32x4.add(acc, isLog ? g : f32x4.mul(g, v128.load(y + (<usize>i << 2))));
+  }
+  let s = hsum(acc);
+  for (; i < n; i++) {
+    const g = load<f32>(dy + (<usize>i << 2));
+    s += isLog ? g : g * load<f32>(y + (<usize>i << 2));
+  }
+  const vs = f32x4.splat(s);
+  for (i = 0; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dx + at, backwardLanes(v128.load(y + at), v128.load(dy + at), vs, isLog));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(dx + at, scalar(backwardLanes(v128.load32_splat(y + at), v128.load32_splat(dy + at), vs, isLog)));
+  }
+}
+
+@inline function backwardLanes(y: v128, g: v128, s: v128, isLog: bool): v128 {
+  return isLog ? f32x4.sub(g, f32x4.mul(vexp(y), s)) : f32x4.mul(y, f32x4.sub(g, s));
+}
+
+// dx, y, dy are (n, inner) with rows `stride` bytes apart: 4 columns (vec) or 1 (splat)
+function backwardColumns(dx: usize, y: usize, dy: usize, n: i32, stride: usize, vec: bool, isLog: bool): void {
+  let s = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const at = <usize>k * stride;
+    const g = loadLanes(dy + at, vec);
+    s = f32x4.add(s, isLog ? g : f32x4.mul(g, loadLanes(y + at, vec)));
+  }
+  for (let k = 0; k < n; k++) {
+    const at = <usize>k * stride;
+    storeLanes(dx + at, backwardLanes(loadLanes(y + at, vec), loadLanes(dy + at, vec), s, isLog), vec);
+  }
+}
+
+// dx is (outer, L, inner), y the forward output (outer, L, inner), dy (outer, L, inner)
+export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
+  const dx = argPtr(args, 0);
+  const y = argPtr(args, 1);
+  const dy = argPtr(args, 2);
+  const outer = argI32(args, 3);
+  const L = argI32(args, 4);
+  const inner = argI32(args, 5);
+  const isLog = argI32(args, 6) != 0;
+  const total = outer * inner;
+  const end = splitStart(total, tid + 1, nthreads);
+  let i = splitStart(total, tid, nthreads);
+  if (inner == 1) {
+    for (; i < end; i++) {
+      const at = (<usize>i * L) << 2;
+      backwardRow(dx + at, y + at, dy + at, L, isLog);
+    }
+    return;
+  }
+  const stride = <usize>inner << 2;
+  while (i < end) {
+    const o = i / inner;
+    const c0 = i - o * inner;
+    const n = min(inner - c0, end - i);
+    const base = (<usize>o * L * inner + <usize>c0) << 2;
+    let c = 0;
+    for (; c + 4 <= n; c += 4) {
+      const at = base + (<usize>c << 2);
+      backwardColumns(dx + at, y + at, dy + at, L, stride, true, isLog);
+    }
+    for (; c < n; c++) {
+      const at = base + (<usize>c << 2);
+      backwardColumns(dx + at, y + at, dy + at, L, stride, false, isLog);
+    }
+    i += n;
+  }
+}

@@ -1,0 +1,173 @@
+// Elementwise kernels: unary maps and their fused backward, broadcasting binary ops, where().
+// Validated and allocating, with no autograd: the ops layer builds on these.
+import { empty } from '../creation.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import { dispatch } from '../runtime/dispatch.js';
+import { f32 } from '../runtime/engine.js';
+import { sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { broadcastShapes, broadcastStrides, collapse, uncollapsed } from './broadcast.js';
+import { requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+
+/** Op codes of assembly/unary_ops.ts. */
+export const UNARY_OPS = {
+  neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, rsqrt: 5, square: 6, reciprocal: 7, relu: 8, leaky_relu: 9,
+  sigmoid: 10, tanh: 11, gelu_tanh: 12, gelu: 13, sin: 14, cos: 15, sign: 16, affine: 17, clamp: 18,
+} as const;
+export type UnaryOp = keyof typeof UNARY_OPS;
+
+/**
+ * What unaryBackward's second tensor must be for each op: the forward input x or its output y.
+ * relu works with either.
+ */
+export const BACKWARD_INPUT: Readonly<Record<UnaryOp, 'x' | 'y'>> = {
+  neg: 'x', abs: 'x', exp: 'y', log: 'x', sqrt: 'y', rsqrt: 'y', square: 'x', reciprocal: 'y', relu: 'x',
+  leaky_relu: 'x', sigmoid: 'y', tanh: 'y', gelu_tanh: 'x', gelu: 'x', sin: 'x', cos: 'x', sign: 'x', affine: 'x',
+  clamp: 'x',
+};
+
+export interface UnaryParams {
+  /** leaky_relu's negative slope, default 0.01. */
+  slope?: number;
+  /** affine: y = a x + b, defaults 1 and 0. */
+  a?: number;
+  b?: number;
+  /** clamp's bounds, defaults -Infinity and Infinity. */
+  lo?: number;
+  hi?: number;
+}
+
+// Rough cost per element in multiply-adds, so that threadsFor() wakes threads only when they pay.
+const UNARY_COST: Readonly<Record<UnaryOp, number>> = {
+  neg: 1, abs: 1, exp: 8, log: 10, sqrt: 2, rsqrt: 3, square: 1, reciprocal: 2, relu: 1, leaky_relu: 1,
+  sigmoid: 10, tanh: 12, gelu_tanh: 15, gelu: 15, sin: 16, cos: 16, sign: 1, affine: 1, clamp: 1,
+};
+
+function unaryCode(op: string, what: string): number {
+  const code = (UNARY_OPS as Record<string, number>)[op];
+  if (code === undefined) {
+    throw new ArgumentError(`${what}: unknown op ${String(op)}; expected one of ${Object.keys(UNARY_OPS).join(', ')}`);
+  }
+  return code;
+}
+
+function param(op: string, name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new ArgumentError(`${op}: parameter ${name} must be a number, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The two float parameters the kernel reads, p0 and p1. */
+function unaryParams(op: UnaryOp, params: UnaryParams): [number, number] {
+  switch (op) {
+    case 'leaky_relu': return [param(op, 'slope', params.slope, 0.01), 0];
+    case 'affine': return [param(op, 'a', params.a, 1), param(op, 'b', params.b, 0)];
+    case 'clamp': return [param(op, 'lo', params.lo, -Infinity), param(op, 'hi', params.hi, Infinity)];
+    default: return [0, 0];
+  }
+}
+
+/** y = f(x) for a float32 tensor; a new contiguous tensor of x's shape. */
+export function unary(op: UnaryOp, x: Tensor, params: UnaryParams = {}, impl: Impl = 'simd'): Tensor {
+  const code = unaryCode(op, 'unary');
+  requireTensor(op, x, 'x');
+  requireFloat32(op, x, 'x');
+  const [p0, p1] = unaryParams(op, params);
+  return withContiguous([x], ([xc]) => {
+    const out = empty(x.shape);
+    if (out.size > 0) {
+      dispatch(taskFor('unary_f32', impl), [out.ptr(), xc.ptr(op), out.size, code, f32(p0), f32(p1)],
+        out.size * UNARY_COST[op]);
+    }
+    return out;
+  });
+}
+
+/** dx = dy * f'(v), v being x or y as BACKWARD_INPUT[op] says; dy and v have the same shape. */
+export function unaryBackward(op: UnaryOp, dy: Tensor, xOrY: Tensor, params: UnaryParams = {}, impl: Impl = 'simd'): Tensor {
+  const code = unaryCode(op, 'unaryBackward');
+  const name = `${op} backward`;
+  requireTensor(name, dy, 'dy');
+  requireTensor(name, xOrY, BACKWARD_INPUT[op]);
+  requireFloat32(name, dy, 'dy');
+  requireFloat32(name, xOrY, BACKWARD_INPUT[op]);
+  if (!sameShape(dy.shape, xOrY.shape)) {
+    throw new ShapeError(
+      `${name}: dy has shape ${formatShape(dy.shape)} but ${BACKWARD_INPUT[op]} has ${formatShape(xOrY.shape)}; expected the same`,
+    );
+  }
+  const [p0, p1] = unaryParams(op, params);
+  return withContiguous([dy, xOrY], ([g, v]) => {
+    const out = empty(dy.shape);
+    if (out.size > 0) {
+      dispatch(taskFor('unary_backward_f32', impl), [out.ptr(), g.ptr(name), v.ptr(name), out.size, code, f32(p0), f32(p1)],
+        out.size * (UNARY_COST[op] + 1));
+    }
+    return out;
+  });
+}
+
+/** Op codes of assembly/binary_ops.ts. Comparisons return float32 1 or 0, whatever the input dtype. */
+export const BINARY_OPS = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
+} as const;
+export type BinaryOp = keyof typeof BINARY_OPS;
+
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow']);
+
+/**
+ * a (op) b with NumPy broadcasting; a new contiguous tensor of the broadcast shape. Both float32,
+ * or both int32 (add, sub, mul wrap like int32 arithmetic; maximum, minimum, comparisons; not div
+ * or pow). Comparisons give float32 1/0.
+ */
+export function binary(op: BinaryOp, a: Tensor, b: Tensor, impl: Impl = 'simd'): Tensor {
+  const code = (BINARY_OPS as Record<string, number>)[op];
+  if (code === undefined) {
+    throw new ArgumentError(`binary: unknown op ${String(op)}; expected one of ${Object.keys(BINARY_OPS).join(', ')}`);
+  }
+  requireTensor(op, a, 'a');
+  requireTensor(op, b, 'b');
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(
+      `${op}: operands are ${a.dtype} ${formatShape(a.shape)} and ${b.dtype} ${formatShape(b.shape)}; expected the same dtype`,
+    );
+  }
+  if (a.dtype === 'int32' && FLOAT_ONLY.has(op)) {
+    throw new DTypeError(`${op}: int32 operands are not supported; expected float32`);
+  }
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = empty(shape, COMPARISONS.has(op) ? 'float32' : a.dtype);
+  if (out.size === 0) return out;
+  withContiguous([a, b], ([ac, bc]) => {
+    const strides = [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)];
+    const layout = impl === 'simd' ? collapse(shape, strides) : uncollapsed(shape, strides);
+    const task = taskFor(a.dtype === 'int32' ? 'binary_i32' : 'binary_f32', impl);
+    dispatch(task, [out.ptr(), ac.ptr(op), bc.ptr(op), code, layout.shape.length, ...layout.shape, ...layout.strides.flat()],
+      out.size * (op === 'pow' ? 30 : 1));
+  });
+  return out;
+}
+
+/** cond ? a : b elementwise with broadcasting over all three. cond is float32 or int32 (true where
+ * nonzero; -0 is false); a and b share a dtype, which the result has. */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  requireTensor('where', cond, 'cond');
+  requireTensor('where', a, 'a');
+  requireTensor('where', b, 'b');
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(`where: a is ${a.dtype} and b is ${b.dtype}; expected the same dtype`);
+  }
+  const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
+  const out = empty(shape, a.dtype);
+  if (out.size === 0) return out;
+  withContiguous([cond, a, b], ([cc, ac, bc]) => {
+    const layout = collapse(shape, [cond, a, b].map((t) => broadcastStrides(t.shape, shape)));
+    dispatch('where', [out.ptr(), cc.ptr('where'), ac.ptr('where'), bc.ptr('where'), cond.dtype === 'int32' ? 1 : 0,
+      layout.shape.length, ...layout.shape, ...layout.strides.flat()], out.size);
+  });
+  return out;
+}
+
