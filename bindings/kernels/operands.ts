@@ -42,10 +42,18 @@ export function withContiguous<T>(tensors: readonly Tensor[], body: (ts: Tensor[
   }
 }
 
+/** A contiguous view of `shape` over the same elements as contiguous `t`, disposed independently. */
+export function viewAs(t: Tensor, shape: readonly number[]): Tensor {
+  t.storage.retain();
+  return new Tensor(t.storage, shape, t.dtype, undefined, t.offset);
+}
+
 /**
- * A new tensor of `shape` over `t`'s storage, which it takes over: `t` must be a private temporary
- * of the caller, contiguous, with the same element count, and is not used again.
+ * `t`'s elements in `shape`, taking `t` over: `t` must be a private temporary of the caller,
+ * contiguous, with the same element count; it is disposed and must not be used again.
  */
 export function adoptAs(t: Tensor, shape: readonly number[]): Tensor {
-  return new Tensor(t.storage, shape, t.dtype);
+  const view = viewAs(t, shape);
+  t.dispose();
+  return view;
 }

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { axisView, normaliseAxis } from './axis.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguous } from './copy.js';
-import { adoptAs, requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+import { adoptAs, viewAs, requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
 
 /** Op codes of assembly/reduce_ops.ts. argmax and argmin return int32 indices along the axis. */
 export const REDUCE_OPS = { sum: 0, mean: 1, sumsq: 2, max: 3, min: 4, argmax: 5, argmin: 6 } as const;
@@ -94,15 +94,19 @@ export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[
   const keptShape = x.ndim === 0 ? [] : x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const shape = keepdim ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
   return withContiguous([x], ([xc]) => {
-    let current = flatten ? adoptAs(xc, [x.size]) : xc;
+    const source = flatten ? viewAs(xc, [x.size]) : xc;
     const runs = flatten ? [[0, 0] as [number, number]] : runsOf(axes);
+    let current = source;
     // Last run first, so the earlier runs' axis numbers still hold.
     for (let r = runs.length - 1; r >= 0; r--) {
       const next = reduceRun(op, current, runs[r][0], runs[r][1], impl);
-      if (current !== xc && !flatten) current.dispose();
+      if (current !== source) current.dispose();
       current = next;
     }
-    return adoptAs(current, shape);
+    // With no axis to reduce, the result is a copy: never the caller's own tensor.
+    const result = current === source ? contiguous(source) : current;
+    if (source !== xc) source.dispose();
+    return adoptAs(result, shape);
   });
 }
 
