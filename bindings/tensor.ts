@@ -1,8 +1,10 @@
 // A Tensor is a view (shape, strides, offset) onto a Storage: a block of the wasm memory that
 // views share and that is freed when its last view is disposed.
 import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
-import { DisposedError, formatShape, ShapeError } from './errors.js';
-import { engine } from './runtime/engine.js';
+import { DisposedError, DTypeError, formatShape, ShapeError } from './errors.js';
+import { engine, isReady } from './runtime/engine.js';
+import { track, untrack, untrackCollected } from './lifetime.js';
+import type { GradNode } from './autograd/node.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 
 export class Storage {
@@ -22,7 +24,8 @@ export class Storage {
   }
 
   release(): void {
-    if (--this.refs === 0) engine().heap.free(this.ptr);
+    // After shutdown() the memory is gone with the engine: nothing left to free.
+    if (--this.refs === 0 && isReady()) engine().heap.free(this.ptr);
   }
 
   static allocate(elements: number): Storage {
@@ -31,11 +34,24 @@ export class Storage {
   }
 }
 
+// The safety net for tensors nobody disposed: their storage is released when the garbage
+// collector takes the Tensor object. It runs late or never, so scopes and dispose() come first.
+const collected = new FinalizationRegistry<Storage>((storage) => {
+  untrackCollected();
+  storage.release();
+});
+
 export class Tensor {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly size: number;
   private disposed = false;
+  /** Whether backward should compute a gradient for this tensor. */
+  requiresGrad = false;
+  /** The accumulated gradient, for tensors that require one and were made by the user. */
+  grad: Tensor | null = null;
+  /** The op that made this tensor, when it was recorded for backward. */
+  gradFn: GradNode | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -48,6 +64,15 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.size = numel(shape);
+    track(this);
+    collected.register(this, storage, this);
+  }
+
+  /** A new Tensor object over the same elements, disposed independently. */
+  alias(): Tensor {
+    this.assertAlive('alias');
+    this.storage.retain();
+    return new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
   }
 
   get ndim(): number {
@@ -108,7 +133,25 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    collected.unregister(this);
+    untrack(this);
     this.storage.release();
+  }
+
+  /** The same elements, cut off from the graph: ops on it record nothing back to this tensor's inputs. */
+  detach(): Tensor {
+    const t = this.alias();
+    t.requiresGrad = false;
+    return t;
+  }
+
+  /** Sets requiresGrad and returns this tensor, for chaining. */
+  requiresGrad_(flag = true): this {
+    if (flag && this.dtype !== 'float32') {
+      throw new DTypeError(`requiresGrad_: only float32 tensors can require grad, this one is ${this.dtype}`);
+    }
+    this.requiresGrad = flag;
+    return this;
   }
 
   toString(): string {

@@ -1,0 +1,78 @@
+// Row gathers and their scatter-add: the kernels behind indexSelect along dim 0 and Embedding.
+
+import { argI32, argPtr, splitStart } from './args';
+
+// out is (n, width), table is (rows, width), index is (n) int32, already checked to be in [0, rows).
+// Threads split the output rows.
+export function gather_rows_task(args: usize, tid: i32, nthreads: i32): void {
+  const out = argPtr(args, 0), table = argPtr(args, 1), index = argPtr(args, 2);
+  const n = argI32(args, 3), width = argI32(args, 4);
+  const rowBytes = <usize>width << 2;
+  const end = splitStart(n, tid + 1, nthreads);
+  for (let i = splitStart(n, tid, nthreads); i < end; i++) {
+    const row = <usize>load<i32>(index + (<usize>i << 2));
+    memory.copy(out + <usize>i * rowBytes, table + row * rowBytes, rowBytes);
+  }
+}
+
+// dtable is (rows, width) and accumulates: dtable[index[i], :] += dy[i, :] for i in order.
+// Threads split the COLUMNS, so each element's sum runs over i in the same order whatever the
+// thread count, and two threads never write the same element.
+export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): void {
+  const dtable = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
+  const n = argI32(args, 3), width = argI32(args, 4);
+  const c0 = splitStart(width, tid, nthreads), c1 = splitStart(width, tid + 1, nthreads);
+  for (let i = 0; i < n; i++) {
+    const src = dy + (<usize>i * <usize>width << 2);
+    const dst = dtable + (<usize>load<i32>(index + (<usize>i << 2)) * <usize>width << 2);
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (; c < c1; c++) {
+      const o = <usize>c << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}
+
+// torch.gather along one dim, with the tensors seen as (outer, n, inner):
+// out is (outer, nIndex, inner), x is (outer, nX, inner), index is (outer, nIndex, inner) int32 in [0, nX).
+// out[o, j, i] = x[o, index[o, j, i], i]. Threads split `outer`.
+export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void {
+  const out = argPtr(args, 0), x = argPtr(args, 1), index = argPtr(args, 2);
+  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
+  const end = splitStart(outer, tid + 1, nthreads);
+  for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
+    const xBase = <usize>o * <usize>nX * <usize>inner;
+    const base = <usize>o * <usize>nIndex * <usize>inner;
+    for (let j = 0; j < nIndex; j++) {
+      for (let i = 0; i < inner; i++) {
+        const at = base + <usize>j * <usize>inner + <usize>i;
+        const k = <usize>load<i32>(index + (at << 2));
+        store<f32>(out + (at << 2), load<f32>(x + ((xBase + k * <usize>inner + <usize>i) << 2)));
+      }
+    }
+  }
+}
+
+// The gradient of gather_elements: dx[o, index[o, j, i], i] += dy[o, j, i], with dx zeroed by the
+// caller. Each thread owns whole `outer` slices of dx, and adds in ascending j, so the sums do not
+// depend on the thread count.
+export function scatter_add_elements_task(args: usize, tid: i32, nthreads: i32): void {
+  const dx = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
+  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
+  const end = splitStart(outer, tid + 1, nthreads);
+  for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
+    const xBase = <usize>o * <usize>nX * <usize>inner;
+    const base = <usize>o * <usize>nIndex * <usize>inner;
+    for (let j = 0; j < nIndex; j++) {
+      for (let i = 0; i < inner; i++) {
+        const at = base + <usize>j * <usize>inner + <usize>i;
+        const dst = dx + ((xBase + <usize>load<i32>(index + (at << 2)) * <usize>inner + <usize>i) << 2);
+        store<f32>(dst, load<f32>(dst) + load<f32>(dy + (at << 2)));
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Two registries, as in tfjs: kernels (how an op computes its output) and gradients (how its
+// backward computes input gradients from the output gradient). Each op file registers both side
+// by side; `runOp` joins them and records the graph. docs/ops.md is generated from these tables.
+import { ArgumentError, DTypeError, formatShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { isGradEnabled } from './grad-mode.js';
+
+export type Attrs = Record<string, any>;
+
+export interface KernelSpec<A extends Attrs = Attrs> {
+  name: string;
+  /** The forward runs a v128 kernel (false: scalar or pure view/metadata). */
+  simd: boolean;
+  /** The forward splits its work over the thread pool. */
+  threaded: boolean;
+  /** ONNX op types that the conformance suite maps onto this op. */
+  onnx?: string[];
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+}
+
+export interface GradientContext<A extends Attrs = Attrs> {
+  inputs: readonly Tensor[];
+  output: Tensor;
+  attrs: A;
+}
+
+export interface GradientSpec<A extends Attrs = Attrs> {
+  name: string;
+  /** Gradients for each input, from the gradient of the output; null where none is needed. */
+  backward(dy: Tensor, ctx: GradientContext<A>): readonly (Tensor | null)[];
+}
+
+const kernels = new Map<string, KernelSpec>();
+const gradients = new Map<string, GradientSpec>();
+/** Ops whose outputs carry no gradient by nature (argmax, comparisons): no gradient is owed. */
+const nonDifferentiable = new Set<string>();
+
+export function registerKernel<A extends Attrs>(spec: KernelSpec<A>): void {
+  if (kernels.has(spec.name)) throw new Error(`kernel ${spec.name} registered twice`);
+  kernels.set(spec.name, spec as KernelSpec);
+}
+
+export function registerGradient<A extends Attrs>(spec: GradientSpec<A>): void {
+  if (gradients.has(spec.name)) throw new Error(`gradient ${spec.name} registered twice`);
+  gradients.set(spec.name, spec as GradientSpec);
+}
+
+export function markNonDifferentiable(name: string): void {
+  nonDifferentiable.add(name);
+}
+
+export function kernelRegistry(): ReadonlyMap<string, KernelSpec> {
+  return kernels;
+}
+
+export function gradientRegistry(): ReadonlyMap<string, GradientSpec> {
+  return gradients;
+}
+
+export function isNonDifferentiable(name: string): boolean {
+  return nonDifferentiable.has(name);
+}
+
+/** Runs a registered op and, when a gradient is wanted, records it for backward. */
+export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+  const kernel = kernels.get(name);
+  if (kernel === undefined) throw new ArgumentError(`no kernel registered for op ${name}`);
+  for (const t of inputs) t.assertAlive(name);
+  const output = kernel.forward(inputs, attrs);
+  if (!isGradEnabled() || nonDifferentiable.has(name) || !inputs.some((t) => t.requiresGrad)) return output;
+  const gradient = gradients.get(name);
+  const ctx: GradientContext<A> = { inputs, output, attrs };
+  output.requiresGrad = true;
+  output.gradFn = {
+    op: name,
+    inputs,
+    backward:
+      gradient === undefined
+        ? () => {
+            throw new ArgumentError(`${name} has no gradient: it cannot be part of a graph you call backward() on`);
+          }
+        : (dy) => gradient.backward(dy, ctx as GradientContext),
+  };
+  return output;
+}
+
+/** Refuses int32 tensors where an op needs float32, naming the op and the offending input. */
+export function expectFloat(op: string, ...tensors: Tensor[]): void {
+  for (const t of tensors) {
+    if (t.dtype !== 'float32') {
+      throw new DTypeError(`${op}: expected float32 tensors, got ${t.dtype} of shape ${formatShape(t.shape)}`);
+    }
+  }
+}

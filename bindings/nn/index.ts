@@ -1,0 +1,10 @@
+// wg.nn: modules, layers, initialisers and the functional forms.
+export { Module, type LoadOptions } from './module.js';
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Sequential } from './layers/sequential.js';
+export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softmax } from './layers/activations.js';
+export { Dropout } from './layers/dropout.js';
+export { Embedding } from './layers/embedding.js';
+export { LayerNorm, BatchNorm1d } from './layers/norm.js';
+export * as init from './init.js';
+export * as functional from './functional.js';

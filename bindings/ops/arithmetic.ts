@@ -1,0 +1,217 @@
+// Broadcasting arithmetic: add, sub, mul, div, pow, maximum, minimum, and their scalar forms.
+// A gradient that flowed through broadcasting is summed back to its input's shape (reduceTo).
+import { binary, unary } from '../kernels/elementwise.js';
+import { sumTo } from '../kernels/reduce.js';
+import { expectFloat, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { ArgumentError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { sameShape } from '../shape.js';
+import { tensor } from '../creation.js';
+import { reciprocal } from './unary.js';
+
+/** Sums `t` down to `shape`, freeing `t` when a new tensor was made. */
+export function reduceTo(t: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(t.shape, shape)) return t;
+  const r = sumTo(t, shape);
+  t.dispose();
+  return r;
+}
+
+function binaryOp(name: string, kernelOp: string, onnx: string[]): void {
+  registerKernel({
+    name,
+    simd: true,
+    threaded: true,
+    onnx,
+    forward: ([a, b]) => {
+      expectFloat(name, a, b);
+      return binary(kernelOp as never, a, b);
+    },
+  });
+}
+
+binaryOp('add', 'add', ['Add']);
+registerGradient({
+  name: 'add',
+  // out = a + b
+  backward: (dy, { inputs: [a, b] }) => [sumToShape(dy, a), sumToShape(dy, b)],
+});
+
+binaryOp('sub', 'sub', ['Sub']);
+registerGradient({
+  name: 'sub',
+  // out = a - b
+  backward: (dy, { inputs: [a, b] }) => [sumToShape(dy, a), reduceTo(unary('neg', dy), b.shape)],
+});
+
+binaryOp('mul', 'mul', ['Mul']);
+registerGradient({
+  name: 'mul',
+  // out = a * b
+  backward: (dy, { inputs: [a, b] }) => [
+    a.requiresGrad ? reduceTo(binary('mul', dy, b), a.shape) : null,
+    b.requiresGrad ? reduceTo(binary('mul', dy, a), b.shape) : null,
+  ],
+});
+
+binaryOp('div', 'div', ['Div']);
+registerGradient({
+  name: 'div',
+  // out = a / b, so d/da = 1 / b and d/db = -a / b^2 = -out / b
+  backward: (dy, { inputs: [a, b], output }) => {
+    const da = a.requiresGrad ? reduceTo(binary('div', dy, b), a.shape) : null;
+    let db: Tensor | null = null;
+    if (b.requiresGrad) {
+      const t = binary('mul', dy, output);
+      const q = binary('div', t, b);
+      t.dispose();
+      db = reduceTo(unary('neg', q), b.shape);
+      q.dispose();
+    }
+    return [da, db];
+  },
+});
+
+/** dy summed to x's shape; dy itself when no broadcasting happened (backward aliases it). */
+function sumToShape(dy: Tensor, x: Tensor): Tensor | null {
+  if (!x.requiresGrad) return null;
+  return sameShape(dy.shape, x.shape) ? dy : sumTo(dy, x.shape);
+}
+
+for (const [name, onnx] of [['maximum', 'Max'], ['minimum', 'Min']] as const) {
+  binaryOp(name, name, [onnx]);
+  registerGradient({
+    name,
+    // The gradient goes to whichever input was chosen; on a tie, to a.
+    backward: (dy, { inputs: [a, b] }) => {
+      const chose = binary(name === 'maximum' ? 'ge' : 'le', a, b);
+      const da = a.requiresGrad ? reduceTo(binary('mul', dy, chose), a.shape) : null;
+      let db: Tensor | null = null;
+      if (b.requiresGrad) {
+        const t = binary('mul', dy, chose);
+        db = reduceTo(binary('sub', dy, t), b.shape);
+        t.dispose();
+      }
+      chose.dispose();
+      return [da, db];
+    },
+  });
+}
+
+registerKernel({
+  name: 'affine',
+  simd: true,
+  threaded: true,
+  forward: ([x], { scale, shift }) => {
+    expectFloat('affine', x);
+    return unary('affine', x, { a: scale, b: shift });
+  },
+});
+registerGradient<{ scale: number; shift: number }>({
+  name: 'affine',
+  // out = scale * x + shift
+  backward: (dy, { attrs: { scale } }) => [unary('affine', dy, { a: scale, b: 0 })],
+});
+
+/** scale * x + shift, elementwise, in one pass. */
+export function affine(x: Tensor, scale: number, shift: number): Tensor {
+  return runOp('affine', [x], { scale, shift });
+}
+
+type Operand = Tensor | number;
+
+function checkScalar(op: string, v: number): number {
+  if (typeof v !== 'number') throw new ArgumentError(`${op}: expected a Tensor or a number, got ${String(v)}`);
+  return v;
+}
+
+export function add(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number') return affine(a as Tensor, 1, checkScalar('add', b));
+  if (typeof a === 'number') return affine(b, 1, checkScalar('add', a));
+  return runOp('add', [a, b]);
+}
+
+export function sub(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number') return affine(a as Tensor, 1, -checkScalar('sub', b));
+  if (typeof a === 'number') return affine(b, -1, checkScalar('sub', a));
+  return runOp('sub', [a, b]);
+}
+
+export function mul(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number') return affine(a as Tensor, checkScalar('mul', b), 0);
+  if (typeof a === 'number') return affine(b, checkScalar('mul', a), 0);
+  return runOp('mul', [a, b]);
+}
+
+export function div(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number') return affine(a as Tensor, 1 / checkScalar('div', b), 0);
+  if (typeof a === 'number') return mul(checkScalar('div', a), reciprocal(b));
+  return runOp('div', [a, b]);
+}
+
+export const maximum = (a: Tensor, b: Tensor): Tensor => runOp('maximum', [a, b]);
+export const minimum = (a: Tensor, b: Tensor): Tensor => runOp('minimum', [a, b]);
+
+registerKernel({
+  name: 'pow',
+  simd: false,
+  threaded: true,
+  onnx: ['Pow'],
+  forward: ([a, b]) => {
+    expectFloat('pow', a, b);
+    return binary('pow', a, b);
+  },
+});
+registerGradient({
+  name: 'pow',
+  // out = a ** b, so d/da = b * a ** (b - 1) and d/db = out * log(a)
+  backward: (dy, { inputs: [a, b], output }) => {
+    let da: Tensor | null = null;
+    if (a.requiresGrad) {
+      const bm1 = unary('affine', b, { a: 1, b: -1 });
+      const p = binary('pow', a, bm1);
+      const t = binary('mul', p, b);
+      da = reduceTo(binary('mul', dy, t), a.shape);
+      [bm1, p, t].forEach((x) => x.dispose());
+    }
+    let db: Tensor | null = null;
+    if (b.requiresGrad) {
+      const l = unary('log', a);
+      const t = binary('mul', output, l);
+      db = reduceTo(binary('mul', dy, t), b.shape);
+      [l, t].forEach((x) => x.dispose());
+    }
+    return [da, db];
+  },
+});
+
+registerKernel({
+  name: 'powScalar',
+  simd: false,
+  threaded: true,
+  forward: ([x], { exponent }) => {
+    expectFloat('pow', x);
+    const e = tensor([exponent], []);
+    const out = binary('pow', x, e);
+    e.dispose();
+    return out;
+  },
+});
+registerGradient<{ exponent: number }>({
+  name: 'powScalar',
+  // out = x ** p, so d/dx = p * x ** (p - 1)
+  backward: (dy, { inputs: [x], attrs: { exponent } }) => {
+    const e = tensor([exponent - 1], []);
+    const p = binary('pow', x, e);
+    const t = unary('affine', p, { a: exponent, b: 0 });
+    const dx = binary('mul', dy, t);
+    [e, p, t].forEach((q) => q.dispose());
+    return [dx];
+  },
+});
+
+/** a ** b elementwise, with broadcasting; b may be a number. */
+export function pow(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return runOp('powScalar', [a], { exponent: b });
+  return runOp('pow', [a, b]);
+}

@@ -1,0 +1,131 @@
+// Losses, composed from differentiable primitives so they need no gradient code of their own.
+// Class targets become a constant weight matrix (one-hot, class-weighted, smoothed, zero on
+// ignored positions), so cross-entropy is one log-softmax, one product and one sum.
+import { tensor } from '../creation.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { abs, exp, log, neg, relu, square } from './unary.js';
+import { add, mul, sub } from './arithmetic.js';
+import { mean, sum } from './reduce.js';
+import { logSoftmax } from './softmax.js';
+import { sameShape } from '../shape.js';
+import { permute, reshape } from './views.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface ClassLossOptions {
+  /** Per-class weights (C), as PyTorch's `weight`. */
+  weight?: Tensor;
+  /** Positions whose target is this class index add nothing and are not counted. Default -100. */
+  ignoreIndex?: number;
+  /** Mixes the one-hot target with the uniform distribution by this much. Default 0. */
+  labelSmoothing?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * Scores (N, C, d1, ...) as rows (N*d1*..., C), the class dim last, so that every loss below
+ * works on one matrix whatever the extra dims.
+ */
+function asRows(scores: Tensor): Tensor {
+  if (scores.ndim === 2) return scores;
+  const last = [0, ...scores.shape.slice(2).map((_, i) => i + 2), 1];
+  return reshape(permute(scores, last), [-1, scores.shape[1]]);
+}
+
+/**
+ * The constant (M, C) matrix that selects, weights, smooths and masks targets, and the
+ * denominator of the mean (the summed weights of the counted positions, as PyTorch).
+ */
+function targetWeights(op: string, scores: Tensor, target: Tensor, opts: ClassLossOptions): [Tensor, number] {
+  if (scores.ndim < 2) throw new ShapeError(`${op}: expected input (N, C) or (N, C, d1, ...), got ${formatShape(scores.shape)}`);
+  const c = scores.shape[1];
+  if (target.dtype !== 'int32') throw new DTypeError(`${op}: class targets must be int32, got ${target.dtype}`);
+  const expected = [scores.shape[0], ...scores.shape.slice(2)];
+  if (!sameShape(target.shape, expected)) {
+    throw new ShapeError(`${op}: target ${formatShape(target.shape)} does not match input ${formatShape(scores.shape)}; expected ${formatShape(expected)}`);
+  }
+  const ignore = opts.ignoreIndex ?? -100;
+  const eps = opts.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError(`${op}: labelSmoothing must be in [0, 1], got ${eps}`);
+  let classWeight: ArrayLike<number> | null = null;
+  if (opts.weight !== undefined) {
+    if (opts.weight.dtype !== 'float32' || opts.weight.ndim !== 1 || opts.weight.shape[0] !== c) {
+      throw new ShapeError(`${op}: weight must be float32 of shape [${c}], got ${opts.weight.dtype} ${formatShape(opts.weight.shape)}`);
+    }
+    classWeight = opts.weight.toArray();
+  }
+  const labels = target.toArray();
+  const m = labels.length;
+  const w = new Float32Array(m * c);
+  let denominator = 0;
+  for (let i = 0; i < m; i++) {
+    const k = labels[i];
+    if (k === ignore) continue;
+    if (k < 0 || k >= c) throw new ShapeError(`${op}: target ${k} at position ${i} is out of range for ${c} classes`);
+    const wk = classWeight === null ? 1 : classWeight[k];
+    denominator += wk;
+    for (let j = 0; j < c; j++) w[i * c + j] = (eps * (classWeight === null ? 1 : classWeight[j])) / c;
+    w[i * c + k] += (1 - eps) * wk;
+  }
+  return [tensor(w, [m, c]), denominator];
+}
+
+function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominator: number, shape: readonly number[]): Tensor {
+  switch (reduction) {
+    case 'none':
+      return reshape(perRow, shape);
+    case 'sum':
+      return sum(perRow);
+    case 'mean':
+      // Like PyTorch, a batch where every position is ignored has mean 0/0 = NaN.
+      return mul(sum(perRow), 1 / denominator);
+    default:
+      throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+  }
+}
+
+/** Negative log-likelihood of class targets, from log-probabilities (N, C) or (N, C, d1, ...). */
+export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  const [w, denominator] = targetWeights('nllLoss', logProbs, target, opts);
+  const picked = mul(asRows(logProbs), w);
+  w.dispose();
+  const perRow = neg(sum(picked, 1));
+  return reduceRows('nllLoss', perRow, opts.reduction ?? 'mean', denominator, target.shape);
+}
+
+/** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one. */
+export function crossEntropy(logits: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  return nllLoss(logSoftmax(logits, 1), target, opts);
+}
+
+function checkPair(op: string, a: Tensor, b: Tensor): void {
+  if (!sameShape(a.shape, b.shape)) {
+    throw new ShapeError(`${op}: input ${formatShape(a.shape)} and target ${formatShape(b.shape)} must have the same shape`);
+  }
+}
+
+function reduceAll(op: string, t: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'mean') return mean(t);
+  return reduceRows(op, t, reduction, t.size, t.shape);
+}
+
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkPair('mseLoss', input, target);
+  return reduceAll('mseLoss', square(sub(input, target)), reduction);
+}
+
+export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkPair('l1Loss', input, target);
+  return reduceAll('l1Loss', abs(sub(input, target)), reduction);
+}
+
+/**
+ * Binary cross-entropy from logits, in the stable form max(x, 0) - x*y + log(1 + exp(-|x|)),
+ * which never takes the log of 0 or the exp of a large number.
+ */
+export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkPair('bceWithLogits', logits, target);
+  const softplusTail = log(add(exp(neg(abs(logits))), 1));
+  return reduceAll('bceWithLogits', add(sub(relu(logits), mul(logits, target)), softplusTail), reduction);
+}

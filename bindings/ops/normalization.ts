@@ -1,0 +1,33 @@
+// Layer normalisation as a function, composed from primitives so its gradient comes for free.
+import { formatShape, ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { add, mul, sub } from './arithmetic.js';
+import { mean } from './reduce.js';
+import { rsqrt, square } from './unary.js';
+
+/** (x - mean) / sqrt(var + eps) over `dims`, with the biased variance; also returns mean and var. */
+export function standardize(x: Tensor, dims: number[], eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const mu = mean(x, dims, true);
+  const centered = sub(x, mu);
+  const variance = mean(square(centered), dims, true);
+  return { y: mul(centered, rsqrt(add(variance, eps))), mean: mu, variance };
+}
+
+/** torch.nn.functional.layer_norm: normalise over the last dims, given as `normalizedShape`. */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
+    throw new ShapeError(`layerNorm: input ${formatShape(x.shape)} does not end in normalizedShape ${formatShape(normalizedShape)}`);
+  }
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t !== undefined && (t.ndim !== k || t.shape.some((d, i) => d !== normalizedShape[i]))) {
+      throw new ShapeError(`layerNorm: ${name} ${formatShape(t.shape)} must have shape ${formatShape(normalizedShape)}`);
+    }
+  }
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  let y = standardize(x, dims, eps).y;
+  if (weight !== undefined) y = mul(y, weight);
+  if (bias !== undefined) y = add(y, bias);
+  return y;
+}

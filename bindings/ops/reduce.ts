@@ -1,0 +1,117 @@
+// Reductions over dims: sum, mean, max, min, and the index ops argmax/argmin.
+import { reduce } from '../kernels/reduce.js';
+import { binary } from '../kernels/elementwise.js';
+import { contiguous as contiguousKernel } from '../kernels/copy.js';
+import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import type { Tensor } from '../tensor.js';
+import { normDim } from './views.js';
+import { Tensor as TensorClass } from '../tensor.js';
+
+export type Dims = number | readonly number[] | undefined;
+
+function normDims(op: string, dims: Dims, ndim: number): number[] {
+  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normDim(op, d, ndim));
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+/** dy (reduced over `dims`, with or without kept dims) broadcast back to `shape`, materialised. */
+function spread(dy: Tensor, shape: readonly number[], dims: readonly number[]): Tensor {
+  const kept = shape.map((d, i) => (dims.includes(i) ? 1 : d));
+  const keptStrides: number[] = [];
+  let s = 1;
+  for (let i = kept.length - 1; i >= 0; i--) {
+    keptStrides[i] = s;
+    s *= kept[i];
+  }
+  const src = dy.isContiguous() ? dy : contiguousKernel(dy);
+  src.storage.retain();
+  const view = new TensorClass(src.storage, shape, 'float32', shape.map((_, i) => (dims.includes(i) ? 0 : keptStrides[i])), src.offset);
+  const out = contiguousKernel(view);
+  view.dispose();
+  if (src !== dy) src.dispose();
+  return out;
+}
+
+interface ReduceAttrs {
+  dims: number[];
+  keepdim: boolean;
+}
+
+for (const [name, onnx] of [['sum', 'ReduceSum'], ['mean', 'ReduceMean'], ['max', 'ReduceMax'], ['min', 'ReduceMin']] as const) {
+  registerKernel<ReduceAttrs>({
+    name,
+    simd: true,
+    threaded: true,
+    onnx: [onnx],
+    forward: ([x], { dims, keepdim }) => {
+      expectFloat(name, x);
+      return reduce(name, x, dims, keepdim);
+    },
+  });
+}
+
+registerGradient<ReduceAttrs>({
+  name: 'sum',
+  // out = sum over dims of x: every x element gets dy of its output
+  backward: (dy, { inputs: [x], attrs: { dims } }) => [spread(dy, x.shape, dims)],
+});
+
+registerGradient<ReduceAttrs>({
+  name: 'mean',
+  // out = sum(x) / count
+  backward: (dy, { inputs: [x], attrs: { dims } }) => {
+    const count = dims.reduce((n, d) => n * x.shape[d], 1);
+    const g = spread(dy, x.shape, dims);
+    const scaled = binaryScale(g, 1 / count);
+    g.dispose();
+    return [scaled];
+  },
+});
+
+for (const name of ['max', 'min'] as const) {
+  registerGradient<ReduceAttrs>({
+    name,
+    // The gradient goes to every element equal to the extreme (ties share the full gradient,
+    // as a subgradient; PyTorch picks one index for dim-wise max).
+    backward: (dy, { inputs: [x], output, attrs: { dims } }) => {
+      const extreme = spread(output, x.shape, dims);
+      const mask = binary('eq', x, extreme);
+      const g = spread(dy, x.shape, dims);
+      const dx = binary('mul', g, mask);
+      [extreme, mask, g].forEach((t) => t.dispose());
+      return [dx];
+    },
+  });
+}
+
+import { unary } from '../kernels/elementwise.js';
+function binaryScale(t: Tensor, s: number): Tensor {
+  return unary('affine', t, { a: s, b: 0 });
+}
+
+const reducer = (name: string) => (x: Tensor, dims?: Dims, keepdim = false): Tensor =>
+  runOp(name, [x], { dims: normDims(name, dims, x.ndim), keepdim });
+
+/** Sum over `dims` (all by default). */
+export const sum = reducer('sum');
+export const mean = reducer('mean');
+export const max = reducer('max');
+export const min = reducer('min');
+
+for (const name of ['argmax', 'argmin'] as const) {
+  registerKernel<{ dim: number; keepdim: boolean }>({
+    name,
+    simd: false,
+    threaded: true,
+    onnx: [name === 'argmax' ? 'ArgMax' : 'ArgMin'],
+    forward: ([x], { dim, keepdim }) => reduce(name, x, [dim], keepdim),
+  });
+  markNonDifferentiable(name);
+}
+
+/** Index (int32) of the largest element along `dim`; the first one on ties. */
+export const argmax = (x: Tensor, dim = -1, keepdim = false): Tensor =>
+  runOp('argmax', [x], { dim: normDim('argmax', dim, x.ndim), keepdim });
+export const argmin = (x: Tensor, dim = -1, keepdim = false): Tensor =>
+  runOp('argmin', [x], { dim: normDim('argmin', dim, x.ndim), keepdim });

@@ -1,0 +1,127 @@
+// Elementwise functions of one tensor. Each gradient is one fused kernel, dx = dy * f'(.), fed
+// with the input or, where cheaper, the output (sigmoid, tanh, exp and sqrt reuse what they made).
+import { unary, unaryBackward } from '../kernels/elementwise.js';
+import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import type { Tensor } from '../tensor.js';
+import { affine, mul } from './arithmetic.js';
+import { gt, where } from './compare.js';
+
+interface UnarySpec {
+  /** The kernel's op name in bindings/kernels/elementwise.ts. */
+  kernel: string;
+  onnx?: string[];
+  /** Whether the derivative is computed from the output y rather than the input x. */
+  fromOutput?: boolean;
+  differentiable?: boolean;
+}
+
+const UNARY: Record<string, UnarySpec> = {
+  neg: { kernel: 'neg', onnx: ['Neg'] },
+  abs: { kernel: 'abs', onnx: ['Abs'] },
+  exp: { kernel: 'exp', onnx: ['Exp'], fromOutput: true },
+  log: { kernel: 'log', onnx: ['Log'] },
+  sqrt: { kernel: 'sqrt', onnx: ['Sqrt'], fromOutput: true },
+  rsqrt: { kernel: 'rsqrt' },
+  square: { kernel: 'square' },
+  reciprocal: { kernel: 'reciprocal', onnx: ['Reciprocal'] },
+  relu: { kernel: 'relu', onnx: ['Relu'] },
+  sigmoid: { kernel: 'sigmoid', onnx: ['Sigmoid'], fromOutput: true },
+  tanh: { kernel: 'tanh', onnx: ['Tanh'], fromOutput: true },
+  sin: { kernel: 'sin', onnx: ['Sin'] },
+  cos: { kernel: 'cos', onnx: ['Cos'] },
+  sign: { kernel: 'sign', onnx: ['Sign'], differentiable: false },
+};
+
+for (const [name, spec] of Object.entries(UNARY)) {
+  registerKernel({
+    name,
+    simd: true,
+    threaded: true,
+    onnx: spec.onnx,
+    forward: ([x]) => {
+      expectFloat(name, x);
+      return unary(spec.kernel as never, x);
+    },
+  });
+  if (spec.differentiable === false) {
+    markNonDifferentiable(name);
+    continue;
+  }
+  registerGradient({
+    name,
+    backward: (dy, { inputs: [x], output }) => [unaryBackward(spec.kernel as never, dy, spec.fromOutput ? output : x)],
+  });
+}
+
+const op = (name: string) => (x: Tensor): Tensor => runOp(name, [x]);
+export const neg = op('neg');
+export const abs = op('abs');
+export const exp = op('exp');
+export const log = op('log');
+export const sqrt = op('sqrt');
+export const rsqrt = op('rsqrt');
+export const square = op('square');
+export const reciprocal = op('reciprocal');
+export const relu = op('relu');
+export const sigmoid = op('sigmoid');
+export const tanh = op('tanh');
+export const sin = op('sin');
+export const cos = op('cos');
+export const sign = op('sign');
+
+registerKernel({
+  name: 'leakyRelu',
+  simd: true,
+  threaded: true,
+  onnx: ['LeakyRelu'],
+  forward: ([x], { slope }) => {
+    expectFloat('leakyRelu', x);
+    return unary('leaky_relu', x, { slope });
+  },
+});
+registerGradient<{ slope: number }>({
+  name: 'leakyRelu',
+  backward: (dy, { inputs: [x], attrs: { slope } }) => [unaryBackward('leaky_relu', dy, x, { slope })],
+});
+export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => runOp('leakyRelu', [x], { slope });
+
+registerKernel({
+  name: 'gelu',
+  simd: true,
+  threaded: true,
+  onnx: ['Gelu'],
+  forward: ([x], { approximate }) => {
+    expectFloat('gelu', x);
+    return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf', x);
+  },
+});
+registerGradient<{ approximate: 'none' | 'tanh' }>({
+  name: 'gelu',
+  backward: (dy, { inputs: [x], attrs: { approximate } }) => [
+    unaryBackward(approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf', dy, x),
+  ],
+});
+/** GELU, exact (erf) by default or with PyTorch's tanh approximation. */
+export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => runOp('gelu', [x], { approximate });
+
+registerKernel({
+  name: 'clamp',
+  simd: true,
+  threaded: true,
+  onnx: ['Clip'],
+  forward: ([x], { min, max }) => {
+    expectFloat('clamp', x);
+    return unary('clamp', x, { lo: min, hi: max });
+  },
+});
+registerGradient<{ min: number; max: number }>({
+  name: 'clamp',
+  backward: (dy, { inputs: [x], attrs: { min, max } }) => [unaryBackward('clamp', dy, x, { lo: min, hi: max })],
+});
+export const clamp = (x: Tensor, min = -Infinity, max = Infinity): Tensor => runOp('clamp', [x], { min, max });
+
+/** ELU: x for x > 0, alpha * (exp(x) - 1) otherwise. Composed, with exp's input clamped to <= 0 so the unused branch never overflows. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  const negative = mul(affine(exp(clamp(x, -Infinity, 0)), 1, -1), alpha);
+  return where(gt(x, 0), x, negative);
+}

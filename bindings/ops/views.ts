@@ -1,0 +1,189 @@
+// Views: new shapes, strides and offsets over the same storage, no copy. Kernels read strided
+// inputs through contiguous(), so a view costs a copy only where a kernel needs one.
+import { contiguous as contiguousKernel, copyInto } from '../kernels/copy.js';
+import { registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { zeros } from '../creation.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
+import { contiguousStrides, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { sumTo } from '../kernels/reduce.js';
+
+function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  x.storage.retain();
+  return new Tensor(x.storage, shape, x.dtype, strides, offset);
+}
+
+/** Normalises a possibly negative dim, naming the op and the shape when it is out of range. */
+export function normDim(op: string, dim: number, ndim: number): number {
+  if (!Number.isInteger(dim) || dim < -ndim || dim >= ndim) {
+    throw new ArgumentError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims`);
+  }
+  return dim < 0 ? dim + ndim : dim;
+}
+
+function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  const out = [...shape];
+  const unknown = out.indexOf(-1);
+  if (out.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
+    throw new ShapeError(`${op}: bad target shape ${formatShape(shape)}: whole numbers >= 0 and at most one -1`);
+  }
+  if (unknown >= 0) {
+    const known = numel(out.filter((_, i) => i !== unknown));
+    if (known === 0 || x.size % known !== 0) {
+      throw new ShapeError(`${op}: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+    }
+    out[unknown] = x.size / known;
+  }
+  if (numel(out) !== x.size) {
+    throw new ShapeError(`${op}: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+  }
+  return out;
+}
+
+registerKernel({
+  name: 'reshape',
+  simd: false,
+  threaded: false,
+  onnx: ['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'],
+  forward: ([x], { shape }) => {
+    if (x.isContiguous()) return viewOf(x, shape, contiguousStrides(shape), x.offset);
+    const c = contiguousKernel(x);
+    const v = viewOf(c, shape, contiguousStrides(shape), 0);
+    c.dispose();
+    return v;
+  },
+});
+registerGradient({ name: 'reshape', backward: (dy, { inputs: [x] }) => [reshape(dy, x.shape)] });
+
+/** The same elements in a new shape; one dim may be -1 and is then inferred. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  return runOp('reshape', [x], { shape: inferShape('reshape', x, shape) });
+}
+
+/** Flattens dims startDim..endDim into one. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim('flatten', startDim, x.ndim);
+  const e = normDim('flatten', endDim, x.ndim);
+  if (s > e) throw new ArgumentError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim('unsqueeze', dim, x.ndim + 1);
+  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
+}
+
+/** Drops the given size-1 dim, or every size-1 dim. */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  const d = normDim('squeeze', dim, x.ndim);
+  return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
+}
+
+registerKernel({
+  name: 'permute',
+  simd: false,
+  threaded: false,
+  onnx: ['Transpose'],
+  forward: ([x], { dims }) => viewOf(x, dims.map((d: number) => x.shape[d]), dims.map((d: number) => x.strides[d]), x.offset),
+});
+registerGradient<{ dims: number[] }>({
+  name: 'permute',
+  backward: (dy, { attrs: { dims } }) => {
+    const inverse = new Array<number>(dims.length);
+    dims.forEach((d, i) => (inverse[d] = i));
+    return [permute(dy, inverse)];
+  },
+});
+
+/** Reorders the dims: output dim i is input dim dims[i]. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  const norm = dims.map((d) => normDim('permute', d, x.ndim));
+  if (norm.length !== x.ndim || new Set(norm).size !== x.ndim) {
+    throw new ArgumentError(`permute: [${dims.join(', ')}] is not a permutation of the ${x.ndim} dims of ${formatShape(x.shape)}`);
+  }
+  return runOp('permute', [x], { dims: norm });
+}
+
+/** Swaps two dims (by default the last two). */
+export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  const dims = x.shape.map((_, i) => i);
+  const a = normDim('transpose', dim0, x.ndim);
+  const b = normDim('transpose', dim1, x.ndim);
+  [dims[a], dims[b]] = [dims[b], dims[a]];
+  return permute(x, dims);
+}
+
+registerKernel({
+  name: 'narrow',
+  simd: false,
+  threaded: false,
+  onnx: ['Slice'],
+  forward: ([x], { dim, start, length }) => {
+    const shape = [...x.shape];
+    shape[dim] = length;
+    return viewOf(x, shape, x.strides, x.offset + start * x.strides[dim]);
+  },
+});
+registerGradient<{ dim: number; start: number }>({
+  name: 'narrow',
+  backward: (dy, { inputs: [x], attrs: { dim, start } }) => {
+    const dx = zeros(x.shape);
+    const window = viewOf(dx, dy.shape, dx.strides, start * dx.strides[dim]);
+    copyInto(dy, window);
+    window.dispose();
+    return [dx];
+  },
+});
+
+/** Elements start..start+length-1 along dim, as a view. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normDim('narrow', dim, x.ndim);
+  const size = x.shape[d];
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
+    throw new ArgumentError(
+      `narrow: start ${start} and length ${length} do not fit dim ${dim} of size ${size} in ${formatShape(x.shape)}`,
+    );
+  }
+  return runOp('narrow', [x], { dim: d, start: s, length });
+}
+
+registerKernel({
+  name: 'expand',
+  simd: false,
+  threaded: false,
+  onnx: ['Expand'],
+  forward: ([x], { shape }) => {
+    const lead = shape.length - x.ndim;
+    const strides = shape.map((_: number, i: number) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
+    return viewOf(x, shape, strides, x.offset);
+  },
+});
+registerGradient({ name: 'expand', backward: (dy, { inputs: [x] }) => [sumTo(dy, x.shape)] });
+
+/** Broadcasts size-1 (or missing leading) dims to `shape` without copying; -1 keeps a dim. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  const lead = shape.length - x.ndim;
+  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  const fits =
+    lead >= 0 &&
+    target.every((d) => Number.isInteger(d) && d >= 0) &&
+    x.shape.every((d, i) => d === 1 || d === target[i + lead]);
+  if (!fits) throw new ShapeError(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  return runOp('expand', [x], { shape: target });
+}
+
+registerKernel({
+  name: 'contiguous',
+  simd: false,
+  threaded: true,
+  forward: ([x]) => contiguousKernel(x),
+});
+registerGradient({ name: 'contiguous', backward: (dy) => [dy] });
+
+/** x itself when already row-major and dense, else a row-major copy. */
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() ? x : runOp('contiguous', [x]);
+}

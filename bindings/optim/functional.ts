@@ -1,0 +1,102 @@
+// One optimizer update of one tensor, in place, through the fused kernels of assembly/optim.ts.
+// The optimizer classes call these; they are public for users who keep their own state (and for
+// the ONNX training-op conformance cases).
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import { dispatch } from '../runtime/dispatch.js';
+import { f32 } from '../runtime/engine.js';
+import type { Tensor } from '../tensor.js';
+
+function checkOperands(op: string, param: Tensor, others: Record<string, Tensor>): void {
+  for (const [name, t] of [['param', param], ...Object.entries(others)] as const) {
+    t.assertAlive(op);
+    if (t.dtype !== 'float32' || !t.isContiguous()) {
+      throw new DTypeError(`${op}: ${name} must be a contiguous float32 tensor, got ${t.dtype} of shape ${formatShape(t.shape)}`);
+    }
+    if (t.size !== param.size) {
+      throw new ShapeError(`${op}: ${name} has shape ${formatShape(t.shape)}, param has ${formatShape(param.shape)}`);
+    }
+  }
+}
+
+export function checkHyper(op: string, name: string, value: number, lo: number, hi = Infinity): number {
+  if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
+    throw new ArgumentError(`${op}: ${name} must be a number in [${lo}, ${hi}], got ${String(value)}`);
+  }
+  return value;
+}
+
+export interface SgdStepOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  /** The buffer starts as the gradient itself (torch's first step) instead of being decayed. */
+  firstStep?: boolean;
+}
+
+/** torch.optim.SGD's update: g += wd*p; buf = momentum*buf + (1-dampening)*g; p -= lr*(nesterov ? g + momentum*buf : buf). */
+export function sgdStep(param: Tensor, grad: Tensor, buffer: Tensor | null, o: SgdStepOptions): void {
+  const momentum = checkHyper('sgdStep', 'momentum', o.momentum ?? 0, 0);
+  if (momentum !== 0 && buffer === null) throw new ArgumentError('sgdStep: momentum needs a buffer');
+  checkOperands('sgdStep', param, buffer === null ? { grad } : { grad, buffer });
+  dispatch('sgd', [
+    param.ptr(), grad.ptr(), (buffer ?? param).ptr(), param.size,
+    f32(checkHyper('sgdStep', 'lr', o.lr, 0)), f32(momentum),
+    f32(checkHyper('sgdStep', 'dampening', o.dampening ?? 0, 0, 1)),
+    f32(checkHyper('sgdStep', 'weightDecay', o.weightDecay ?? 0, 0)),
+    o.nesterov ? 1 : 0, o.firstStep ? 1 : 0,
+  ], param.size * 4);
+}
+
+export interface AdamStepOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  /** Decay the parameter (AdamW) instead of adding weightDecay*p to the gradient (Adam). */
+  decoupled?: boolean;
+  /** The step being taken, from 1, for bias correction; 0 turns bias correction off. */
+  step: number;
+}
+
+/** torch.optim.Adam's (or AdamW's) update of one tensor and its two moment buffers. */
+export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): void {
+  checkOperands('adamStep', param, { grad, expAvg, expAvgSq });
+  const lr = checkHyper('adamStep', 'lr', o.lr, 0);
+  const b1 = checkHyper('adamStep', 'beta1', o.beta1 ?? 0.9, 0, 1);
+  const b2 = checkHyper('adamStep', 'beta2', o.beta2 ?? 0.999, 0, 1);
+  const t = o.step;
+  if (!Number.isInteger(t) || t < 0) throw new ArgumentError(`adamStep: step must be a whole number >= 0, got ${t}`);
+  const bc1 = t === 0 ? 1 : 1 - b1 ** t;
+  const bc2 = t === 0 ? 1 : 1 - b2 ** t;
+  dispatch('adam', [
+    param.ptr(), grad.ptr(), expAvg.ptr(), expAvgSq.ptr(), param.size,
+    f32(lr), f32(b1), f32(b2), f32(checkHyper('adamStep', 'eps', o.eps ?? 1e-8, 0)),
+    f32(checkHyper('adamStep', 'weightDecay', o.weightDecay ?? 0, 0)), o.decoupled ? 1 : 0,
+    f32(lr / bc1), f32(Math.sqrt(bc2)),
+  ], param.size * 8);
+}
+
+export interface AdagradStepOptions {
+  lr: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  eps?: number;
+  /** The step being taken, from 1. */
+  step: number;
+}
+
+/** torch.optim.Adagrad's update: clr = lr / (1 + (step-1)*lrDecay); sum += g^2; p -= clr*g/(sqrt(sum)+eps). */
+export function adagradStep(param: Tensor, grad: Tensor, stateSum: Tensor, o: AdagradStepOptions): void {
+  checkOperands('adagradStep', param, { grad, stateSum });
+  if (!Number.isInteger(o.step) || o.step < 1) throw new ArgumentError(`adagradStep: step must be a whole number >= 1, got ${o.step}`);
+  const lr = checkHyper('adagradStep', 'lr', o.lr, 0);
+  const clr = lr / (1 + (o.step - 1) * checkHyper('adagradStep', 'lrDecay', o.lrDecay ?? 0, 0));
+  dispatch('adagrad', [
+    param.ptr(), grad.ptr(), stateSum.ptr(), param.size,
+    f32(clr), f32(checkHyper('adagradStep', 'weightDecay', o.weightDecay ?? 0, 0)),
+    f32(checkHyper('adagradStep', 'eps', o.eps ?? 1e-10, 0)),
+  ], param.size * 6);
+}

@@ -1,0 +1,399 @@
+// ONNX op_type → wasmgrad, for the conformance runner (runner.js).
+//
+// Each entry says which wg functions it calls (`wg`), what each input position accepts (`inputs`),
+// why some attribute values cannot be expressed (`unsupported(attrs) → reason | null`), and how to
+// compute the outputs (`run(wg, inputs, attrs, {outputCount}) → Tensor | Tensor[]`). An op whose wg
+// functions do not all exist yet is reported "not implemented"; a case the mapping refuses is
+// reported "unsupported: <reason>". Inputs reach `run` as wg tensors (float32, or int32 for ONNX
+// integer types whose values fit), JS number arrays (kind 'ints'), JS numbers ('scalar') or the
+// reader's tensor ('raw', for indices the mapping rewrites).
+//
+// The wg functions the mappings expect (PyTorch names and semantics, numpy broadcasting; an axis
+// may be negative; every function returns a new Tensor unless it says "in place"):
+//   wg.tensor(data, shape, dtype)                      exists today
+//   wg.matmul(a, b)                                    numpy matmul: 1-D operands promoted, batch dims broadcast
+//   wg.permute(x, dims)                                torch.permute
+//   wg.reshape(x, shape)                               shape may hold one -1; 0 means a zero-size dim
+//   wg.cat(tensors, axis)                              torch.cat
+//   wg.add(a, b)  wg.sub  wg.mul  wg.div  wg.pow       float32, broadcasting (0-D tensors included)
+//   wg.neg(x)  wg.abs  wg.exp  wg.log  wg.sqrt  wg.relu  wg.sigmoid  wg.tanh
+//   wg.leakyRelu(x, negativeSlope)  wg.elu(x, alpha)  wg.gelu(x, approximate)   approximate: 'none' | 'tanh'
+//   wg.sum(x, axes, keepdim)  wg.mean  wg.max  wg.min  axes: number[] (never empty here); max/min return values only
+//   wg.softmax(x, axis)  wg.logSoftmax(x, axis)
+//   wg.layerNorm(x, normalizedShape, weight, bias, eps)                     F.layer_norm
+//   wg.indexSelect(x, axis, index)                     torch.index_select; index: 1-D int32, no negatives
+//   wg.gather(x, axis, index)                          torch.gather; index: int32, same rank as x, no negatives
+//   wg.nllLoss(input, target, {weight, ignoreIndex, reduction})        F.nll_loss: input (N,C,d1..), target int32 (N,d1..)
+//   wg.crossEntropy(input, target, {weight, ignoreIndex, reduction})   F.cross_entropy, same shapes
+//        weight: Tensor (C) or undefined; ignoreIndex: number or undefined; reduction: 'none' | 'mean' | 'sum'
+//   wg.adamStep(param, grad, expAvg, expAvgSq, {lr, beta1, beta2, eps, weightDecay, step})       in place
+//        torch.optim.Adam's update for one tensor: grad += weightDecay*param; moments updated;
+//        param -= lr/(1-beta1^step) * expAvg / (sqrt(expAvgSq)/sqrt(1-beta2^step) + eps);
+//        step 0 means no bias correction (both factors 1).
+//   wg.adagradStep(param, grad, stateSum, {lr, lrDecay, weightDecay, eps, step})  in place
+//        torch.optim.Adagrad: clr = lr / (1 + (step-1)*lrDecay); param -= clr * g / (sqrt(stateSum) + eps)
+//   wg.sgdStep(param, grad, momentumBuffer, {lr, momentum, dampening, weightDecay, nesterov})    in place
+//        torch.optim.SGD with an existing buffer: buf = momentum*buf + (1-dampening)*g
+//   wg.conv2d(x, weight, bias, {stride, padding, dilation, groups})        F.conv2d; bias may be undefined;
+//        stride/padding/dilation: [h, w]; padding symmetric
+//   wg.convTranspose2d(x, weight, bias, {stride, padding, outputPadding, dilation, groups})   F.conv_transpose2d
+//   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode})     F.max_pool2d (values only)
+//   wg.avgPool2d(x, kernelSize, {stride, padding, ceilMode, countIncludePad})   F.avg_pool2d
+//   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps})          F.batch_norm, inference (training=false)
+const F32 = { kind: 'tensor', dtypes: ['float32'] };
+const INDEX = { kind: 'tensor', dtypes: ['int64', 'int32'] };
+const RAW_INDEX = { kind: 'raw', dtypes: ['int64', 'int32'] };
+const INTS = { kind: 'ints', dtypes: ['int64', 'int32'] };
+const AS_F32 = { kind: 'float', dtypes: ['float32', 'int32', 'int64', 'uint32', 'uint64'] };
+const SCALAR_F32 = { kind: 'scalar', dtypes: ['float32'] };
+const SCALAR_INT = { kind: 'scalar', dtypes: ['int64', 'int32'] };
+
+const attr = (attrs, name, fallback) => (attrs[name] === undefined ? fallback : attrs[name]);
+const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+const normalizeAxis = (axis, rank) => (axis < 0 ? axis + rank : axis);
+
+function unary(fn) {
+  return { wg: [fn], inputs: [F32], run: (wg, [x]) => wg[fn](x) };
+}
+
+function binary(fn, second = F32) {
+  return { wg: [fn], inputs: [F32, second], run: (wg, [a, b]) => wg[fn](a, b) };
+}
+
+// Opset 18 moved `axes` from an attribute to an optional input; both forms are read.
+function reduction(fn, { square = false, emptyAxisUnsupported = false } = {}) {
+  return {
+    wg: square ? [fn, 'mul'] : [fn],
+    inputs: [F32, INTS],
+    unsupported: (attrs, c) => {
+      if (!emptyAxisUnsupported || !c.inputs[0].shape?.includes(0)) return null;
+      return `${fn} over a zero-size axis has no value to return (wg.${fn} refuses empty reductions, as torch.amax does)`;
+    },
+    run: (wg, [x, axesInput], attrs) => {
+      const axes = axesInput ?? attr(attrs, 'axes', []);
+      if (axes.length === 0 && attr(attrs, 'noop_with_empty_axes', 0) === 1) return x;
+      const all = axes.length === 0 ? range(0, x.shape.length) : axes;
+      return wg[fn](square ? wg.mul(x, x) : x, all, attr(attrs, 'keepdims', 1) === 1);
+    },
+  };
+}
+
+// Softmax and LogSoftmax before opset 13 flattened the input to 2-D around `axis`.
+function softmaxLike(fn) {
+  return {
+    wg: [fn],
+    inputs: [F32],
+    unsupported: (attrs, c) => (c.opset < 13 ? `opset ${c.opset} semantics (coerced to 2-D) are not mapped` : null),
+    run: (wg, [x], attrs) => wg[fn](x, attr(attrs, 'axis', -1)),
+  };
+}
+
+function lossOptions(attrs, weight) {
+  return { weight, ignoreIndex: attrs.ignore_index, reduction: attr(attrs, 'reduction', 'mean') };
+}
+
+/** ONNX training ops take (R, T, X1..Xn, G1..Gn, then `groups` more per-tensor states). */
+function splitOptimizerInputs(inputs, groups) {
+  const [lr, t, ...rest] = inputs;
+  const n = rest.length / (2 + groups);
+  const slice = (k) => rest.slice(k * n, (k + 1) * n);
+  return { lr, t, n, x: slice(0), g: slice(1), states: range(0, groups).map((k) => slice(2 + k)) };
+}
+
+/**
+ * ONNX spatial attributes of a 2-D op → torch's symmetric form `{stride, dilation, padding}`, or
+ * `{reason}` when there is none. pads are [top, left, bottom, right]; auto_pad SAME_* pads so
+ * that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
+ */
+function spatial2d(attrs, inputShape, kernel) {
+  if (inputShape.length !== 4) return { reason: `${inputShape.length - 2}-D input: only the 2-D form (N,C,H,W) is mapped` };
+  const stride = attr(attrs, 'strides', [1, 1]);
+  const dilation = attr(attrs, 'dilations', [1, 1]);
+  const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
+  let pads = attr(attrs, 'pads', [0, 0, 0, 0]);
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    pads = [0, 0, 0, 0];
+    for (let d = 0; d < 2; d++) {
+      const size = inputShape[2 + d];
+      const total = Math.max(0, (Math.ceil(size / stride[d]) - 1) * stride[d] + (kernel[d] - 1) * dilation[d] + 1 - size);
+      const small = Math.floor(total / 2);
+      [pads[d], pads[d + 2]] = autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+    }
+  } else if (autoPad !== 'NOTSET' && autoPad !== 'VALID') {
+    return { reason: `auto_pad ${autoPad} is not mapped` };
+  }
+  if (pads[0] !== pads[2] || pads[1] !== pads[3]) return { reason: `asymmetric pads [${pads}]: torch pads both sides alike` };
+  return { stride, dilation, padding: [pads[0], pads[1]] };
+}
+
+/**
+ * An entry for a 2-D spatial op. `kernelOf(attrs, inputShapes)` gives the window; `call` gets the
+ * resolved geometry. `extraReason(attrs, c)` refuses attributes beyond the geometry.
+ */
+function spatialEntry({ wg, inputs, kernelOf, extraReason = () => null, call }) {
+  return {
+    wg,
+    inputs,
+    unsupported: (attrs, c) => {
+      const shapes = c.inputs.map((v) => v.shape);
+      return extraReason(attrs, c) ?? spatial2d(attrs, shapes[0], kernelOf(attrs, shapes)).reason ?? null;
+    },
+    run: (wgApi, xs, attrs, ctx) => {
+      const geometry = spatial2d(attrs, xs[0].shape, kernelOf(attrs, xs.map((x) => x?.shape)));
+      return call(wgApi, xs, attrs, geometry, ctx);
+    },
+  };
+}
+
+const kernelAttr = (attrs) => attrs.kernel_shape;
+const kernelFromWeight = (attrs, shapes) => attr(attrs, 'kernel_shape', shapes[1].slice(2));
+const onlyValuesOutput = (attrs, c) =>
+  c.outputs.length > 1 ? 'the second output (argmax indices) is not mapped: wg.maxPool2d returns values only' : null;
+
+export const OPS = {
+  Add: binary('add'),
+  Sub: binary('sub'),
+  Mul: binary('mul'),
+  Div: binary('div'),
+  // The exponent's dtype does not change the result's (the base's): ints are widened exactly.
+  Pow: binary('pow', AS_F32),
+  Neg: unary('neg'),
+  Abs: unary('abs'),
+  Exp: unary('exp'),
+  Log: unary('log'),
+  Sqrt: unary('sqrt'),
+  Relu: unary('relu'),
+  Sigmoid: unary('sigmoid'),
+  Tanh: unary('tanh'),
+  LeakyRelu: { wg: ['leakyRelu'], inputs: [F32], run: (wg, [x], attrs) => wg.leakyRelu(x, attr(attrs, 'alpha', 0.01)) },
+  Elu: { wg: ['elu'], inputs: [F32], run: (wg, [x], attrs) => wg.elu(x, attr(attrs, 'alpha', 1)) },
+  Gelu: { wg: ['gelu'], inputs: [F32], run: (wg, [x], attrs) => wg.gelu(x, attr(attrs, 'approximate', 'none')) },
+
+  MatMul: { wg: ['matmul'], inputs: [F32, F32], run: (wg, [a, b]) => wg.matmul(a, b) },
+  // Y = alpha * A' B' + beta * C, built from matmul so the defaults exercise matmul (+ add) alone.
+  Gemm: {
+    wg: ['matmul', 'permute', 'mul', 'add'],
+    inputs: [F32, F32, F32],
+    run: (wg, [a, b, c], attrs) => {
+      const alpha = attr(attrs, 'alpha', 1);
+      const beta = attr(attrs, 'beta', 1);
+      const lhs = attr(attrs, 'transA', 0) ? wg.permute(a, [1, 0]) : a;
+      const rhs = attr(attrs, 'transB', 0) ? wg.permute(b, [1, 0]) : b;
+      let y = wg.matmul(lhs, rhs);
+      if (alpha !== 1) y = wg.mul(y, wg.tensor(alpha));
+      if (c === undefined) return y;
+      return wg.add(y, beta === 1 ? c : wg.mul(c, wg.tensor(beta)));
+    },
+  },
+
+  ReduceSum: reduction('sum'),
+  ReduceMean: reduction('mean'),
+  ReduceMax: reduction('max', { emptyAxisUnsupported: true }),
+  ReduceMin: reduction('min', { emptyAxisUnsupported: true }),
+  ReduceSumSquare: reduction('sum', { square: true }),
+
+  Softmax: softmaxLike('softmax'),
+  LogSoftmax: softmaxLike('logSoftmax'),
+
+  // Outputs Y, and optionally Mean and InvStdDev over the normalized axes (kept as size-1 dims),
+  // which F.layer_norm does not return: they are recomputed with wg's reductions.
+  LayerNormalization: {
+    wg: ['layerNorm', 'mean', 'sub', 'mul', 'add', 'sqrt', 'div'],
+    inputs: [F32, F32, F32],
+    unsupported: (attrs) => (attr(attrs, 'stash_type', 1) !== 1 ? `stash_type ${attrs.stash_type} (compute in another type)` : null),
+    run: (wg, [x, scale, bias], attrs, { outputCount }) => {
+      const axis = normalizeAxis(attr(attrs, 'axis', -1), x.shape.length);
+      const eps = attr(attrs, 'epsilon', 1e-5);
+      const y = wg.layerNorm(x, x.shape.slice(axis), scale, bias, eps);
+      if (outputCount === 1) return y;
+      const axes = range(axis, x.shape.length);
+      const mean = wg.mean(x, axes, true);
+      const centred = wg.sub(x, mean);
+      const variance = wg.mean(wg.mul(centred, centred), axes, true);
+      const invStdDev = wg.div(wg.tensor(1), wg.sqrt(wg.add(variance, wg.tensor(eps))));
+      return [y, mean, invStdDev].slice(0, outputCount);
+    },
+  },
+
+  Transpose: {
+    wg: ['permute'],
+    inputs: [F32],
+    run: (wg, [x], attrs) => wg.permute(x, attr(attrs, 'perm', range(0, x.shape.length).reverse())),
+  },
+  // ONNX's 0 copies the input's dim unless allowzero is set; torch has no such rule, so it is resolved here.
+  Reshape: {
+    wg: ['reshape'],
+    inputs: [F32, INTS],
+    run: (wg, [x, shape], attrs) => {
+      const resolved = attr(attrs, 'allowzero', 0) ? shape : shape.map((d, i) => (d === 0 ? x.shape[i] : d));
+      return wg.reshape(x, resolved);
+    },
+  },
+  Concat: { wg: ['cat'], inputs: [F32], variadic: true, run: (wg, xs, attrs) => wg.cat(xs, attrs.axis) },
+  // Output shape: x.shape[:axis] + indices.shape + x.shape[axis+1:]; negative indices count from the end.
+  Gather: {
+    wg: ['indexSelect', 'reshape'],
+    inputs: [F32, RAW_INDEX],
+    run: (wg, [x, indices], attrs) => {
+      const axis = normalizeAxis(attr(attrs, 'axis', 0), x.shape.length);
+      const index = wg.tensor(wrapIndices(indices, x.shape[axis]), [indices.data.length], 'int32');
+      const y = wg.indexSelect(x, axis, index);
+      if (indices.dims.length === 1) return y;
+      return wg.reshape(y, [...x.shape.slice(0, axis), ...indices.dims, ...x.shape.slice(axis + 1)]);
+    },
+  },
+  GatherElements: {
+    wg: ['gather'],
+    inputs: [F32, RAW_INDEX],
+    run: (wg, [x, indices], attrs) => {
+      const axis = normalizeAxis(attr(attrs, 'axis', 0), x.shape.length);
+      return wg.gather(x, axis, wg.tensor(wrapIndices(indices, x.shape[axis]), indices.dims, 'int32'));
+    },
+  },
+
+  NegativeLogLikelihoodLoss: {
+    wg: ['nllLoss'],
+    inputs: [F32, INDEX, F32],
+    run: (wg, [input, target, weight], attrs) => wg.nllLoss(input, target, lossOptions(attrs, weight)),
+  },
+  // The optional second output is the log-probabilities, LogSoftmax over the class axis.
+  SoftmaxCrossEntropyLoss: {
+    wg: ['crossEntropy', 'logSoftmax'],
+    inputs: [F32, INDEX, F32],
+    run: (wg, [scores, target, weight], attrs, { outputCount }) => {
+      const loss = wg.crossEntropy(scores, target, lossOptions(attrs, weight));
+      return outputCount === 1 ? loss : [loss, wg.logSoftmax(scores, 1)];
+    },
+  },
+
+  Conv: spatialEntry({
+    wg: ['conv2d'],
+    inputs: [F32, F32, F32],
+    kernelOf: kernelFromWeight,
+    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
+      wg.conv2d(x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
+  }),
+  // ONNX can ask for an output size (output_shape, auto_pad) that torch expresses only through
+  // output_padding; those cases are refused rather than re-derived here.
+  ConvTranspose: spatialEntry({
+    wg: ['convTranspose2d'],
+    inputs: [F32, F32, F32],
+    kernelOf: kernelFromWeight,
+    extraReason: (attrs) =>
+      attrs.output_shape !== undefined || attr(attrs, 'auto_pad', 'NOTSET') !== 'NOTSET'
+        ? 'output_shape/auto_pad: the output size is given, torch derives it from padding and output_padding'
+        : null,
+    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
+      wg.convTranspose2d(x, w, b, {
+        stride,
+        padding,
+        dilation,
+        outputPadding: attr(attrs, 'output_padding', [0, 0]),
+        groups: attr(attrs, 'group', 1),
+      }),
+  }),
+  MaxPool: spatialEntry({
+    wg: ['maxPool2d'],
+    inputs: [F32],
+    kernelOf: kernelAttr,
+    extraReason: onlyValuesOutput,
+    call: (wg, [x], attrs, { stride, padding, dilation }) =>
+      wg.maxPool2d(x, attrs.kernel_shape, { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1 }),
+  }),
+  AveragePool: spatialEntry({
+    wg: ['avgPool2d'],
+    inputs: [F32],
+    kernelOf: kernelAttr,
+    extraReason: (attrs) =>
+      attr(attrs, 'dilations', []).some((d) => d !== 1) ? 'dilations: torch avg_pool2d has no dilation' : null,
+    call: (wg, [x], attrs, { stride, padding }) =>
+      wg.avgPool2d(x, attrs.kernel_shape, {
+        stride,
+        padding,
+        ceilMode: attr(attrs, 'ceil_mode', 0) === 1,
+        countIncludePad: attr(attrs, 'count_include_pad', 0) === 1,
+      }),
+  }),
+  GlobalAveragePool: { wg: ['mean'], inputs: [F32], run: (wg, [x]) => wg.mean(x, range(2, x.shape.length), true) },
+  GlobalMaxPool: { wg: ['max'], inputs: [F32], run: (wg, [x]) => wg.max(x, range(2, x.shape.length), true) },
+  // Training mode also returns updated running statistics; ONNX blends them with the population
+  // variance and momentum on the old value, torch with the unbiased variance and momentum on the new.
+  BatchNormalization: {
+    wg: ['batchNorm'],
+    inputs: [F32, F32, F32, F32, F32],
+    unsupported: (attrs) =>
+      attr(attrs, 'training_mode', 0) === 1 ? 'training_mode: running statistics follow different conventions in torch' : null,
+    run: (wg, [x, scale, bias, mean, variance], attrs) =>
+      wg.batchNorm(x, mean, variance, { weight: scale, bias, eps: attr(attrs, 'epsilon', 1e-5) }),
+  },
+
+  // ONNX Adam adds epsilon to sqrt(H) before bias correction; torch adds it after, so the same
+  // update needs eps / sqrt(1 - beta2^t). T = 0 means "no bias correction" (adamStep's step 0).
+  Adam: {
+    wg: ['adamStep'],
+    inputs: [SCALAR_F32, SCALAR_INT, F32],
+    variadic: true,
+    unsupported: (attrs) =>
+      attr(attrs, 'norm_coefficient_post', 0) !== 0 ? 'norm_coefficient_post scales the param after the update; torch decays it before' : null,
+    run: (wg, inputs, attrs) => {
+      const { lr, t, n, x, g, states: [v, h] } = splitOptimizerInputs(inputs, 2);
+      const beta2 = attr(attrs, 'beta', 0.999);
+      const eps = attr(attrs, 'epsilon', 1e-6);
+      const options = {
+        lr,
+        beta1: attr(attrs, 'alpha', 0.9),
+        beta2,
+        eps: t > 0 ? eps / Math.sqrt(1 - beta2 ** t) : eps,
+        weightDecay: attr(attrs, 'norm_coefficient', 0),
+        step: t,
+      };
+      for (let i = 0; i < n; i++) wg.adamStep(x[i], g[i], v[i], h[i], options);
+      return [...x, ...v, ...h];
+    },
+  },
+  // ONNX's T counts steps already taken; torch's step counts this one too.
+  Adagrad: {
+    wg: ['adagradStep'],
+    inputs: [SCALAR_F32, SCALAR_INT, F32],
+    variadic: true,
+    run: (wg, inputs, attrs) => {
+      const { lr, t, n, x, g, states: [h] } = splitOptimizerInputs(inputs, 1);
+      const options = {
+        lr,
+        lrDecay: attr(attrs, 'decay_factor', 0),
+        weightDecay: attr(attrs, 'norm_coefficient', 0),
+        eps: attr(attrs, 'epsilon', 0),
+        step: t + 1,
+      };
+      for (let i = 0; i < n; i++) wg.adagradStep(x[i], g[i], h[i], options);
+      return [...x, ...h];
+    },
+  },
+  // V = alpha*V + beta*G (beta is 1 on the first step, T = 0); torch's dampening is 1 - beta.
+  Momentum: {
+    wg: ['sgdStep'],
+    inputs: [SCALAR_F32, SCALAR_INT, F32],
+    variadic: true,
+    run: (wg, inputs, attrs) => {
+      const { lr, t, n, x, g, states: [v] } = splitOptimizerInputs(inputs, 1);
+      const options = {
+        lr,
+        momentum: attrs.alpha,
+        dampening: t > 0 ? 1 - attrs.beta : 0,
+        weightDecay: attrs.norm_coefficient,
+        nesterov: attrs.mode === 'nesterov',
+      };
+      for (let i = 0; i < n; i++) wg.sgdStep(x[i], g[i], v[i], options);
+      return [...x, ...v];
+    },
+  },
+};
+
+/** ONNX indices may be negative (from the end); torch's index ops want them in [0, size). */
+function wrapIndices(indices, size) {
+  return Int32Array.from(indices.data, (raw) => {
+    const i = Number(raw);
+    if (i < -size || i >= size) throw new RangeError(`index ${i} is out of range for a dim of size ${size}`);
+    return i < 0 ? i + size : i;
+  });
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import * as wg from '../../dist/index.js';
+import { SGD } from '../../dist/optim/sgd.js';
+import { Adam, AdamW } from '../../dist/optim/adam.js';
+import { Adagrad } from '../../dist/optim/adagrad.js';
+import { dispatch } from '../../dist/runtime/dispatch.js';
+import { f32 } from '../../dist/runtime/engine.js';
+
+// Textbook updates in double precision, element by element, to compare the fused kernels with.
+const textbook = {
+  sgd(p, g, s, o) {
+    const out = [];
+    for (let i = 0; i < p.length; i++) {
+      let gi = g[i] + (o.weightDecay ?? 0) * p[i];
+      const mom = o.momentum ?? 0;
+      if (mom !== 0) {
+        s.buf ??= [];
+        s.buf[i] = s.buf[i] === undefined ? gi : mom * s.buf[i] + (1 - (o.dampening ?? 0)) * gi;
+        gi = o.nesterov ? gi + mom * s.buf[i] : s.buf[i];
+      }
+      out.push(p[i] - o.lr * gi);
+    }
+    return out;
+  },
+  adam(p, g, s, o, decoupled) {
+    s.t = (s.t ?? 0) + 1;
+    s.m ??= p.map(() => 0);
+    s.v ??= p.map(() => 0);
+    const [b1, b2] = o.betas ?? [0.9, 0.999];
+    const wd = o.weightDecay ?? (decoupled ? 0.01 : 0);
+    const lr = o.lr ?? 1e-3;
+    return p.map((pi, i) => {
+      let gi = g[i];
+      if (decoupled) pi = pi * (1 - lr * wd);
+      else gi = gi + wd * pi;
+      s.m[i] = b1 * s.m[i] + (1 - b1) * gi;
+      s.v[i] = b2 * s.v[i] + (1 - b2) * gi * gi;
+      const mhat = s.m[i] / (1 - b1 ** s.t);
+      const vhat = s.v[i] / (1 - b2 ** s.t);
+      return pi - (lr * mhat) / (Math.sqrt(vhat) + (o.eps ?? 1e-8));
+    });
+  },
+  adagrad(p, g, s, o) {
+    s.t = (s.t ?? 0) + 1;
+    s.sum ??= p.map(() => 0);
+    const clr = (o.lr ?? 1e-2) / (1 + (s.t - 1) * (o.lrDecay ?? 0));
+    return p.map((pi, i) => {
+      const gi = g[i] + (o.weightDecay ?? 0) * pi;
+      s.sum[i] += gi * gi;
+      return pi - (clr * gi) / (Math.sqrt(s.sum[i]) + (o.eps ?? 1e-10));
+    });
+  },
+};
+
+const cases = [
+  ['SGD plain', SGD, { lr: 0.1 }, textbook.sgd],
+  ['SGD momentum + decay', SGD, { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }, textbook.sgd],
+  ['SGD nesterov', SGD, { lr: 0.05, momentum: 0.8, nesterov: true }, textbook.sgd],
+  ['Adam', Adam, { lr: 0.01 }, (p, g, s, o) => textbook.adam(p, g, s, o, false)],
+  ['Adam L2 decay', Adam, { lr: 0.01, weightDecay: 0.1, betas: [0.8, 0.99] }, (p, g, s, o) => textbook.adam(p, g, s, o, false)],
+  ['AdamW', AdamW, { lr: 0.01 }, (p, g, s, o) => textbook.adam(p, g, s, o, true)],
+  ['Adagrad', Adagrad, { lr: 0.1, lrDecay: 0.01, weightDecay: 0.02 }, textbook.adagrad],
+];
+
+describe('optimizers match their textbook updates', () => {
+  for (const [name, Opt, opts, formula] of cases) {
+    it(`${name}, 5 steps over 37 elements`, () => {
+      const n = 37;
+      const p = wg.randn([n], { seed: 11 });
+      p.requiresGrad = true;
+      const opt = new Opt([p], opts);
+      let expected = Array.from(p.toArray());
+      const state = {};
+      let maxDiff = 0;
+      for (let step = 0; step < 5; step++) {
+        const g = wg.randn([n], { seed: 100 + step });
+        p.grad = g;
+        expected = formula(expected, Array.from(g.toArray()), state, opts);
+        opt.step();
+        const got = p.toArray();
+        for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - expected[i]));
+        opt.zeroGrad();
+        assert.equal(p.grad, null);
+      }
+      console.log(`      ${name}: max |fused - textbook| = ${maxDiff.toExponential(2)}`);
+      assert.ok(maxDiff < 2e-5, `max diff ${maxDiff}`);
+      opt.dispose();
+      p.dispose();
+    });
+  }
+});
+
+describe('fused optimizer kernels against their scalar references', () => {
+  // Each kernel: its argument block given the pointers of p, g and two state buffers.
+  const kernels = {
+    sgd: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.9), f32(0.05), f32(0.01), 1, 0],
+    adam: (p, g, a, b, n) => [p, g, a, b, n, f32(0.01), f32(0.9), f32(0.999), f32(1e-8), f32(0.01), 1, f32(0.1), f32(0.03)],
+    adagrad: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.01), f32(1e-10)],
+  };
+  for (const [task, args] of Object.entries(kernels)) {
+    for (const n of [1, 3, 7, 17, 63, 65, 257, 100003]) {
+      it(`${task}_task equals ${task}_reference_task bit for bit, n=${n}`, () => {
+        const run = (name) => {
+          const t = [1, 2, 3, 4].map((s) => wg.rand([n], { seed: s, low: 0.1, high: 1 }));
+          dispatch(name, args(...t.map((x) => x.ptr()), n), n * 8);
+          const out = t.map((x) => x.toArray());
+          t.forEach((x) => x.dispose());
+          return out;
+        };
+        assert.deepEqual(run(task), run(`${task}_reference`));
+      });
+    }
+  }
+});
+
+describe('optimizer arguments', () => {
+  it('refuses bad hyperparameters and parameter lists', () => {
+    const p = wg.zeros([2]);
+    assert.throws(() => new SGD([p], { lr: -1 }), /SGD: lr must be a number in \[0, Infinity\], got -1/);
+    assert.throws(() => new SGD([p], { lr: 0.1, nesterov: true }), /nesterov needs momentum/);
+    assert.throws(() => new Adam([p], { betas: [1, 0.9] }), /betas\[0\]/);
+    assert.throws(() => new Adam([]), /empty parameter list/);
+    assert.throws(() => new Adam([p, p]), /more than once/);
+    assert.throws(() => new Adam([wg.zeros([2], 'int32')]), wg.DTypeError);
+    p.dispose();
+    assert.throws(() => new Adam([p]), wg.DisposedError);
+  });
+});
