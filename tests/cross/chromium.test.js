@@ -53,13 +53,15 @@ describe('Chromium', function () {
   async function openSuite(server, query = '') {
     const page = await browser.newPage();
     const console = [];
+    const responses = [];
     page.on('console', (m) => console.push({ type: m.type(), text: m.text() }));
+    page.on('response', (r) => responses.push({ path: new URL(r.url()).pathname, status: r.status(), type: r.headers()['content-type'] }));
     page.on('pageerror', (e) => console.push({ type: 'pageerror', text: String(e) }));
     await page.goto(`${server.url}${PAGE}${query}`);
     await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 30000 });
     const report = await page.evaluate(() => window.wasmgradReport);
     assert.equal(report.error, undefined, `the page failed: ${report.error}\nconsole: ${JSON.stringify(console)}`);
-    return { page, report, console };
+    return { page, report, console, responses };
   }
 
   describe('cross-origin isolated page, main thread', () => {
@@ -67,10 +69,24 @@ describe('Chromium', function () {
     before(async () => (run = await openSuite(servers.isolated)));
     after(() => run?.page.close());
 
-    it('runs the threaded flavour on 2 threads, the main thread spinning instead of blocking', async () => {
+    it('runs the threaded flavour on 2 threads, on a main thread that may not block', async () => {
       assert.equal(await run.page.evaluate(() => crossOriginIsolated), true);
+      const mayBlock = await run.page.evaluate(() => {
+        try {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      assert.equal(mayBlock, false);
       assert.deepEqual(run.report.info, { runtime: 'browser', flavour: 'simd-threads', threads: 2, sharedMemory: true });
       assert.deepEqual(run.console.filter((m) => m.type === 'warning' || m.type === 'error'), []);
+    });
+
+    it('finds the wasm from dist/ by new URL(\'../../build/...\', import.meta.url)', () => {
+      const wasm = run.responses.filter((r) => r.path.endsWith('.wasm'));
+      assert.deepEqual(wasm, [{ path: '/build/wasmgrad-simd-threads.wasm', status: 200, type: 'application/wasm' }]);
     });
 
     for (const threads of THREAD_COUNTS) {

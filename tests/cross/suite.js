@@ -16,7 +16,20 @@ const CASES = [
   ['full-int32', (wg) => wg.full([1009], -7, 'int32')],
   ['zeros', (wg) => wg.zeros([4097])],
   ['ones', (wg) => wg.ones([4097])],
+  ['matmul', (wg) => on([wg.randn([67, 131], { seed: 11 }), wg.randn([131, 97], { seed: 12 })], wg.matmul)],
+  ['matmul-k1', (wg) => on([wg.randn([301, 1], { seed: 13 }), wg.randn([1, 259], { seed: 14 })], wg.matmul)],
+  ['matmul-batched', (wg) => on([wg.randn([3, 33, 65], { seed: 15 }), wg.randn([65, 47], { seed: 16 })], wg.matmul)],
+  ['matmul-vector', (wg) => on([wg.randn([517], { seed: 17 }), wg.randn([517, 263], { seed: 18 })], wg.matmul)],
 ];
+
+/** Runs `op` on freshly made inputs and frees them, so a case leaves only its output behind. */
+function on(inputs, op) {
+  try {
+    return op(...inputs);
+  } finally {
+    for (const t of inputs) t.dispose();
+  }
+}
 
 function hex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
