@@ -5,6 +5,7 @@ import { DisposedError, DTypeError, formatShape, ShapeError } from './errors.js'
 import { engine, isReady } from './runtime/engine.js';
 import { track, untrack, untrackCollected } from './lifetime.js';
 import type { GradNode } from './autograd/node.js';
+import { backward } from './autograd/backward.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 
 export class Storage {
@@ -66,6 +67,11 @@ export class Tensor {
     this.size = numel(shape);
     track(this);
     collected.register(this, storage, this);
+  }
+
+  /** Backpropagates from this tensor into the `.grad` of the leaves: see autograd/backward.ts. */
+  backward(gradient?: Tensor): void {
+    backward(this, gradient);
   }
 
   /** A new Tensor object over the same elements, disposed independently. */

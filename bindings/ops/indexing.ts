@@ -6,8 +6,8 @@ import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { contiguous, normDim, permute } from './views.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { normDim, permute } from './views.js';
+import { withContiguous } from '../kernels/operands.js';
 
 /** Refuses indices outside [0, size): a bad label or token id must never read stray memory. */
 export function checkIndices(op: string, index: Tensor, size: number): void {
@@ -22,15 +22,6 @@ export function checkIndices(op: string, index: Tensor, size: number): void {
   }
 }
 
-/** Runs a kernel on contiguous copies of `inputs` where needed, freeing the copies after. */
-function withContiguous(inputs: Tensor[], body: (ptrs: number[]) => void): void {
-  noGrad(() => {
-    const dense = inputs.map((t) => contiguous(t));
-    body(dense.map((t) => t.ptr()));
-    dense.forEach((t, i) => t !== inputs[i] && t.dispose());
-  });
-}
-
 registerKernel({
   name: 'gatherRows',
   simd: false,
@@ -40,7 +31,7 @@ registerKernel({
     const width = numel(table.shape.slice(1));
     const out = empty([...index.shape, ...table.shape.slice(1)], table.dtype);
     withContiguous([table, index], ([t, ix]) =>
-      dispatch('gather_rows', [out.ptr(), t, ix, index.size, width], index.size * width));
+      dispatch('gather_rows', [out.ptr(), t.ptr(), ix.ptr(), index.size, width], index.size * width));
     return out;
   },
 });
@@ -51,7 +42,7 @@ registerGradient({
     const width = numel(table.shape.slice(1));
     const dtable = zeros(table.shape);
     withContiguous([dy, index], ([g, ix]) =>
-      dispatch('scatter_add_rows', [dtable.ptr(), g, ix, index.size, width], index.size * width));
+      dispatch('scatter_add_rows', [dtable.ptr(), g.ptr(), ix.ptr(), index.size, width], index.size * width));
     return [dtable, null];
   },
 });
@@ -95,8 +86,8 @@ registerKernel<{ dim: number }>({
   forward: ([x, index], { dim }) => {
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const out = empty(index.shape, x.dtype);
-    withContiguous([x, index], ([xp, ix]) =>
-      dispatch('gather_elements', [out.ptr(), xp, ix, outer, nX, nIndex, inner], out.size));
+    withContiguous([x, index], ([xc, ix]) =>
+      dispatch('gather_elements', [out.ptr(), xc.ptr(), ix.ptr(), outer, nX, nIndex, inner], out.size));
     return out;
   },
 });
@@ -107,7 +98,7 @@ registerGradient<{ dim: number }>({
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const dx = zeros(x.shape);
     withContiguous([dy, index], ([g, ix]) =>
-      dispatch('scatter_add_elements', [dx.ptr(), g, ix, outer, nX, nIndex, inner], dy.size));
+      dispatch('scatter_add_elements', [dx.ptr(), g.ptr(), ix.ptr(), outer, nX, nIndex, inner], dy.size));
     return [dx, null];
   },
 });

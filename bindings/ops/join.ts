@@ -47,7 +47,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normDim('cat', dim, first.ndim);
   for (const t of tensors) {
     if (t.dtype !== first.dtype) throw new DTypeError(`cat: tensors mix ${first.dtype} and ${t.dtype}`);
-    if (t.ndim !== first.ndim || t.shape.some((s, i) => i !== d && s !== first.shape[i])) {
+    if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => i !== d && s !== first.shape[i])) {
       throw new ShapeError(
         `cat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside dim ${dim}`,
       );

@@ -47,13 +47,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   for (const [name, t] of [['a', a], ['b', b]] as const) {
     if (t.ndim === 0) throw new ShapeError(`matmul: ${name} must have at least 1 dim, got shape ${formatShape(t.shape)}`);
   }
-  if (a.ndim === 1) return squeezed(matmul(unsqueeze(a, 0), b), -2);
-  if (b.ndim === 1) return squeezed(matmul(a, unsqueeze(b, -1)), -1);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
+  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   return runOp('matmul', [a, b]);
-}
-
-function squeezed(t: Tensor, dim: number): Tensor {
-  return squeeze(t, dim);
 }
 
 registerKernel({

@@ -87,9 +87,9 @@ function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominato
 
 /** Negative log-likelihood of class targets, from log-probabilities (N, C) or (N, C, d1, ...). */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  // The weights stay alive with the graph, which needs them for the gradient.
   const [w, denominator] = targetWeights('nllLoss', logProbs, target, opts);
   const picked = mul(asRows(logProbs), w);
-  w.dispose();
   const perRow = neg(sum(picked, 1));
   return reduceRows('nllLoss', perRow, opts.reduction ?? 'mean', denominator, target.shape);
 }

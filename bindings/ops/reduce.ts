@@ -1,34 +1,29 @@
 // Reductions over dims: sum, mean, max, min, and the index ops argmax/argmin.
 import { reduce } from '../kernels/reduce.js';
-import { binary } from '../kernels/elementwise.js';
+import { binary, unary } from '../kernels/elementwise.js';
 import { contiguous as contiguousKernel } from '../kernels/copy.js';
+import { viewAs } from '../kernels/operands.js';
 import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { normDim } from './views.js';
-import { Tensor as TensorClass } from '../tensor.js';
 
 export type Dims = number | readonly number[] | undefined;
 
+/** The dims to reduce, sorted; none given (or an empty list, as in PyTorch) means all of them. */
 function normDims(op: string, dims: Dims, ndim: number): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normDim(op, d, ndim));
+  const list = (typeof dims === 'number' ? [dims] : [...(dims ?? [])]).map((d) => normDim(op, d, ndim));
+  if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
-/** dy (reduced over `dims`, with or without kept dims) broadcast back to `shape`, materialised. */
+/** dy (reduced over `dims`, kept or not) broadcast back to `shape` and materialised. */
 function spread(dy: Tensor, shape: readonly number[], dims: readonly number[]): Tensor {
-  const kept = shape.map((d, i) => (dims.includes(i) ? 1 : d));
-  const keptStrides: number[] = [];
-  let s = 1;
-  for (let i = kept.length - 1; i >= 0; i--) {
-    keptStrides[i] = s;
-    s *= kept[i];
-  }
   const src = dy.isContiguous() ? dy : contiguousKernel(dy);
-  src.storage.retain();
-  const view = new TensorClass(src.storage, shape, 'float32', shape.map((_, i) => (dims.includes(i) ? 0 : keptStrides[i])), src.offset);
-  const out = contiguousKernel(view);
-  view.dispose();
+  const kept = viewAs(src, shape.map((d, i) => (dims.includes(i) ? 1 : d)));
+  kept.storage.retain();
+  const broadcast = new Tensor(kept.storage, shape, 'float32', kept.strides.map((s, i) => (dims.includes(i) ? 0 : s)), kept.offset);
+  const out = contiguousKernel(broadcast);
+  [broadcast, kept].forEach((t) => t.dispose());
   if (src !== dy) src.dispose();
   return out;
 }
@@ -46,7 +41,8 @@ for (const [name, onnx] of [['sum', 'ReduceSum'], ['mean', 'ReduceMean'], ['max'
     onnx: [onnx],
     forward: ([x], { dims, keepdim }) => {
       expectFloat(name, x);
-      return reduce(name, x, dims, keepdim);
+      // A 0-d tensor has no dims: the kernel reads `undefined` as "everything".
+      return reduce(name, x, dims.length === 0 ? undefined : dims, keepdim);
     },
   });
 }
@@ -63,7 +59,7 @@ registerGradient<ReduceAttrs>({
   backward: (dy, { inputs: [x], attrs: { dims } }) => {
     const count = dims.reduce((n, d) => n * x.shape[d], 1);
     const g = spread(dy, x.shape, dims);
-    const scaled = binaryScale(g, 1 / count);
+    const scaled = unary('affine', g, { a: 1 / count, b: 0 });
     g.dispose();
     return [scaled];
   },
@@ -83,11 +79,6 @@ for (const name of ['max', 'min'] as const) {
       return [dx];
     },
   });
-}
-
-import { unary } from '../kernels/elementwise.js';
-function binaryScale(t: Tensor, s: number): Tensor {
-  return unary('affine', t, { a: s, b: 0 });
 }
 
 const reducer = (name: string) => (x: Tensor, dims?: Dims, keepdim = false): Tensor =>

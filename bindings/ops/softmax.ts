@@ -17,7 +17,7 @@ registerKernel<{ dim: number }>({
 registerGradient<{ dim: number }>({
   name: 'softmax',
   // y = softmax(x): dx = y * (dy - sum(dy * y))
-  backward: (dy, { output, attrs: { dim } }) => [softmaxBackward(dy, output, dim)],
+  backward: (dy, { output, attrs: { dim } }) => [softmaxBackward(output, dy, dim)],
 });
 
 registerKernel<{ dim: number }>({
@@ -33,7 +33,7 @@ registerKernel<{ dim: number }>({
 registerGradient<{ dim: number }>({
   name: 'logSoftmax',
   // y = log_softmax(x): dx = dy - exp(y) * sum(dy)
-  backward: (dy, { output, attrs: { dim } }) => [logSoftmaxBackward(dy, output, dim)],
+  backward: (dy, { output, attrs: { dim } }) => [logSoftmaxBackward(output, dy, dim)],
 });
 
 export const softmax = (x: Tensor, dim = -1): Tensor => runOp('softmax', [x], { dim: normDim('softmax', dim, x.ndim) });

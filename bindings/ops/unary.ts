@@ -1,6 +1,6 @@
 // Elementwise functions of one tensor. Each gradient is one fused kernel, dx = dy * f'(.), fed
-// with the input or, where cheaper, the output (sigmoid, tanh, exp and sqrt reuse what they made).
-import { unary, unaryBackward } from '../kernels/elementwise.js';
+// with the input or, where cheaper, the output (BACKWARD_INPUT: sigmoid, tanh, exp, sqrt, ...).
+import { BACKWARD_INPUT, unary, unaryBackward, type UnaryOp } from '../kernels/elementwise.js';
 import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import type { Tensor } from '../tensor.js';
 import { affine, mul } from './arithmetic.js';
@@ -8,25 +8,23 @@ import { gt, where } from './compare.js';
 
 interface UnarySpec {
   /** The kernel's op name in bindings/kernels/elementwise.ts. */
-  kernel: string;
+  kernel: UnaryOp;
   onnx?: string[];
-  /** Whether the derivative is computed from the output y rather than the input x. */
-  fromOutput?: boolean;
   differentiable?: boolean;
 }
 
 const UNARY: Record<string, UnarySpec> = {
   neg: { kernel: 'neg', onnx: ['Neg'] },
   abs: { kernel: 'abs', onnx: ['Abs'] },
-  exp: { kernel: 'exp', onnx: ['Exp'], fromOutput: true },
+  exp: { kernel: 'exp', onnx: ['Exp'] },
   log: { kernel: 'log', onnx: ['Log'] },
-  sqrt: { kernel: 'sqrt', onnx: ['Sqrt'], fromOutput: true },
+  sqrt: { kernel: 'sqrt', onnx: ['Sqrt'] },
   rsqrt: { kernel: 'rsqrt' },
   square: { kernel: 'square' },
   reciprocal: { kernel: 'reciprocal', onnx: ['Reciprocal'] },
   relu: { kernel: 'relu', onnx: ['Relu'] },
-  sigmoid: { kernel: 'sigmoid', onnx: ['Sigmoid'], fromOutput: true },
-  tanh: { kernel: 'tanh', onnx: ['Tanh'], fromOutput: true },
+  sigmoid: { kernel: 'sigmoid', onnx: ['Sigmoid'] },
+  tanh: { kernel: 'tanh', onnx: ['Tanh'] },
   sin: { kernel: 'sin', onnx: ['Sin'] },
   cos: { kernel: 'cos', onnx: ['Cos'] },
   sign: { kernel: 'sign', onnx: ['Sign'], differentiable: false },
@@ -40,7 +38,7 @@ for (const [name, spec] of Object.entries(UNARY)) {
     onnx: spec.onnx,
     forward: ([x]) => {
       expectFloat(name, x);
-      return unary(spec.kernel as never, x);
+      return unary(spec.kernel, x);
     },
   });
   if (spec.differentiable === false) {
@@ -49,7 +47,7 @@ for (const [name, spec] of Object.entries(UNARY)) {
   }
   registerGradient({
     name,
-    backward: (dy, { inputs: [x], output }) => [unaryBackward(spec.kernel as never, dy, spec.fromOutput ? output : x)],
+    backward: (dy, { inputs: [x], output }) => [unaryBackward(spec.kernel, dy, BACKWARD_INPUT[spec.kernel] === 'y' ? output : x)],
   });
 }
 
@@ -92,13 +90,13 @@ registerKernel({
   onnx: ['Gelu'],
   forward: ([x], { approximate }) => {
     expectFloat('gelu', x);
-    return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf', x);
+    return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', x);
   },
 });
 registerGradient<{ approximate: 'none' | 'tanh' }>({
   name: 'gelu',
   backward: (dy, { inputs: [x], attrs: { approximate } }) => [
-    unaryBackward(approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf', dy, x),
+    unaryBackward(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', dy, x),
   ],
 });
 /** GELU, exact (erf) by default or with PyTorch's tanh approximation. */
