@@ -30,7 +30,15 @@ export interface GradientSpec<A extends Attrs = Attrs> {
   backward(dy: Tensor, ctx: GradientContext<A>): readonly (Tensor | null)[];
 }
 
+/** An op built from other ops: no kernel or gradient of its own, listed for the docs. */
+export interface CompositeSpec {
+  name: string;
+  builtFrom: string[];
+  onnx?: string[];
+}
+
 const kernels = new Map<string, KernelSpec>();
+const composites = new Map<string, CompositeSpec>();
 const gradients = new Map<string, GradientSpec>();
 /** Ops whose outputs carry no gradient by nature (argmax, comparisons): no gradient is owed. */
 const nonDifferentiable = new Set<string>();
@@ -43,6 +51,15 @@ export function registerKernel<A extends Attrs>(spec: KernelSpec<A>): void {
 export function registerGradient<A extends Attrs>(spec: GradientSpec<A>): void {
   if (gradients.has(spec.name)) throw new Error(`gradient ${spec.name} registered twice`);
   gradients.set(spec.name, spec as GradientSpec);
+}
+
+export function registerComposite(spec: CompositeSpec): void {
+  if (composites.has(spec.name)) throw new Error(`composite ${spec.name} registered twice`);
+  composites.set(spec.name, spec);
+}
+
+export function compositeRegistry(): ReadonlyMap<string, CompositeSpec> {
+  return composites;
 }
 
 export function markNonDifferentiable(name: string): void {

@@ -26,6 +26,7 @@ registerKernel({
   name: 'gatherRows',
   simd: false,
   threaded: true,
+  onnx: ['Gather'],
   forward: ([table, index]) => {
     checkIndices('indexSelect', index, table.shape[0]);
     const width = numel(table.shape.slice(1));

@@ -6,6 +6,7 @@ import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { narrow, normDim, unsqueeze } from './views.js';
+import { registerComposite } from '../autograd/registry.js';
 
 registerKernel<{ dim: number }>({
   name: 'cat',
@@ -87,3 +88,6 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
     return piece;
   });
 }
+
+registerComposite({ name: 'stack', builtFrom: ['reshape', 'cat'] });
+registerComposite({ name: 'split', builtFrom: ['narrow'] });

@@ -2,6 +2,7 @@
 // Class targets become a constant weight matrix (one-hot, class-weighted, smoothed, zero on
 // ignored positions), so cross-entropy is one log-softmax, one product and one sum.
 import { tensor } from '../creation.js';
+import { registerComposite } from '../autograd/registry.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { abs, exp, log, neg, relu, square } from './unary.js';
@@ -129,3 +130,9 @@ export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reducti
   const softplusTail = log(add(exp(neg(abs(logits))), 1));
   return reduceAll('bceWithLogits', add(sub(relu(logits), mul(logits, target)), softplusTail), reduction);
 }
+
+registerComposite({ name: 'crossEntropy', builtFrom: ['logSoftmax', 'mul', 'sum', 'neg'], onnx: ['SoftmaxCrossEntropyLoss'] });
+registerComposite({ name: 'nllLoss', builtFrom: ['mul', 'sum', 'neg'], onnx: ['NegativeLogLikelihoodLoss'] });
+registerComposite({ name: 'mseLoss', builtFrom: ['sub', 'square', 'mean'] });
+registerComposite({ name: 'l1Loss', builtFrom: ['sub', 'abs', 'mean'] });
+registerComposite({ name: 'bceWithLogits', builtFrom: ['relu', 'mul', 'sub', 'abs', 'neg', 'exp', 'affine', 'log', 'add', 'mean'] });

@@ -1,6 +1,7 @@
 // Layer normalisation as a function, composed from primitives so its gradient comes for free.
 import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { registerComposite } from '../autograd/registry.js';
 import { add, mul, sub } from './arithmetic.js';
 import { mean } from './reduce.js';
 import { rsqrt, square } from './unary.js';
@@ -31,3 +32,5 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   if (bias !== undefined) y = add(y, bias);
   return y;
 }
+
+registerComposite({ name: 'layerNorm', builtFrom: ['mean', 'sub', 'square', 'affine', 'rsqrt', 'mul', 'add'], onnx: ['LayerNormalization'] });

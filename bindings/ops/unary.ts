@@ -1,7 +1,7 @@
 // Elementwise functions of one tensor. Each gradient is one fused kernel, dx = dy * f'(.), fed
 // with the input or, where cheaper, the output (BACKWARD_INPUT: sigmoid, tanh, exp, sqrt, ...).
 import { BACKWARD_INPUT, unary, unaryBackward, type UnaryOp } from '../kernels/elementwise.js';
-import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { expectFloat, markNonDifferentiable, registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import type { Tensor } from '../tensor.js';
 import { affine, mul } from './arithmetic.js';
 import { gt, where } from './compare.js';
@@ -123,3 +123,4 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   const negative = mul(affine(exp(clamp(x, -Infinity, 0)), 1, -1), alpha);
   return where(gt(x, 0), x, negative);
 }
+registerComposite({ name: 'elu', builtFrom: ['clamp', 'exp', 'affine', 'gt', 'where'], onnx: ['Elu'] });
