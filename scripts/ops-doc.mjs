@@ -4,8 +4,8 @@
 // is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as wg from '../dist/index.js';
-import { compositeRegistry, gradientRegistry, isNonDifferentiable, kernelRegistry } from '../dist/autograd/registry.js';
+import * as wg from '../dist/bindings/index.js';
+import { compositeRegistry, gradientRegistry, isNonDifferentiable, kernelRegistry } from '../dist/bindings/autograd/registry.js';
 import { loadCatalogue } from '../tests/conformance/catalogue.js';
 import { runCase } from '../tests/conformance/runner.js';
 import { OPS } from '../tests/conformance/ops.js';

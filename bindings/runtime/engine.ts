@@ -115,7 +115,7 @@ export function isReady(): boolean {
 }
 
 function defaultUrl(flavour: Flavour): URL {
-  return new URL(`../../build/wasmgrad-${flavour}.wasm`, import.meta.url);
+  return new URL(`../../../build/wasmgrad-${flavour}.wasm`, import.meta.url);
 }
 
 async function compile(source: WasmSource | undefined, flavour: Flavour): Promise<WebAssembly.Module> {

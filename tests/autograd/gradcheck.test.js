@@ -1,6 +1,6 @@
 // Every differentiable op against finite differences (wg.gradcheck), broadcasting included.
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 // Values with |x| in [lo, hi], signs mixed unless `positive`: away from kinks (relu, abs, max ties).
 function input(shape, seed, { lo = 0.2, hi = 1.2, positive = false } = {}) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 const close = (got, want, tol = 1e-5) => {
   assert.equal(got.length, want.length);

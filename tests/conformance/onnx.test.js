@@ -2,7 +2,7 @@
 // One describe per op_type whose wg functions all exist; one it per case the mapping can express.
 // Cases that are unsupported or not implemented are listed by `npm run conformance`, not here.
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 import { countByOpType, loadCatalogue } from './catalogue.js';
 import { readTensor } from './onnx-reader.js';
 import { OPS } from './ops.js';

@@ -1,7 +1,7 @@
 // npm run conformance — runs every ONNX conformance case against wasmgrad and prints, per op_type,
 // how many pass, fail, are unsupported (with reasons) or not implemented. With --json, the last
 // line of stdout is the same report as JSON.
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 import { casesRoot, loadCatalogue } from './catalogue.js';
 import { runCase } from './runner.js';
 

@@ -1,7 +1,7 @@
 // The conformance runner and its mappings, driven by stand-in wg functions written here in plain
 // JS (on top of the real wg.tensor), so the harness is tested before wasmgrad has the ops.
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 import { compareOutput } from './compare.js';
 import { countByOpType, loadCatalogue } from './catalogue.js';
 import { OPS } from './ops.js';

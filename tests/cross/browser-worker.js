@@ -1,6 +1,6 @@
 // browser.html?worker: the cross-runtime suite with wasmgrad living in a module Worker, whose own
 // pool workers are then nested Workers. Unlike the page, this thread may block in Atomics.wait.
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 import { crossRuntimeReport } from './suite.js';
 
 try {

@@ -84,7 +84,7 @@ describe('Chromium', function () {
       assert.deepEqual(run.console.filter((m) => m.type === 'warning' || m.type === 'error'), []);
     });
 
-    it('finds the wasm from dist/ by new URL(\'../../build/...\', import.meta.url)', () => {
+    it('finds the wasm from dist/bindings/runtime/ by new URL(\'../../../build/...\', import.meta.url)', () => {
       const wasm = run.responses.filter((r) => r.path.endsWith('.wasm'));
       assert.deepEqual(wasm, [{ path: '/build/wasmgrad-simd-threads.wasm', status: 200, type: 'application/wasm' }]);
     });

@@ -1,6 +1,6 @@
 // Node's own report of the cross-runtime suite: the reference the Deno and Chromium runs must equal.
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 import { crossRuntimeReport, firstDifference } from './suite.js';
 
 let cached;

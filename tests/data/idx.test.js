@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import * as wg from '../../dist/index.js';
-import { gunzip, gunzipWithStreams } from '../../dist/data/gunzip.js';
+import * as wg from '../../dist/bindings/index.js';
+import { gunzip, gunzipWithStreams } from '../../dist/bindings/data/gunzip.js';
 import { idxBytes, syntheticSplit } from './idx-files.js';
 
 const refusedWith = (reason) => (e) => e instanceof wg.FormatError && reason.test(e.message);
@@ -122,7 +122,7 @@ describe('Fashion-MNIST', () => {
     it('reads them in Deno too (DecompressionStream)', async function () {
       this.timeout(60000);
       const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
-      const script = `import * as wg from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+      const script = `import * as wg from ${JSON.stringify(new URL('../../dist/bindings/index.js', import.meta.url).href)};
         const d = await wg.loadFashionMnist({ dir: Deno.args[0] });
         console.log(JSON.stringify({ n: d.train.count, sum: d.train.images.reduce((a, b) => a + b, 0), labels: [...d.test.labels] }));`;
       const { stdout } = await promisify(execFile)(deno, ['eval', '--ext=js', script, dir]);

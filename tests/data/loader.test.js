@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as wg from '../../dist/index.js';
-import { SeededRandom } from '../../dist/data/seeded-random.js';
+import * as wg from '../../dist/bindings/index.js';
+import { SeededRandom } from '../../dist/bindings/data/seeded-random.js';
 
 // Sample n, value at flat position p is n * 1000 + p: every value says where it came from.
 function dataset(n, c, h, w) {
@@ -204,7 +204,7 @@ describe('DataLoader', () => {
   it('gives the same batches, bit for bit, in Deno', async function () {
     this.timeout(60000);
     const opts = { batchSize: 7, seed: 123456789, augment: { crop: { padding: 2 }, flip: true, noise: { std: 0.3 } } };
-    const script = `import * as wg from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+    const script = `import * as wg from ${JSON.stringify(new URL('../../dist/bindings/index.js', import.meta.url).href)};
       await wg.ready({ threads: 1 });
       const n = 30, size = 3 * 8 * 8;
       const data = { images: Float32Array.from({ length: n * size }, (_, i) => (i * 37) % 101 / 100), labels: Int32Array.from({ length: n }, (_, i) => i), shape: [n, 3, 8, 8] };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const denoBinary = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));

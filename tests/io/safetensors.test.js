@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import * as wg from '../../dist/index.js';
-import { engine } from '../../dist/runtime/engine.js';
-import { sha256Hex } from '../../dist/io/sha256.js';
-import { CHECKSUM_KEY, MAX_HEADER_BYTES } from '../../dist/io/safetensors.js';
+import * as wg from '../../dist/bindings/index.js';
+import { engine } from '../../dist/bindings/runtime/engine.js';
+import { sha256Hex } from '../../dist/bindings/io/sha256.js';
+import { CHECKSUM_KEY, MAX_HEADER_BYTES } from '../../dist/bindings/io/safetensors.js';
 
 // A safetensors file assembled byte by byte from the format description, independent of our writer.
 function buildFile(header, data, { pad = true } = {}) {

@@ -1,6 +1,6 @@
 // Helpers shared by the kernel tests: seeded inputs, and error measurement against a reference.
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 export const SIZES = [1, 3, 7, 17, 63, 65, 257];
 

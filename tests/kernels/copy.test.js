@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { Tensor } from '../../dist/tensor.js';
-import { contiguous } from '../../dist/kernels/copy.js';
+import * as wg from '../../dist/bindings/index.js';
+import { Tensor } from '../../dist/bindings/tensor.js';
+import { contiguous } from '../../dist/bindings/kernels/copy.js';
 import { SIZES, assertThreadInvariant, uniform } from './compare.js';
 
 /** A view of `base` with its own shape, strides and offset, sharing the storage. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { Tensor } from '../../dist/tensor.js';
-import { BACKWARD_INPUT, UNARY_OPS, binary, unary, unaryBackward, where } from '../../dist/kernels/elementwise.js';
+import * as wg from '../../dist/bindings/index.js';
+import { Tensor } from '../../dist/bindings/tensor.js';
+import { BACKWARD_INPUT, UNARY_OPS, binary, unary, unaryBackward, where } from '../../dist/bindings/kernels/elementwise.js';
 import { SIZES, assertClose, assertThreadInvariant, maxError, uniform } from './compare.js';
 
 // Per op: the input range it is tested over and the tolerance against the f64 reference.

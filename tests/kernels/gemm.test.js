@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { gemm } from '../../dist/kernels/gemm.js';
+import * as wg from '../../dist/bindings/index.js';
+import { gemm } from '../../dist/bindings/kernels/gemm.js';
 
 const SIZES = [1, 3, 7, 17, 63, 65, 257];
 const F32_EPS = 2 ** -23;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { REDUCE_OPS, reduce, sumTo } from '../../dist/kernels/reduce.js';
+import * as wg from '../../dist/bindings/index.js';
+import { REDUCE_OPS, reduce, sumTo } from '../../dist/bindings/kernels/reduce.js';
 import { SIZES, assertClose, assertThreadInvariant, maxError, uniform } from './compare.js';
 
 const FLOAT_OPS = ['sum', 'mean', 'sumsq', 'max', 'min'];

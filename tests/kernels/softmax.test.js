@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../dist/kernels/softmax.js';
+import * as wg from '../../dist/bindings/index.js';
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../dist/bindings/kernels/softmax.js';
 import { SIZES, assertClose, assertThreadInvariant, maxError, uniform } from './compare.js';
 
 const TOL = { abs: 2e-7, rel: 5e-7 };

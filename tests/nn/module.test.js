@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 class TwoLayer extends wg.nn.Module {
   constructor(seed = 1) {

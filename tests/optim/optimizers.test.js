@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { SGD } from '../../dist/optim/sgd.js';
-import { Adam, AdamW } from '../../dist/optim/adam.js';
-import { Adagrad } from '../../dist/optim/adagrad.js';
-import { dispatch } from '../../dist/runtime/dispatch.js';
-import { f32 } from '../../dist/runtime/engine.js';
+import * as wg from '../../dist/bindings/index.js';
+import { SGD } from '../../dist/bindings/optim/sgd.js';
+import { Adam, AdamW } from '../../dist/bindings/optim/adam.js';
+import { Adagrad } from '../../dist/bindings/optim/adagrad.js';
+import { dispatch } from '../../dist/bindings/runtime/dispatch.js';
+import { f32 } from '../../dist/bindings/runtime/engine.js';
 
 // Textbook updates in double precision, element by element, to compare the fused kernels with.
 const textbook = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { Heap, sizeClass } from '../../dist/runtime/memory.js';
-import { HEAP_START, PAGE_BYTES } from '../../dist/runtime/layout.js';
+import * as wg from '../../dist/bindings/index.js';
+import { Heap, sizeClass } from '../../dist/bindings/runtime/memory.js';
+import { HEAP_START, PAGE_BYTES } from '../../dist/bindings/runtime/layout.js';
 
 describe('Heap', () => {
   it('hands out 64-byte aligned blocks that do not overlap', () => {

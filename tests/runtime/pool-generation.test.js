@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
-import { engine } from '../../dist/runtime/engine.js';
-import { CONTROL_PTR } from '../../dist/runtime/layout.js';
+import * as wg from '../../dist/bindings/index.js';
+import { engine } from '../../dist/bindings/runtime/engine.js';
+import { CONTROL_PTR } from '../../dist/bindings/runtime/layout.js';
 
 // Ctl.Done; a const enum, so not in the built layout.js.
 const DONE = 3;

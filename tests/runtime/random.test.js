@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/index.js';
+import * as wg from '../../dist/bindings/index.js';
 
 function moments(x) {
   let m = 0;
