@@ -4,3 +4,7 @@ export * from './random';
 export * from './optim';
 export * from './gather';
 export * from './gemm';
+export * from './lstm';
+export * from './lstm_reference';
+export * from './attention';
+export * from './attention_reference';
