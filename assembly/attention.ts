@@ -74,9 +74,16 @@ export const ATTENTION_WORKSPACE_BYTES: i32 = KEY_TILE * 4;
   for (; t < n; t++) store<f32>(s + (<usize>t << 2), expScalar(load<f32>(s + (<usize>t << 2)) - shift));
 }
 
-// A row of the flattened (B*H*rows) space: its batch, head and row.
-@inline function headOf(u: i32, H: i32, rows: i32): i32 {
-  return u / rows % H;
+/** The work on one row of one head: a query row of out or dq, or a key row of dk and dv. */
+type RowKernel = (args: usize, b: i32, h: i32, r: i32, scores: usize) => void;
+
+// Threads take the B*H*rows rows round-robin, so that causal rows, whose cost grows with i (or
+// shrinks with j), balance out. Each thread has its own tile of scores in the scratch.
+function eachRow(args: usize, tid: i32, nthreads: i32, rows: i32, row: RowKernel): void {
+  const H = argI32(args, ARG_H);
+  const scores = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
+  const total = argI32(args, ARG_B) * H * rows;
+  for (let u = tid; u < total; u += nthreads) row(args, u / (H * rows), u / rows % H, u % rows, scores);
 }
 
 // One query row of the forward: out[b, h, i] and lse[b, h, i]. scores is (KEY_TILE) scratch.
@@ -125,14 +132,8 @@ function forwardRow(args: usize, b: i32, h: i32, i: i32, scores: usize): void {
   store<f32>(lse, m + Mathf.log(l));
 }
 
-// Threads take rows round-robin so that causal rows, whose cost grows with i, balance out.
 export function attention_forward_task(args: usize, tid: i32, nthreads: i32): void {
-  const H = argI32(args, ARG_H), T = argI32(args, ARG_T);
-  const rows = argI32(args, ARG_B) * H * T;
-  const scores = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
-  for (let u = tid; u < rows; u += nthreads) {
-    forwardRow(args, u / (H * T), headOf(u, H, T), u % T, scores);
-  }
+  eachRow(args, tid, nthreads, argI32(args, ARG_T), forwardRow);
 }
 
 @inline function lseAt(args: usize, b: i32, h: i32, i: i32): usize {
@@ -177,14 +178,9 @@ function dqRow(args: usize, b: i32, h: i32, i: i32, scores: usize): void {
   scaleRow(dq, scale, D);
 }
 
-// The first backward pass: dq and delta, query rows round-robin over threads.
+// The first backward pass: dq and delta, by query rows.
 export function attention_backward_dq_task(args: usize, tid: i32, nthreads: i32): void {
-  const H = argI32(args, ARG_H), T = argI32(args, ARG_T);
-  const rows = argI32(args, ARG_B) * H * T;
-  const scores = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
-  for (let u = tid; u < rows; u += nthreads) {
-    dqRow(args, u / (H * T), headOf(u, H, T), u % T, scores);
-  }
+  eachRow(args, tid, nthreads, argI32(args, ARG_T), dqRow);
 }
 
 // dv[b, h, j] = sum_i p_ij dout_i and dk[b, h, j] = scale sum_i p_ij (dp_ij - delta_i) q_i.
@@ -221,12 +217,7 @@ function dkdvRow(args: usize, b: i32, h: i32, j: i32, scores: usize): void {
   scaleRow(dk, scale, D);
 }
 
-// The second backward pass, after the first has written delta: key rows round-robin over threads.
+// The second backward pass, after the first has written delta: by key rows.
 export function attention_backward_dkdv_task(args: usize, tid: i32, nthreads: i32): void {
-  const H = argI32(args, ARG_H), S = argI32(args, ARG_S);
-  const rows = argI32(args, ARG_B) * H * S;
-  const scores = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
-  for (let u = tid; u < rows; u += nthreads) {
-    dkdvRow(args, u / (H * S), headOf(u, H, S), u % S, scores);
-  }
+  eachRow(args, tid, nthreads, argI32(args, ARG_S), dkdvRow);
 }

@@ -75,6 +75,15 @@ function writeInitialState(states: Tensor, state: Tensor | null, count: number):
   else heap.f32.set(state.toArray(), at);
 }
 
+/** A row-major copy of the transpose of the 2-D `m`. */
+function transposed(m: Tensor): Tensor {
+  const [rows, cols] = m.shape;
+  const src = m.toArray();
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c];
+  return tensor(out, [cols, rows]);
+}
+
 /** b_ih + b_hh in float32, either of them possibly absent; null when both are. */
 function combinedBias(bIh: Tensor | null, bHh: Tensor | null): Tensor | null {
   if (bIh === null && bHh === null) return null;
@@ -130,10 +139,13 @@ export function lstmForward(
 
   const cellTask = kernel === 'fused' ? 'lstm_cell_forward' : 'lstm_cell_forward_reference';
   const state = B * H;
+  // The GEMM repacks its B operand on every call, and reads a row-major one with vector loads:
+  // transposing W_hh once beats packing it transposed T times.
+  const wHhT = transposed(wHh);
   for (let t = 0; t < T; t++) {
     const hPrev = rawView(hiddens, [B, H], t * state);
     const g = rawView(gates, [B, 4 * H], t * 4 * state);
-    gemm({ a: hPrev, b: wHh, transB: true, c: g, beta: 1, kernel: gemmKernel });
+    gemm({ a: hPrev, b: wHhT, c: g, beta: 1, kernel: gemmKernel });
     dispatch(cellTask, [
       g.ptr(op), cells.ptr(op) + 4 * t * state, cells.ptr(op) + 4 * (t + 1) * state,
       hiddens.ptr(op) + 4 * (t + 1) * state, B, H,
@@ -141,6 +153,7 @@ export function lstmForward(
     hPrev.dispose();
     g.dispose();
   }
+  wHhT.dispose();
 
   const held = { x: x2, wIh: wIh.alias(), wHh: wHh.alias(), gates: reshaped(gates, [T, B, 4 * H]), cells, hiddens };
   const saved: LstmSaved = {
