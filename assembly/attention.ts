@@ -195,7 +195,7 @@ function dkdvRow(args: usize, b: i32, h: i32, j: i32, scores: usize): void {
   if (!keyVisible(args, b, j)) return;
   const k = rowAt(args, ARG_K, b, h, j);
   const v = rowAt(args, ARG_V, b, h, j);
-  // Query tiles start at the first row that can see key j, so their bounds depend on j, S and T only.
+  // Query tiles start at the first row that can see key j, so their bounds depend on j and T only.
   const start = argI32(args, ARG_CAUSAL) != 0 ? j : 0;
   for (let i0 = start; i0 < T; i0 += KEY_TILE) {
     const n = min(KEY_TILE, T - i0);
