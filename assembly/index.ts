@@ -13,3 +13,7 @@ export * from './reduce_reference';
 export * from './softmax';
 export * from './softmax_reference';
 export * from './copy';
+export * from './lstm';
+export * from './lstm_reference';
+export * from './attention';
+export * from './attention_reference';

@@ -1,6 +1,7 @@
 // What every kernel wrapper does to its tensor operands before dispatch: check them, and hand the
 // kernel contiguous memory (a non-contiguous view is gathered into a temporary copy first).
-import { ArgumentError, DTypeError, formatShape } from '../errors.js';
+import type { DType } from '../dtype.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { contiguous } from './copy.js';
 
@@ -42,10 +43,15 @@ export function withContiguous<T>(tensors: readonly Tensor[], body: (ts: Tensor[
   }
 }
 
+/** A new row-major view of `t`'s storage, of `shape`, starting `offset` elements into it; disposed independently. */
+export function rawView(t: Tensor, shape: readonly number[], offset: number): Tensor {
+  t.storage.retain();
+  return new Tensor(t.storage, shape, t.dtype, undefined, offset);
+}
+
 /** A contiguous view of `shape` over the same elements as contiguous `t`, disposed independently. */
 export function viewAs(t: Tensor, shape: readonly number[]): Tensor {
-  t.storage.retain();
-  return new Tensor(t.storage, shape, t.dtype, undefined, t.offset);
+  return rawView(t, shape, t.offset);
 }
 
 /**
@@ -56,4 +62,26 @@ export function adoptAs(t: Tensor, shape: readonly number[]): Tensor {
   const view = viewAs(t, shape);
   t.dispose();
   return view;
+}
+
+/** Throws unless `t` is a live Tensor of one of `dtypes`; returns it typed. */
+export function checkTensor(op: string, name: string, t: unknown, dtypes: readonly DType[] = ['float32']): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${String(t)}`);
+  t.assertAlive(op);
+  if (!dtypes.includes(t.dtype)) {
+    throw new DTypeError(`${op}: ${name} must be ${dtypes.join(' or ')}, got ${t.dtype} (shape ${formatShape(t.shape)})`);
+  }
+  return t;
+}
+
+/** Throws a ShapeError unless `t` has exactly `expected`; `names` spells each dim (e.g. "(T, B, I)"). */
+export function checkShape(op: string, name: string, t: Tensor, expected: readonly number[], names: string): void {
+  if (t.ndim !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(`${op}: ${name} must have shape ${names} = ${formatShape(expected)}, got ${formatShape(t.shape)}`);
+  }
+}
+
+/** `t` viewed (if row-major already) or copied as a row-major tensor of `shape`; dispose it after use. */
+export function rowMajor(t: Tensor, shape: readonly number[] = t.shape): Tensor {
+  return t.isContiguous() ? rawView(t, shape, t.offset) : adoptAs(contiguous(t), shape);
 }

@@ -1,0 +1,42 @@
+// The argument block of every attention task, fused (attention.ts) and reference
+// (attention_reference.ts), written by bindings/kernels/attention.ts; and how a task reads it.
+import { argI32, argPtr } from './args';
+
+// Each 4-D operand is [ptr, stride over B, stride over H, stride over rows] in elements; its last
+// dim is contiguous. Strides may be 0 (one K/V shared by all heads).
+export const ARG_Q = 0; // q is (B, H, T, D)
+export const ARG_K = 4; // k is (B, H, S, D)
+export const ARG_V = 8; // v is (B, H, S, Dv)
+export const ARG_OUT = 12; // out is (B, H, T, Dv)
+export const ARG_DOUT = 16; // dout is (B, H, T, Dv); backward only
+export const ARG_LSE = 20; // lse is (B, H, T) contiguous
+export const ARG_DELTA = 21; // delta is (B, H, T) contiguous: rowsum(dout * out), written by the dq pass
+export const ARG_MASK = 22; // mask is (B, S) contiguous, or 0 for none
+export const ARG_MASK_FLOAT = 23; // 1 when mask holds float32, 0 for int32
+export const ARG_B = 24;
+export const ARG_H = 25;
+export const ARG_T = 26;
+export const ARG_S = 27;
+export const ARG_D = 28;
+export const ARG_DV = 29;
+export const ARG_CAUSAL = 30;
+export const ARG_SCALE = 31;
+export const ARG_WORK = 32; // nthreads x ARG_WORK_STRIDE bytes of scratch
+export const ARG_WORK_STRIDE = 33;
+export const ARG_DQ = 34; // dq is (B, H, T, D) contiguous
+export const ARG_DK = 35; // dk is (B, H, S, D) contiguous
+export const ARG_DV_OUT = 36; // dv is (B, H, S, Dv) contiguous
+
+/** Address of row `r` of head (b, h) of the strided operand whose words start at `at`. */
+@inline export function rowAt(args: usize, at: i32, b: i32, h: i32, r: i32): usize {
+  const offset = <usize>b * argI32(args, at + 1) + <usize>h * argI32(args, at + 2) + <usize>r * argI32(args, at + 3);
+  return argPtr(args, at) + (offset << 2);
+}
+
+@inline export function keyVisible(args: usize, b: i32, j: i32): bool {
+  const mask = argPtr(args, ARG_MASK);
+  if (mask == 0) return true;
+  const at = mask + ((<usize>b * argI32(args, ARG_S) + j) << 2);
+  return argI32(args, ARG_MASK_FLOAT) != 0 ? load<f32>(at) != 0 : load<i32>(at) != 0;
+}
+
