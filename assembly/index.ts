@@ -4,3 +4,8 @@ export * from './random';
 export * from './optim';
 export * from './gather';
 export * from './gemm';
+export * from './im2col';
+export * from './channels';
+export * from './pool';
+export * from './batchnorm';
+export * from './upsample';
