@@ -4,38 +4,36 @@
 // kernel tap sees: cols[n, (c*KH + kh)*KW + kw, oh*OW + ow] = x[n, c, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw],
 // zero where that falls in the padding. Groups need nothing here: group g's rows are the contiguous
 // block of its channels. Bottom and right padding only make OH and OW larger, which the caller says.
-import { argI32, argPtr, splitStart } from './args';
+import { splitStart } from './args';
 import { endInside, firstInside } from './window';
 
-// The argument block shared by every task of this file (bindings/kernels/conv.ts).
-const ARG_IMAGE = 0; // image is (N, C, H, W)
-const ARG_COLS = 1; // cols is (N, C*KH*KW, OH*OW)
-const ARG_N = 2;
-const ARG_C = 3;
-const ARG_H = 4;
-const ARG_W = 5;
-const ARG_KH = 6;
-const ARG_KW = 7;
-const ARG_OH = 8;
-const ARG_OW = 9;
-const ARG_STRIDE_H = 10;
-const ARG_STRIDE_W = 11;
-const ARG_PAD_TOP = 12;
-const ARG_PAD_LEFT = 13;
-const ARG_DILATION_H = 14;
-const ARG_DILATION_W = 15;
+// The argument block shared by every task of this file (bindings/kernels/conv.ts), read in place.
+@unmanaged class Geometry {
+  image: usize; // image is (N, C, H, W)
+  cols: usize; // cols is (N, C*KH*KW, OH*OW)
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  KH: i32;
+  KW: i32;
+  OH: i32;
+  OW: i32;
+  sh: i32; // stride
+  sw: i32;
+  pt: i32; // top and left padding
+  pl: i32;
+  dh: i32; // dilation
+  dw: i32;
+}
 
 // Threads split the rows of the column matrix over the whole batch: every row is written by one thread.
 export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
-  const image = argPtr(args, ARG_IMAGE), cols = argPtr(args, ARG_COLS);
-  const C = argI32(args, ARG_C), H = argI32(args, ARG_H), W = argI32(args, ARG_W);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
+  const g = changetype<Geometry>(args);
+  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const taps = KH * KW;
-  const rows = argI32(args, ARG_N) * C * taps;
+  const rows = g.N * C * taps;
   const end = splitStart(rows, tid + 1, nthreads);
   for (let r = splitStart(rows, tid, nthreads); r < end; r++) {
     const plane = r / taps; // n*C + c
@@ -70,14 +68,10 @@ export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
 
 // One element at a time with a bounds test: the yardstick for im2col_task.
 export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const image = argPtr(args, ARG_IMAGE), cols = argPtr(args, ARG_COLS);
-  const C = argI32(args, ARG_C), H = argI32(args, ARG_H), W = argI32(args, ARG_W);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
-  const total = argI32(args, ARG_N) * C * KH * KW * OH * OW;
+  const g = changetype<Geometry>(args);
+  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
+  const total = g.N * C * KH * KW * OH * OW;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {
     const ow = i % OW;
@@ -97,14 +91,10 @@ export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): voi
 // Threads split the (n, c) planes, so no two write one element; within a plane the taps add in
 // (kh, kw) order, each tap at most once per element, onto a zeroed plane.
 export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
-  const image = argPtr(args, ARG_IMAGE), cols = argPtr(args, ARG_COLS);
-  const C = argI32(args, ARG_C), H = argI32(args, ARG_H), W = argI32(args, ARG_W);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
-  const planes = argI32(args, ARG_N) * C;
+  const g = changetype<Geometry>(args);
+  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
+  const planes = g.N * C;
   const end = splitStart(planes, tid + 1, nthreads);
   for (let p = splitStart(planes, tid, nthreads); p < end; p++) {
     const dst = image + (<usize>p * H * W << 2);
@@ -146,14 +136,10 @@ export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
 // Gathers each image element's sum from the taps that can reach it, in the same (kh, kw) order as
 // col2im_task, so the two agree to the bit.
 export function col2im_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const image = argPtr(args, ARG_IMAGE), cols = argPtr(args, ARG_COLS);
-  const C = argI32(args, ARG_C), H = argI32(args, ARG_H), W = argI32(args, ARG_W);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
-  const total = argI32(args, ARG_N) * C * H * W;
+  const g = changetype<Geometry>(args);
+  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
+  const total = g.N * C * H * W;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {
     const iw = i % W;

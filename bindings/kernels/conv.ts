@@ -321,27 +321,33 @@ export function conv2dForward(x: Tensor, w: Tensor, b?: Tensor | null, opts: Con
   return y;
 }
 
-function checkGradOutput(op: string, dy: Tensor, shape: number[]): void {
+/**
+ * The gradients of a convolution (transposed = false) or of a transposed convolution given dy: the
+ * two share the geometry `g` of the convolution, with the roles of x and y swapped.
+ */
+function gradients(op: string, g: Geometry, dy: Tensor, x: Tensor, w: Tensor, needs: ConvNeeds, transposed: boolean): ConvGrads {
+  const outShape = transposed ? [g.N, g.C, g.H, g.W] : [g.N, g.OC, g.OH, g.OW];
   checkTensor(op, 'dy', dy, 4, '4-D (N, C, H, W)');
-  checkShapeIs(op, 'dy', dy, shape, 'the shape of the forward output');
+  checkShapeIs(op, 'dy', dy, outShape, 'the shape of the forward output');
+  const grads: ConvGrads = { dx: null, dw: null, db: null };
+  if (needs.bias !== false) grads.db = channelSum(dy);
+  if (needs.weight !== false) {
+    grads.dw = g.N === 0 ? zeros(w.shape) : empty(w.shape);
+    if (transposed) convolveWeightGrad(g, x, dy, grads.dw);
+    else convolveWeightGrad(g, dy, x, grads.dw);
+  }
+  if (needs.input !== false) {
+    grads.dx = empty(x.shape);
+    if (transposed) convolve(g, dy, w, grads.dx);
+    else convolveAdjoint(g, dy, w, grads.dx);
+  }
+  return grads;
 }
 
 /** The gradients of conv2dForward(x, w, b, opts) given dy, the gradient of its output. */
 export function conv2dBackward(dy: Tensor, x: Tensor, w: Tensor, opts: Conv2dOptions = {}, needs: ConvNeeds = {}): ConvGrads {
   const op = 'conv2d backward';
-  const g = conv2dGeometry(op, x, w, opts);
-  checkGradOutput(op, dy, [g.N, g.OC, g.OH, g.OW]);
-  const grads: ConvGrads = { dx: null, dw: null, db: null };
-  if (needs.bias !== false) grads.db = channelSum(dy);
-  if (needs.weight !== false) {
-    grads.dw = g.N === 0 ? zeros(w.shape) : empty(w.shape);
-    convolveWeightGrad(g, dy, x, grads.dw);
-  }
-  if (needs.input !== false) {
-    grads.dx = empty(x.shape);
-    convolveAdjoint(g, dy, w, grads.dx);
-  }
-  return grads;
+  return gradients(op, conv2dGeometry(op, x, w, opts), dy, x, w, needs, false);
 }
 
 /** As torch.nn.functional.conv_transpose2d. x is (N, C, H, W), w is (C, OC/groups, kH, kW). */
@@ -360,19 +366,7 @@ export function convTranspose2dBackward(
   dy: Tensor, x: Tensor, w: Tensor, opts: ConvTranspose2dOptions = {}, needs: ConvNeeds = {},
 ): ConvGrads {
   const op = 'convTranspose2d backward';
-  const g = convTranspose2dGeometry(op, x, w, opts);
-  checkGradOutput(op, dy, [g.N, g.C, g.H, g.W]);
-  const grads: ConvGrads = { dx: null, dw: null, db: null };
-  if (needs.bias !== false) grads.db = channelSum(dy);
-  if (needs.weight !== false) {
-    grads.dw = g.N === 0 ? zeros(w.shape) : empty(w.shape);
-    convolveWeightGrad(g, x, dy, grads.dw);
-  }
-  if (needs.input !== false) {
-    grads.dx = empty(x.shape);
-    convolve(g, dy, w, grads.dx);
-  }
-  return grads;
+  return gradients(op, convTranspose2dGeometry(op, x, w, opts), dy, x, w, needs, true);
 }
 
 function im2colGeometry(op: string, N: number, C: number, H: number, W: number, opts: Im2colOptions, x: Tensor): Geometry {
