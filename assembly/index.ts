@@ -17,3 +17,8 @@ export * from './lstm';
 export * from './lstm_reference';
 export * from './attention';
 export * from './attention_reference';
+export * from './im2col';
+export * from './channels';
+export * from './pool';
+export * from './batchnorm';
+export * from './upsample';

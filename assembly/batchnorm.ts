@@ -1,0 +1,250 @@
+// BatchNorm2d on NCHW: the training forward (batch statistics, running-statistics update), the
+// evaluation forward (running statistics) and the fused backward.
+//
+// Per-channel sums run in f64 in two lanes (the reference: one lane), over n then the plane, in a
+// fixed order; threads split the channels, so every statistic is computed by one thread alike for
+// any thread count. The normalisation itself is y = x * scale + shift in f32, as torch does on CPU.
+import { argF32, argI32, argPtr, splitStart } from './args';
+
+// The argument block of the forward tasks (bindings/kernels/batchnorm.ts).
+const ARG_X = 0; // x is (N, C, S)
+const ARG_Y = 1; // y is (N, C, S)
+const ARG_GAMMA = 2; // gamma, beta are (C), or 0 for scale 1 and shift 0
+const ARG_BETA = 3;
+const ARG_MEAN = 4; // training: the batch mean (C) and inverse std (C), written
+const ARG_INVSTD = 5;
+const ARG_RUNNING_MEAN = 6; // running mean and variance (C): read in eval, updated in training, or 0
+const ARG_RUNNING_VAR = 7;
+const ARG_N = 8;
+const ARG_C = 9;
+const ARG_S = 10;
+const ARG_EPS = 11;
+const ARG_MOMENTUM = 12;
+
+// The argument block of the backward tasks.
+const ARG_B_DY = 0; // dy, x, dx are (N, C, S); dx may be 0 when only dgamma and dbeta are wanted
+const ARG_B_X = 1;
+const ARG_B_MEAN = 2; // the mean and invstd the training forward returned (C)
+const ARG_B_INVSTD = 3;
+const ARG_B_GAMMA = 4; // (C) or 0
+const ARG_B_DX = 5;
+const ARG_B_DGAMMA = 6; // (C), written
+const ARG_B_DBETA = 7; // (C), written
+const ARG_B_N = 8;
+const ARG_B_C = 9;
+const ARG_B_S = 10;
+
+@inline function pair(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** sum over n, s of x[n, c, s] - shift, in f64: the mean with shift 0, the centred moments otherwise. */
+function channelSum(x: usize, c: i32, N: i32, C: i32, S: i32, shift: f64, square: bool): f64 {
+  let lanes = f64x2.splat(0);
+  let tail: f64 = 0;
+  const sv = f64x2.splat(shift);
+  for (let n = 0; n < N; n++) {
+    const row = x + (<usize>(n * C + c) * S << 2);
+    let s = 0;
+    for (; s + 2 <= S; s += 2) {
+      const d = f64x2.sub(pair(row + (<usize>s << 2)), sv);
+      lanes = f64x2.add(lanes, square ? f64x2.mul(d, d) : d);
+    }
+    if (s < S) {
+      const d = <f64>load<f32>(row + (<usize>s << 2)) - shift;
+      tail += square ? d * d : d;
+    }
+  }
+  return f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1) + tail;
+}
+
+/** y[:, c, :] = x[:, c, :] * scale + shift. */
+function affine(x: usize, y: usize, c: i32, N: i32, C: i32, S: i32, scale: f32, shift: f32): void {
+  const sc = f32x4.splat(scale), sh = f32x4.splat(shift);
+  for (let n = 0; n < N; n++) {
+    const off = <usize>(n * C + c) * S << 2;
+    let s = 0;
+    for (; s + 4 <= S; s += 4) {
+      const o = off + (<usize>s << 2);
+      v128.store(y + o, f32x4.add(f32x4.mul(v128.load(x + o), sc), sh));
+    }
+    for (; s < S; s++) {
+      const o = off + (<usize>s << 2);
+      store<f32>(y + o, load<f32>(x + o) * scale + shift);
+    }
+  }
+}
+
+@inline function optional(p: usize, c: i32, fallback: f32): f32 {
+  return p == 0 ? fallback : load<f32>(p + (<usize>c << 2));
+}
+
+/**
+ * Stores channel c's batch statistics, moves the running statistics towards them as torch does
+ * (running = (1 - momentum) * running + momentum * batch, with the unbiased variance), and normalises.
+ */
+@inline function finishTrain(args: usize, c: i32, N: i32, C: i32, S: i32, mean: f64, variance: f64): void {
+  const count = <f64>N * <f64>S;
+  const invstd = <f32>(1.0 / Math.sqrt(variance + <f64>argF32(args, ARG_EPS)));
+  store<f32>(argPtr(args, ARG_MEAN) + (<usize>c << 2), <f32>mean);
+  store<f32>(argPtr(args, ARG_INVSTD) + (<usize>c << 2), invstd);
+  const rm = argPtr(args, ARG_RUNNING_MEAN), rv = argPtr(args, ARG_RUNNING_VAR);
+  const m = argF32(args, ARG_MOMENTUM);
+  const at = <usize>c << 2;
+  if (rm != 0) store<f32>(rm + at, (1 - m) * load<f32>(rm + at) + m * <f32>mean);
+  if (rv != 0) store<f32>(rv + at, (1 - m) * load<f32>(rv + at) + m * <f32>(variance * count / (count - 1)));
+  const gamma = optional(argPtr(args, ARG_GAMMA), c, 1);
+  const beta = optional(argPtr(args, ARG_BETA), c, 0);
+  const scale = invstd * gamma;
+  affine(argPtr(args, ARG_X), argPtr(args, ARG_Y), c, N, C, S, scale, beta - <f32>mean * scale);
+}
+
+export function batchnorm_train_task(args: usize, tid: i32, nthreads: i32): void {
+  const x = argPtr(args, ARG_X);
+  const N = argI32(args, ARG_N), C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+  const count = <f64>N * <f64>S;
+  const end = splitStart(C, tid + 1, nthreads);
+  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
+    const mean = channelSum(x, c, N, C, S, 0, false) / count;
+    finishTrain(args, c, N, C, S, mean, channelSum(x, c, N, C, S, mean, true) / count);
+  }
+}
+
+// One f64 accumulator in plain order: the yardstick for batchnorm_train_task.
+export function batchnorm_train_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  const x = argPtr(args, ARG_X);
+  const N = argI32(args, ARG_N), C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+  const count = <f64>N * <f64>S;
+  const end = splitStart(C, tid + 1, nthreads);
+  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
+    let sum: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      for (let s = 0; s < S; s++) sum += <f64>load<f32>(x + ((<usize>(n * C + c) * S + s) << 2));
+    }
+    const mean = sum / count;
+    let sq: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      for (let s = 0; s < S; s++) {
+        const d = <f64>load<f32>(x + ((<usize>(n * C + c) * S + s) << 2)) - mean;
+        sq += d * d;
+      }
+    }
+    finishTrain(args, c, N, C, S, mean, sq / count);
+  }
+}
+
+/** Channel c's scale and shift from the running statistics. */
+@inline function evalAffine(args: usize, c: i32): f32 {
+  return optional(argPtr(args, ARG_GAMMA), c, 1) /
+    <f32>Math.sqrt(<f64>load<f32>(argPtr(args, ARG_RUNNING_VAR) + (<usize>c << 2)) + <f64>argF32(args, ARG_EPS));
+}
+
+// Threads split the (n, c) planes: nothing is reduced.
+export function batchnorm_eval_task(args: usize, tid: i32, nthreads: i32): void {
+  const C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+  const planes = argI32(args, ARG_N) * C;
+  const end = splitStart(planes, tid + 1, nthreads);
+  for (let p = splitStart(planes, tid, nthreads); p < end; p++) {
+    const c = p % C;
+    const scale = evalAffine(args, c);
+    const shift = optional(argPtr(args, ARG_BETA), c, 0) - load<f32>(argPtr(args, ARG_RUNNING_MEAN) + (<usize>c << 2)) * scale;
+    // One plane is the (1, 1, S) tensor at plane p.
+    const off = <usize>(p - c) * S << 2;
+    affine(argPtr(args, ARG_X) + off, argPtr(args, ARG_Y) + off, c, 1, C, S, scale, shift);
+  }
+}
+
+export function batchnorm_eval_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
+  const C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+  const total = argI32(args, ARG_N) * C * S;
+  const end = splitStart(total, tid + 1, nthreads);
+  for (let i = splitStart(total, tid, nthreads); i < end; i++) {
+    const c = (i / S) % C;
+    const scale = evalAffine(args, c);
+    const shift = optional(argPtr(args, ARG_BETA), c, 0) - load<f32>(argPtr(args, ARG_RUNNING_MEAN) + (<usize>c << 2)) * scale;
+    store<f32>(y + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * scale + shift);
+  }
+}
+
+/** sum over n, s of dy * (x - mean), in f64. */
+function channelDot(dy: usize, x: usize, c: i32, N: i32, C: i32, S: i32, mean: f64): f64 {
+  let lanes = f64x2.splat(0);
+  let tail: f64 = 0;
+  const mv = f64x2.splat(mean);
+  for (let n = 0; n < N; n++) {
+    const off = <usize>(n * C + c) * S << 2;
+    let s = 0;
+    for (; s + 2 <= S; s += 2) {
+      const o = off + (<usize>s << 2);
+      lanes = f64x2.add(lanes, f64x2.mul(pair(dy + o), f64x2.sub(pair(x + o), mv)));
+    }
+    if (s < S) {
+      const o = off + (<usize>s << 2);
+      tail += <f64>load<f32>(dy + o) * (<f64>load<f32>(x + o) - mean);
+    }
+  }
+  return f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1) + tail;
+}
+
+/**
+ * dgamma, dbeta and dx of channel c from its two sums, as torch:
+ * dx = (dy - sum(dy)/M - (x - mean) * invstd^2 * sum(dy*(x-mean))/M) * invstd * gamma.
+ */
+function finishBackward(args: usize, c: i32, sumDy: f64, dot: f64): void {
+  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+  const count = <f64>N * <f64>S;
+  const mean = load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
+  const invstd = load<f32>(argPtr(args, ARG_B_INVSTD) + (<usize>c << 2));
+  store<f32>(argPtr(args, ARG_B_DBETA) + (<usize>c << 2), <f32>sumDy);
+  store<f32>(argPtr(args, ARG_B_DGAMMA) + (<usize>c << 2), <f32>(dot * <f64>invstd));
+  const dx = argPtr(args, ARG_B_DX);
+  if (dx == 0) return;
+  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
+  const k = <f32>(dot * <f64>invstd * <f64>invstd / count);
+  const gradMean = <f32>(sumDy / count);
+  const scale = invstd * optional(argPtr(args, ARG_B_GAMMA), c, 1);
+  const kv = f32x4.splat(k), gv = f32x4.splat(gradMean), mv = f32x4.splat(mean), sv = f32x4.splat(scale);
+  for (let n = 0; n < N; n++) {
+    const off = <usize>(n * C + c) * S << 2;
+    let s = 0;
+    for (; s + 4 <= S; s += 4) {
+      const o = off + (<usize>s << 2);
+      const centred = f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv);
+      v128.store(dx + o, f32x4.mul(f32x4.sub(f32x4.sub(v128.load(dy + o), gv), centred), sv));
+    }
+    for (; s < S; s++) {
+      const o = off + (<usize>s << 2);
+      store<f32>(dx + o, (load<f32>(dy + o) - gradMean - (load<f32>(x + o) - mean) * k) * scale);
+    }
+  }
+}
+
+export function batchnorm_backward_task(args: usize, tid: i32, nthreads: i32): void {
+  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
+  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+  const end = splitStart(C, tid + 1, nthreads);
+  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
+    const mean = <f64>load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
+    finishBackward(args, c, channelSum(dy, c, N, C, S, 0, false), channelDot(dy, x, c, N, C, S, mean));
+  }
+}
+
+export function batchnorm_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
+  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+  const end = splitStart(C, tid + 1, nthreads);
+  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
+    const mean = <f64>load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
+    let sumDy: f64 = 0, dot: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      for (let s = 0; s < S; s++) {
+        const o = (<usize>(n * C + c) * S + s) << 2;
+        const g = <f64>load<f32>(dy + o);
+        sumDy += g;
+        dot += g * (<f64>load<f32>(x + o) - mean);
+      }
+    }
+    finishBackward(args, c, sumDy, dot);
+  }
+}

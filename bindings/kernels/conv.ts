@@ -1,0 +1,409 @@
+// 2-D convolution and transposed convolution on NCHW float32, forward and backward, lowered to
+// GEMM with im2col (assembly/im2col.ts). One convolution maps `input` images (N, C, H, W) to
+// `output` images (N, OC, OH, OW); per image and group it is the product
+//   output[n, g] (OCg, OH*OW) = weight[g] (OCg, Cg*KH*KW) @ cols[n, g] (Cg*KH*KW, OH*OW),
+// its input gradient is weight[g]^T @ doutput[n, g] followed by col2im, and its weight gradient
+// sums doutput[n, g] @ cols[n, g]^T over n in ascending order. A transposed convolution is the
+// input gradient of the convolution whose input has its output's shape, and the other way round.
+import { empty, zeros } from '../creation.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
+import { dispatch } from '../runtime/dispatch.js';
+import type { Tensor } from '../tensor.js';
+import { gemm } from './gemm.js';
+import {
+  checkShapeIs, checkTensor, kernelChoice, pair, sides, slice,
+  type KernelChoice, type Padding, type Pair, type Sides,
+} from './spatial.js';
+
+export interface Conv2dOptions {
+  /** Default 1. */
+  stride?: Pair;
+  /** Default 0. 'same' (stride 1 only) pads d*(k-1) in all, the odd pixel at the bottom/right, as torch. */
+  padding?: Padding | 'valid' | 'same';
+  /** Default 1. */
+  dilation?: Pair;
+  /** Default 1; must divide the input and output channels. groups = C is a depthwise convolution. */
+  groups?: number;
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  /** Removed from the output's sides, as torch's conv_transpose2d padding. */
+  padding?: Padding;
+  /** Added to the output's bottom/right; smaller than the stride or the dilation. Default 0. */
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** Which gradients a backward computes. Each defaults to true. */
+export interface ConvNeeds {
+  input?: boolean;
+  weight?: boolean;
+  bias?: boolean;
+}
+
+/** The gradients with respect to the input, weight and bias; null where not asked for. */
+export interface ConvGrads {
+  dx: Tensor | null;
+  dw: Tensor | null;
+  db: Tensor | null;
+}
+
+export interface Im2colOptions {
+  kernelSize: Pair;
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  kernel?: KernelChoice;
+}
+
+/** A convolution from (N, C, H, W) input images to (N, OC, OH, OW) output images. */
+interface Geometry {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  OC: number;
+  OH: number;
+  OW: number;
+  KH: number;
+  KW: number;
+  stride: [number, number];
+  dilation: [number, number];
+  pad: Sides;
+  groups: number;
+}
+
+// Column matrices for at most this many floats (16 MiB) exist at once; a batch is lowered in chunks.
+const COLUMN_BUDGET = 1 << 22;
+
+/** (H + pads - dilated kernel) / stride + 1, rounded down. */
+function convolvedSize(size: number, padBefore: number, padAfter: number, k: number, stride: number, dilation: number): number {
+  return Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+function describeGeometry(kh: number, kw: number, stride: number[], pad: Sides, dilation: number[]): string {
+  return `kernel ${kh}x${kw}, stride [${stride}], padding [${pad.top}, ${pad.left}, ${pad.bottom}, ${pad.right}], dilation [${dilation}]`;
+}
+
+function checkOutputSize(op: string, oh: number, ow: number, x: Tensor, detail: string): void {
+  if (oh < 1 || ow < 1) {
+    throw new ShapeError(`${op}: output size would be ${oh}x${ow} for input ${formatShape(x.shape)} with ${detail}; it must be at least 1x1`);
+  }
+}
+
+function checkGroups(op: string, groups: unknown, channels: [string, number][], x: Tensor): number {
+  if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) {
+    throw new ArgumentError(`${op}: groups must be a whole number >= 1, got ${String(groups)}`);
+  }
+  for (const [what, n] of channels) {
+    if (n % groups !== 0) {
+      throw new ShapeError(`${op}: groups = ${groups} must divide the ${what} (${n}) for input ${formatShape(x.shape)}`);
+    }
+  }
+  return groups;
+}
+
+function checkBias(op: string, b: Tensor | null | undefined, channels: number): Tensor | null {
+  if (b === undefined || b === null) return null;
+  const t = checkTensor(op, 'bias', b, 1, `a vector of ${channels} output channels`);
+  checkShapeIs(op, 'bias', t, [channels], 'one per output channel');
+  return t;
+}
+
+function conv2dGeometry(op: string, x: Tensor, w: Tensor, opts: Conv2dOptions): Geometry {
+  checkTensor(op, 'x', x, 4, '4-D (N, C, H, W)');
+  checkTensor(op, 'weight', w, 4, '4-D (out_channels, in_channels/groups, kH, kW)');
+  const [N, C, H, W] = x.shape;
+  const [OC, Cg, KH, KW] = w.shape;
+  const groups = checkGroups(op, opts.groups ?? 1, [['input channels', C], ['output channels of the weight', OC]], x);
+  if (Cg !== C / groups) {
+    throw new ShapeError(
+      `${op}: weight ${formatShape(w.shape)} must have in_channels/groups = ${C / groups} in dim 1 for input ` +
+        `${formatShape(x.shape)} with groups = ${groups}, got ${Cg}`,
+    );
+  }
+  if (KH < 1 || KW < 1) throw new ShapeError(`${op}: weight ${formatShape(w.shape)} has an empty kernel`);
+  const stride = pair(op, 'stride', opts.stride ?? 1, 1);
+  const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
+  let pad: Sides;
+  if (opts.padding === 'valid') {
+    pad = { top: 0, left: 0, bottom: 0, right: 0 };
+  } else if (opts.padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1) {
+      throw new ArgumentError(`${op}: padding 'same' needs stride 1, got stride [${stride}]`);
+    }
+    const th = dilation[0] * (KH - 1), tw = dilation[1] * (KW - 1);
+    pad = { top: th >> 1, left: tw >> 1, bottom: th - (th >> 1), right: tw - (tw >> 1) };
+  } else {
+    pad = sides(op, opts.padding ?? 0);
+  }
+  const OH = convolvedSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
+  const OW = convolvedSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
+  checkOutputSize(op, OH, OW, x, describeGeometry(KH, KW, stride, pad, dilation));
+  return { N, C, H, W, OC, OH, OW, KH, KW, stride, dilation, pad, groups };
+}
+
+/**
+ * The convolution whose input gradient is the transposed convolution: its input is the transposed
+ * convolution's output (N, Cout, OH, OW), its output the transposed convolution's input.
+ */
+function convTranspose2dGeometry(op: string, x: Tensor, w: Tensor, opts: ConvTranspose2dOptions): Geometry {
+  checkTensor(op, 'x', x, 4, '4-D (N, C, H, W)');
+  checkTensor(op, 'weight', w, 4, '4-D (in_channels, out_channels/groups, kH, kW)');
+  const [N, C, H, W] = x.shape;
+  const [CW, OCg, KH, KW] = w.shape;
+  if (CW !== C) {
+    throw new ShapeError(`${op}: weight ${formatShape(w.shape)} must have in_channels = ${C} in dim 0 for input ${formatShape(x.shape)}, got ${CW}`);
+  }
+  const groups = checkGroups(op, opts.groups ?? 1, [['input channels', C]], x);
+  if (KH < 1 || KW < 1) throw new ShapeError(`${op}: weight ${formatShape(w.shape)} has an empty kernel`);
+  const stride = pair(op, 'stride', opts.stride ?? 1, 1);
+  const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
+  const pad = sides(op, opts.padding ?? 0);
+  const outputPadding = pair(op, 'outputPadding', opts.outputPadding ?? 0, 0);
+  for (let i = 0; i < 2; i++) {
+    if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
+      throw new ArgumentError(
+        `${op}: outputPadding [${outputPadding}] must be smaller than the stride [${stride}] or the dilation [${dilation}]`,
+      );
+    }
+  }
+  const OH = (H - 1) * stride[0] - pad.top - pad.bottom + dilation[0] * (KH - 1) + outputPadding[0] + 1;
+  const OW = (W - 1) * stride[1] - pad.left - pad.right + dilation[1] * (KW - 1) + outputPadding[1] + 1;
+  checkOutputSize(op, OH, OW, x, `${describeGeometry(KH, KW, stride, pad, dilation)}, outputPadding [${outputPadding}]`);
+  return { N, C: OCg * groups, H: OH, W: OW, OC: C, OH: H, OW: W, KH, KW, stride, dilation, pad, groups };
+}
+
+function isPointwise(g: Geometry): boolean {
+  const { pad } = g;
+  return g.KH === 1 && g.KW === 1 && g.stride[0] === 1 && g.stride[1] === 1 &&
+    pad.top === 0 && pad.left === 0 && pad.bottom === 0 && pad.right === 0;
+}
+
+function im2colArgs(g: Geometry, image: number, cols: number, count: number): number[] {
+  return [
+    image, cols, count, g.C, g.H, g.W, g.KH, g.KW, g.OH, g.OW, g.stride[0], g.stride[1],
+    g.pad.top, g.pad.left, g.dilation[0], g.dilation[1],
+  ];
+}
+
+/** cols[0, count) = im2col of images [n0, n0 + count) of `image`. */
+function lower(g: Geometry, image: Tensor, n0: number, count: number, cols: Tensor, kernel: KernelChoice = 'simd'): void {
+  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count);
+  dispatch(kernel === 'simd' ? 'im2col' : 'im2col_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
+}
+
+/** images [n0, n0 + count) of `image` = col2im of cols[0, count). */
+function raise(g: Geometry, cols: Tensor, image: Tensor, n0: number, count: number, kernel: KernelChoice = 'simd'): void {
+  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count);
+  dispatch(kernel === 'simd' ? 'col2im' : 'col2im_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
+}
+
+/**
+ * Runs `body` over the batch in chunks whose column matrices fit COLUMN_BUDGET, with a column
+ * buffer (freed afterwards); a pointwise convolution needs none (null): its columns are its input.
+ */
+function chunks(g: Geometry, body: (n0: number, count: number, cols: Tensor | null) => void): void {
+  if (isPointwise(g)) {
+    body(0, g.N, null);
+    return;
+  }
+  const perImage = g.C * g.KH * g.KW * g.OH * g.OW;
+  const chunk = Math.max(1, Math.min(g.N, Math.floor(COLUMN_BUDGET / perImage)));
+  const cols = empty([chunk, g.C * g.KH * g.KW, g.OH * g.OW]);
+  try {
+    for (let n0 = 0; n0 < g.N; n0 += chunk) body(n0, Math.min(chunk, g.N - n0), cols);
+  } finally {
+    cols.dispose();
+  }
+}
+
+/** A (rows, cols) matrix at an element offset in a tensor. */
+interface Matrix {
+  t: Tensor;
+  offset: number;
+  rows: number;
+  cols: number;
+}
+
+/** c = op(a) op(b), or c += op(a) op(b) when accumulating. */
+function multiply(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolean, accumulate: boolean): void {
+  const [va, vb, vc] = [a, b, c].map((m) => slice(m.t, m.offset, [m.rows, m.cols]));
+  try {
+    gemm({ a: va, b: vb, c: vc, transA, transB, beta: accumulate ? 1 : 0 });
+  } finally {
+    va.dispose();
+    vb.dispose();
+    vc.dispose();
+  }
+}
+
+/** The per-group matrices of a convolution: weight[g], columns of image n, output of image n. */
+function matrices(g: Geometry) {
+  const K = (g.C / g.groups) * g.KH * g.KW;
+  const OCg = g.OC / g.groups;
+  const S = g.OH * g.OW;
+  return {
+    weight: (w: Tensor, grp: number): Matrix => ({ t: w, offset: grp * OCg * K, rows: OCg, cols: K }),
+    columns: (t: Tensor, n: number, grp: number): Matrix => ({ t, offset: (n * g.groups + grp) * K * S, rows: K, cols: S }),
+    output: (t: Tensor, n: number, grp: number): Matrix => ({ t, offset: (n * g.groups + grp) * OCg * S, rows: OCg, cols: S }),
+  };
+}
+
+/** out = conv(input). */
+function convolve(g: Geometry, input: Tensor, w: Tensor, out: Tensor): void {
+  const m = matrices(g);
+  chunks(g, (n0, count, cols) => {
+    if (cols !== null) lower(g, input, n0, count, cols);
+    for (let n = n0; n < n0 + count; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const columns = cols === null ? m.columns(input, n, grp) : m.columns(cols, n - n0, grp);
+        multiply(m.weight(w, grp), columns, m.output(out, n, grp), false, false, false);
+      }
+    }
+  });
+}
+
+/** dinput = the adjoint of conv applied to doutput. */
+function convolveAdjoint(g: Geometry, doutput: Tensor, w: Tensor, dinput: Tensor): void {
+  const m = matrices(g);
+  chunks(g, (n0, count, cols) => {
+    for (let n = n0; n < n0 + count; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const columns = cols === null ? m.columns(dinput, n, grp) : m.columns(cols, n - n0, grp);
+        multiply(m.weight(w, grp), m.output(doutput, n, grp), columns, true, false, false);
+      }
+    }
+    if (cols !== null) raise(g, cols, dinput, n0, count);
+  });
+}
+
+/** dw = sum over n, in order, of doutput[n] @ cols(input[n])^T, per group. */
+function convolveWeightGrad(g: Geometry, doutput: Tensor, input: Tensor, dw: Tensor): void {
+  const m = matrices(g);
+  chunks(g, (n0, count, cols) => {
+    if (cols !== null) lower(g, input, n0, count, cols);
+    for (let n = n0; n < n0 + count; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const columns = cols === null ? m.columns(input, n, grp) : m.columns(cols, n - n0, grp);
+        multiply(m.output(doutput, n, grp), columns, m.weight(dw, grp), false, true, n > 0);
+      }
+    }
+  });
+}
+
+function addBias(y: Tensor, b: Tensor): void {
+  const [N, C, H, W] = y.shape;
+  dispatch('channel_bias_add', [y.ptr(), b.ptr(), N, C, H * W], y.size);
+}
+
+/** db[c] = sum of dy[:, c] over the batch and the plane, in a fixed order. */
+export function channelSum(dy: Tensor, kernel?: KernelChoice): Tensor {
+  const op = 'channelSum';
+  checkTensor(op, 'dy', dy, 2, 'at least 2-D (N, C, ...)', true);
+  const choice = kernelChoice(op, kernel);
+  const [N, C] = dy.shape;
+  const out = empty([C]);
+  dispatch(choice === 'simd' ? 'channel_sum' : 'channel_sum_reference', [out.ptr(), dy.ptr(), N, C, dy.size / Math.max(N * C, 1)], dy.size);
+  return out;
+}
+
+/** y = conv2d(x, w) + b, as torch.nn.functional.conv2d. x is (N, C, H, W), w is (OC, C/groups, kH, kW). */
+export function conv2dForward(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  const g = conv2dGeometry(op, x, w, opts);
+  const bias = checkBias(op, b, g.OC);
+  const y = empty([g.N, g.OC, g.OH, g.OW]);
+  convolve(g, x, w, y);
+  if (bias !== null) addBias(y, bias);
+  return y;
+}
+
+/**
+ * The gradients of a convolution (transposed = false) or of a transposed convolution given dy: the
+ * two share the geometry `g` of the convolution, with the roles of x and y swapped.
+ */
+function gradients(op: string, g: Geometry, dy: Tensor, x: Tensor, w: Tensor, needs: ConvNeeds, transposed: boolean): ConvGrads {
+  const outShape = transposed ? [g.N, g.C, g.H, g.W] : [g.N, g.OC, g.OH, g.OW];
+  checkTensor(op, 'dy', dy, 4, '4-D (N, C, H, W)');
+  checkShapeIs(op, 'dy', dy, outShape, 'the shape of the forward output');
+  const grads: ConvGrads = { dx: null, dw: null, db: null };
+  if (needs.bias !== false) grads.db = channelSum(dy);
+  if (needs.weight !== false) {
+    grads.dw = g.N === 0 ? zeros(w.shape) : empty(w.shape);
+    if (transposed) convolveWeightGrad(g, x, dy, grads.dw);
+    else convolveWeightGrad(g, dy, x, grads.dw);
+  }
+  if (needs.input !== false) {
+    grads.dx = empty(x.shape);
+    if (transposed) convolve(g, dy, w, grads.dx);
+    else convolveAdjoint(g, dy, w, grads.dx);
+  }
+  return grads;
+}
+
+/** The gradients of conv2dForward(x, w, b, opts) given dy, the gradient of its output. */
+export function conv2dBackward(dy: Tensor, x: Tensor, w: Tensor, opts: Conv2dOptions = {}, needs: ConvNeeds = {}): ConvGrads {
+  const op = 'conv2d backward';
+  return gradients(op, conv2dGeometry(op, x, w, opts), dy, x, w, needs, false);
+}
+
+/** As torch.nn.functional.conv_transpose2d. x is (N, C, H, W), w is (C, OC/groups, kH, kW). */
+export function convTranspose2dForward(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  const g = convTranspose2dGeometry(op, x, w, opts);
+  const bias = checkBias(op, b, g.C);
+  const y = empty([g.N, g.C, g.H, g.W]);
+  convolveAdjoint(g, x, w, y);
+  if (bias !== null) addBias(y, bias);
+  return y;
+}
+
+/** The gradients of convTranspose2dForward(x, w, b, opts) given dy, the gradient of its output. */
+export function convTranspose2dBackward(
+  dy: Tensor, x: Tensor, w: Tensor, opts: ConvTranspose2dOptions = {}, needs: ConvNeeds = {},
+): ConvGrads {
+  const op = 'convTranspose2d backward';
+  return gradients(op, convTranspose2dGeometry(op, x, w, opts), dy, x, w, needs, true);
+}
+
+function im2colGeometry(op: string, N: number, C: number, H: number, W: number, opts: Im2colOptions, x: Tensor): Geometry {
+  const [KH, KW] = pair(op, 'kernelSize', opts.kernelSize, 1);
+  const stride = pair(op, 'stride', opts.stride ?? 1, 1);
+  const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
+  const pad = sides(op, opts.padding ?? 0);
+  const OH = convolvedSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
+  const OW = convolvedSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
+  checkOutputSize(op, OH, OW, x, describeGeometry(KH, KW, stride, pad, dilation));
+  return { N, C, H, W, OC: C, OH, OW, KH, KW, stride, dilation, pad, groups: 1 };
+}
+
+/** torch.nn.functional.unfold: x (N, C, H, W) to columns (N, C*kH*kW, OH*OW). */
+export function im2col(x: Tensor, opts: Im2colOptions): Tensor {
+  const op = 'im2col';
+  checkTensor(op, 'x', x, 4, '4-D (N, C, H, W)');
+  const [N, C, H, W] = x.shape;
+  const g = im2colGeometry(op, N, C, H, W, opts, x);
+  const cols = empty([N, C * g.KH * g.KW, g.OH * g.OW]);
+  lower(g, x, 0, N, cols, kernelChoice(op, opts.kernel));
+  return cols;
+}
+
+/** torch.nn.functional.fold: columns (N, C*kH*kW, L) summed back into images (N, C, outputSize). */
+export function col2im(cols: Tensor, outputSize: Pair, opts: Im2colOptions): Tensor {
+  const op = 'col2im';
+  checkTensor(op, 'cols', cols, 3, '3-D (N, C*kH*kW, L)');
+  const [H, W] = pair(op, 'outputSize', outputSize, 1);
+  const [KH, KW] = pair(op, 'kernelSize', opts.kernelSize, 1);
+  const [N, rows] = cols.shape;
+  if (rows % (KH * KW) !== 0) {
+    throw new ShapeError(`${op}: cols ${formatShape(cols.shape)} must have a multiple of kH*kW = ${KH * KW} rows in dim 1`);
+  }
+  const g = im2colGeometry(op, N, rows / (KH * KW), H, W, opts, cols);
+  checkShapeIs(op, 'cols', cols, [N, rows, g.OH * g.OW], `L = ${g.OH}x${g.OW} windows for output size ${H}x${W}`);
+  const image = empty([N, g.C, H, W]);
+  raise(g, cols, image, 0, N, kernelChoice(op, opts.kernel));
+  return image;
+}
