@@ -8,6 +8,7 @@ export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io
 export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
 export { parseIdx, readIdx, type IdxArray, type IdxDType } from './data/idx.js';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type FashionMnistOptions, type ImageSet } from './data/fashion-mnist.js';
+export { SeededRandom } from './data/seeded-random.js';
 export { DataLoader, type DataLoaderOptions, type Augmentations, type Batch, type LabelledImages } from './data/loader.js';
 export { add, sub, mul, div, pow, maximum, minimum, affine } from './ops/arithmetic.js';
 export { neg, abs, exp, log, sqrt, rsqrt, square, reciprocal, relu, leakyRelu, gelu, elu, sigmoid, tanh, sin, cos, sign, clamp } from './ops/unary.js';
@@ -28,3 +29,4 @@ export { scope, keep } from './lifetime.js';
 export { memory, type MemoryReport } from './memory-report.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export { models } from '../models/index.js';

@@ -1,0 +1,7 @@
+// The model zoo: each entry trains a classic system of deep learning to a measured criterion.
+import { mlp } from './mlp.js';
+import type { ZooModel } from './zoo.js';
+
+export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget } from './zoo.js';
+
+export const models: Readonly<Record<string, ZooModel>> = Object.freeze({ mlp });

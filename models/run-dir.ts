@@ -1,0 +1,50 @@
+// What `wasmgrad train` leaves behind: the checkpoint, the metrics, and a self-contained report.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as wg from '../bindings/index.js';
+import type { TrainResult } from './zoo.js';
+
+function lineChart(title: string, series: { name: string; values: number[] }[]): string {
+  const w = 480;
+  const h = 200;
+  const pad = 30;
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
+  if (all.length === 0) return '';
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const n = Math.max(...series.map((s) => s.values.length));
+  const x = (i: number) => pad + ((w - 2 * pad) * i) / Math.max(n - 1, 1);
+  const y = (v: number) => h - pad - ((h - 2 * pad) * (v - lo)) / (hi - lo || 1);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const paths = series.map((s, k) => `<polyline fill="none" stroke="${colours[k % colours.length]}" stroke-width="2" points="${
+    s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>` +
+    `<text x="${w - pad}" y="${pad + 14 * k}" text-anchor="end" fill="${colours[k % colours.length]}">${s.name}</text>`).join('');
+  return `<h2>${title}</h2><svg width="${w}" height="${h}" xmlns="http://www.w3.org/2000/svg">` +
+    `<rect x="${pad}" y="${pad}" width="${w - 2 * pad}" height="${h - 2 * pad}" fill="none" stroke="#ccc"/>` +
+    `<text x="4" y="${pad}">${hi.toPrecision(3)}</text><text x="4" y="${h - pad}">${lo.toPrecision(3)}</text>${paths}</svg>`;
+}
+
+function report(name: string, result: TrainResult, seconds: number): string {
+  const metrics = Object.keys(result.history[0] ?? {}).filter((k) => k !== 'epoch');
+  const charts = metrics.map((m) => lineChart(m, [{ name: m, values: result.history.map((r) => r[m]) }])).join('');
+  const weights = result.model.parameters().length === 0 ? '' : `<h2>Weights</h2><table><tr><th>parameter</th><th>shape</th><th>mean</th><th>std</th></tr>${
+    [...result.model.namedParameters()].map(([k, t]) => {
+      const v = Array.from(t.toArray());
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+      return `<tr><td>${k}</td><td>[${t.shape.join(', ')}]</td><td>${mean.toExponential(2)}</td><td>${std.toExponential(2)}</td></tr>`;
+    }).join('')}</table>`;
+  return `<!doctype html><meta charset="utf-8"><title>wasmgrad: ${name}</title>
+<style>body{font-family:sans-serif;max-width:720px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
+<h1>${name}</h1><p>${result.dataset}. ${seconds.toFixed(1)} s.</p>
+<p><b>Criterion:</b> ${result.criterion.description}. <b>Measured:</b> ${result.criterion.measured}.
+<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${weights}`;
+}
+
+export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: object): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await wg.saveWeights(join(dir, 'checkpoint.safetensors'), result.model.stateDict(), { model: name });
+  const metrics = { model: name, dataset: result.dataset, seconds, ...info, metrics: result.metrics, criterion: result.criterion, history: result.history };
+  await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  await writeFile(join(dir, 'report.html'), report(name, result, seconds));
+}
