@@ -25,21 +25,17 @@ function probeText(fused) {
     (f32x4.extract_lane 0 ${sum})))`;
 }
 
-/** Best GFLOP/s of one core on the probe; `fused` needs relaxed SIMD (a Node flag in Node 20). */
-export async function simdPeak({ fused = false, iterations = 2e7, runs = 7 } = {}) {
+/**
+ * The probe as a function to time, and the flops of one call, so it can take turns with the
+ * code under test and see the same load. `fused` needs relaxed SIMD (a Node flag in Node 20).
+ */
+export async function simdPeakProbe({ fused = false, iterations = 2e6 } = {}) {
   const module = binaryen.parseText(probeText(fused));
   module.setFeatures(binaryen.Features.SIMD128 | binaryen.Features.RelaxedSIMD);
   const bytes = module.emitBinary();
   module.dispose();
   const { instance } = await WebAssembly.instantiate(bytes);
   const probe = instance.exports.probe;
-  probe(1000);
-  let best = Infinity;
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    probe(iterations);
-    best = Math.min(best, (performance.now() - t) / 1000);
-  }
   // Each chain step is four lanes of a multiply and an add.
-  return (iterations * chains(fused) * 8) / best / 1e9;
+  return { fn: () => probe(iterations), flop: iterations * chains(fused) * 8 };
 }
