@@ -1,0 +1,58 @@
+// Results of a benchmark suite: a readable table of ours against each peer with ratios, and with
+// --json a last line holding exactly one JSON object for tools to read.
+
+/**
+ * @typedef {{ case: string, unit: string, ours: number | null, peers: Record<string, number | null> }} Result
+ */
+
+const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+
+export class Report {
+  /** @param {string} suite */
+  constructor(suite) {
+    this.suite = suite;
+    /** @type {Result[]} */
+    this.results = [];
+    /** @type {string[]} */
+    this.notes = [];
+  }
+
+  /** @param {Result} result */
+  add(result) {
+    this.results.push({
+      case: result.case,
+      unit: result.unit,
+      ours: round(result.ours),
+      peers: Object.fromEntries(Object.entries(result.peers ?? {}).map(([k, v]) => [k, round(v)])),
+    });
+  }
+
+  /** A line printed under the table: skipped peers, conditions of the run. */
+  note(line) {
+    this.notes.push(line);
+  }
+
+  table() {
+    const peers = [...new Set(this.results.flatMap((r) => Object.keys(r.peers)))];
+    const head = ['case', 'unit', 'ours', ...peers.map((p) => `${p} (ours/peer)`)];
+    const rows = this.results.map((r) => [
+      r.case,
+      r.unit,
+      r.ours === null ? '-' : String(r.ours),
+      ...peers.map((p) => {
+        const v = r.peers[p];
+        if (v === null || v === undefined) return '-';
+        return r.ours === null || v === 0 ? String(v) : `${v} (${(r.ours / v).toFixed(2)}x)`;
+      }),
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...this.notes].join('\n');
+  }
+
+  /** Prints the table; with `json`, then one line of JSON, the last line of the output. */
+  print({ json = false } = {}) {
+    console.log(`\n${this.suite}\n${this.table()}`);
+    if (json) console.log(JSON.stringify({ suite: this.suite, results: this.results }));
+  }
+}

@@ -1,0 +1,42 @@
+// Timing with the `benchmark` package. Every figure is the best sample: on a shared machine the
+// fastest run is the one least disturbed by other processes, so it is the most repeatable.
+import Benchmark from 'benchmark';
+
+const OPTIONS = { maxTime: 0.3, minSamples: 3, initCount: 1 };
+
+/** Best seconds per call of a synchronous `fn`. */
+export function bestSeconds(fn, options = {}) {
+  const bench = new Benchmark({ ...OPTIONS, ...options, fn });
+  bench.run();
+  if (bench.error) throw bench.error;
+  return Math.min(...bench.stats.sample);
+}
+
+/** Best seconds per call of `fn` returning a promise. */
+export function bestSecondsAsync(fn, options = {}) {
+  return new Promise((resolve, reject) => {
+    const bench = new Benchmark({
+      ...OPTIONS,
+      ...options,
+      defer: true,
+      fn: (deferred) => fn().then(() => deferred.resolve(), reject),
+      onComplete: () => (bench.error ? reject(bench.error) : resolve(Math.min(...bench.stats.sample))),
+    });
+    bench.run({ async: true });
+  });
+}
+
+/**
+ * Best seconds per call of each contender, timed in turns over `rounds` rounds, so that bursts of
+ * load from other processes hit all of them alike. A contender is `{ fn, async? }`.
+ */
+export async function bestOfRounds(contenders, { rounds = 5, ...options } = {}) {
+  const best = Object.fromEntries(Object.keys(contenders).map((k) => [k, Infinity]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, { fn, async }] of Object.entries(contenders)) {
+      const s = async ? await bestSecondsAsync(fn, options) : bestSeconds(fn, options);
+      best[name] = Math.min(best[name], s);
+    }
+  }
+  return best;
+}
