@@ -33,7 +33,7 @@ function randomArray(n) {
 
 async function loadWasmgrad(opts) {
   try {
-    return await import('../dist/index.js').then(async (wg) => (await wg.ready(opts), wg));
+    return await import('../dist/bindings/index.js').then(async (wg) => (await wg.ready(opts), wg));
   } catch (e) {
     throw new Error(`cannot load wasmgrad from dist/ (run \`npm run build\` first): ${e.message}`);
   }
