@@ -4,37 +4,29 @@ import { expectFloat, registerGradient, registerKernel, runOp } from '../autogra
 import type { Tensor } from '../tensor.js';
 import { normDim } from './views.js';
 
-registerKernel<{ dim: number }>({
-  name: 'softmax',
-  simd: true,
-  threaded: true,
-  onnx: ['Softmax'],
-  forward: ([x], { dim }) => {
-    expectFloat('softmax', x);
-    return softmaxKernel(x, dim);
-  },
-});
-registerGradient<{ dim: number }>({
-  name: 'softmax',
+const FORMS = [
   // y = softmax(x): dx = y * (dy - sum(dy * y))
-  backward: (dy, { output, attrs: { dim } }) => [softmaxBackward(output, dy, dim)],
-});
-
-registerKernel<{ dim: number }>({
-  name: 'logSoftmax',
-  simd: true,
-  threaded: true,
-  onnx: ['LogSoftmax'],
-  forward: ([x], { dim }) => {
-    expectFloat('logSoftmax', x);
-    return logSoftmaxKernel(x, dim);
-  },
-});
-registerGradient<{ dim: number }>({
-  name: 'logSoftmax',
+  { name: 'softmax', onnx: 'Softmax', forward: softmaxKernel, backward: softmaxBackward },
   // y = log_softmax(x): dx = dy - exp(y) * sum(dy)
-  backward: (dy, { output, attrs: { dim } }) => [logSoftmaxBackward(output, dy, dim)],
-});
+  { name: 'logSoftmax', onnx: 'LogSoftmax', forward: logSoftmaxKernel, backward: logSoftmaxBackward },
+] as const;
+
+for (const form of FORMS) {
+  registerKernel<{ dim: number }>({
+    name: form.name,
+    simd: true,
+    threaded: true,
+    onnx: [form.onnx],
+    forward: ([x], { dim }) => {
+      expectFloat(form.name, x);
+      return form.forward(x, dim);
+    },
+  });
+  registerGradient<{ dim: number }>({
+    name: form.name,
+    backward: (dy, { output, attrs: { dim } }) => [form.backward(output, dy, dim)],
+  });
+}
 
 export const softmax = (x: Tensor, dim = -1): Tensor => runOp('softmax', [x], { dim: normDim('softmax', dim, x.ndim) });
 export const logSoftmax = (x: Tensor, dim = -1): Tensor =>
