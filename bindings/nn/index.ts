@@ -8,3 +8,7 @@ export { Embedding } from './layers/embedding.js';
 export { LayerNorm, BatchNorm1d } from './layers/norm.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
+export { LSTM, LSTMCell, type LSTMOptions, type LSTMState, type LSTMOutput, type LSTMCellState } from './layers/lstm.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from './layers/attention.js';
+export { PositionalEncoding, PositionalEmbedding, type PositionalOptions } from './layers/positional.js';
+export { TransformerBlock, GPT, type TransformerBlockOptions, type GPTOptions } from './layers/transformer.js';
