@@ -12,3 +12,4 @@ export { LSTM, LSTMCell, type LSTMOptions, type LSTMState, type LSTMOutput, type
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from './layers/attention.js';
 export { PositionalEncoding, PositionalEmbedding, type PositionalOptions } from './layers/positional.js';
 export { TransformerBlock, GPT, type TransformerBlockOptions, type GPTOptions } from './layers/transformer.js';
+export { GRU, GRUCell, type GRUOptions } from './layers/gru.js';

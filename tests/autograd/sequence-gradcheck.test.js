@@ -74,6 +74,28 @@ describe('gradcheck: LSTMCell', () => {
   });
 });
 
+describe('gradcheck: GRU', () => {
+  it('gruCell with respect to x, h and all parameters', () => {
+    const [B, I, H] = [3, 2, 4];
+    const xs = [input([B, I], 141), input([B, H], 142), input([3 * H, I], 143), input([3 * H, H], 144), input([3 * H], 145),
+      input([3 * H], 146)];
+    check(F.gruCell, xs);
+    xs.forEach((t) => t.dispose());
+  });
+
+  it('a 2-layer GRU through output and hn, from h0', () => {
+    const gru = new wg.nn.GRU(2, 3, { numLayers: 2, seed: 150 });
+    const x = input([4, 2, 2], 151);
+    const h0 = input([2, 2, 3], 152);
+    check((x_, h) => {
+      const r = gru.forward(x_, h);
+      return flat(r.output, r.hn);
+    }, [x, h0, ...gru.parameters()]);
+    [x, h0].forEach((t) => t.dispose());
+    gru.dispose();
+  });
+});
+
 describe('gradcheck: scaledDotProductAttention (fused)', () => {
   const [B, Hh, T, S, D] = [2, 2, 3, 5, 4];
   const qkv = (seed, t = T) => [input([B, Hh, t, D], seed), input([B, Hh, S, D], seed + 1), input([B, Hh, S, D], seed + 2)];

@@ -151,6 +151,52 @@ describe('nn.LSTMCell', () => {
   });
 });
 
+describe('nn.GRU', () => {
+  it('follows PyTorch\'s equations (gates r, z, n; r inside the recurrent half of n)', () => {
+    wg.scope(() => {
+      const [T, B, I, H] = [3, 2, 2, 3];
+      const gru = new wg.nn.GRU(I, H, { batchFirst: true, seed: 201 });
+      const x = wg.randn([B, T, I], { seed: 202 });
+      const h0 = wg.randn([1, B, H], { seed: 203 });
+      const { output, hn } = gru.forward(x, h0);
+      assert.deepEqual(output.shape, [B, T, H]);
+      const s = Object.fromEntries(Object.entries(gru.stateDict()).map(([k, v]) => [k, v.toArray()]));
+      const xv = x.toArray();
+      const sig = (v) => 1 / (1 + Math.exp(-v));
+      const expected = new Float32Array(B * T * H);
+      let h = Array.from(h0.toArray());
+      for (let t = 0; t < T; t++) {
+        const next = [];
+        for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) {
+          const gate = (g) => {
+            let gi = s.bias_ih_l0[g * H + j];
+            let gh = s.bias_hh_l0[g * H + j];
+            for (let i = 0; i < I; i++) gi += s.weight_ih_l0[(g * H + j) * I + i] * xv[(b * T + t) * I + i];
+            for (let k = 0; k < H; k++) gh += s.weight_hh_l0[(g * H + j) * H + k] * h[b * H + k];
+            return [gi, gh];
+          };
+          const [ri, rh] = gate(0);
+          const [zi, zh] = gate(1);
+          const [ni, nh] = gate(2);
+          const r = sig(ri + rh);
+          const z = sig(zi + zh);
+          const n = Math.tanh(ni + r * nh);
+          next[b * H + j] = (1 - z) * n + z * h[b * H + j];
+          expected[(b * T + t) * H + j] = next[b * H + j];
+        }
+        h = next;
+      }
+      assertClose(output, expected, 1e-5, 'output');
+      assertClose(hn, h, 1e-5, 'hn');
+      const cell = new wg.nn.GRUCell(I, H);
+      assert.deepEqual(Object.keys(cell.stateDict()), ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+      assert.throws(() => cell.forward(wg.zeros([2, 3])), wg.ShapeError);
+      gru.dispose();
+      cell.dispose();
+    });
+  });
+});
+
 describe('attention layers', () => {
   it('a query whose keys are all padding gets zeros and zero gradients (PyTorch gives NaN)', () => {
     wg.scope(() => {

@@ -2,7 +2,7 @@
 // gate order (i, f, g, o) and initialisation: every weight and bias uniform in ±1/sqrt(hidden).
 import { Module } from '../module.js';
 import { dropout } from './dropout.js';
-import { uniform } from '../init.js';
+import { addGateParameters, RecurrentCell, type CellOptions, type GateParameters } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { lstm, lstmCell } from '../../ops/lstm.js';
@@ -34,19 +34,6 @@ export interface LSTMOutput {
   cn: Tensor;
 }
 
-function checkSize(layer: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${layer}: ${name} must be a whole number >= 1, got ${v}`);
-}
-
-/** Adds weight_ih, weight_hh (and biases) named with `suffix`, initialised as PyTorch does. */
-function addGateParameters(add: (name: string, t: Tensor) => Tensor, suffix: string, inputSize: number,
-  hiddenSize: number, bias: boolean, seed: number | undefined): Tensor[] {
-  const bound = 1 / Math.sqrt(hiddenSize);
-  const shapes: [string, number[]][] = [[`weight_ih${suffix}`, [4 * hiddenSize, inputSize]], [`weight_hh${suffix}`, [4 * hiddenSize, hiddenSize]]];
-  if (bias) shapes.push([`bias_ih${suffix}`, [4 * hiddenSize]], [`bias_hh${suffix}`, [4 * hiddenSize]]);
-  return shapes.map(([name, shape], k) => add(name, uniform(shape, bound, { seed: seed === undefined ? undefined : seed + k })));
-}
-
 /**
  * A stack of LSTM layers, as torch.nn.LSTM (unidirectional). Each layer runs the fused sequence
  * op; forward returns { output, hn, cn }.
@@ -56,20 +43,20 @@ export class LSTM extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   /** Per layer: [weight_ih, weight_hh, bias_ih, bias_hh] (no biases with bias: false). */
-  readonly layers: Tensor[][] = [];
+  readonly layers: GateParameters[] = [];
 
   constructor(readonly inputSize: number, readonly hiddenSize: number, opts: LSTMOptions = {}) {
     super();
     this.numLayers = opts.numLayers ?? 1;
     this.batchFirst = opts.batchFirst ?? false;
     this.dropout = opts.dropout ?? 0;
-    for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', this.numLayers]] as const) {
-      checkSize('LSTM', name, v);
+    if (!Number.isInteger(this.numLayers) || this.numLayers < 1) {
+      throw new ArgumentError(`LSTM: numLayers must be a whole number >= 1, got ${this.numLayers}`);
     }
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError(`LSTM: dropout must be in [0, 1), got ${this.dropout}`);
     for (let l = 0; l < this.numLayers; l++) {
       const seed = opts.seed === undefined ? undefined : opts.seed + 4 * l;
-      this.layers.push(addGateParameters((n, t) => this.addParameter(n, t), `_l${l}`, l === 0 ? inputSize : hiddenSize,
+      this.layers.push(addGateParameters('LSTM', 4, (n, t) => this.addParameter(n, t), `_l${l}`, l === 0 ? inputSize : hiddenSize,
         hiddenSize, opts.bias ?? true, seed));
     }
   }
@@ -95,7 +82,7 @@ export class LSTM extends Module {
     const cn: Tensor[] = [];
     this.layers.forEach(([wIh, wHh, bIh, bHh], l) => {
       const initial = (t: Tensor | undefined): Tensor | null => (t === undefined ? null : reshape(narrow(t, 0, l, 1), [B, H]));
-      const r = lstm(seq, initial(state?.h0), initial(state?.c0), wIh, wHh, bIh ?? null, bHh ?? null);
+      const r = lstm(seq, initial(state?.h0), initial(state?.c0), wIh, wHh, bIh, bHh);
       const last = l === this.numLayers - 1;
       seq = last ? r.y : dropout(r.y, this.dropout, this.training);
       hn.push(r.hn);
@@ -112,28 +99,13 @@ export interface LSTMCellState {
 }
 
 /** One LSTM step, as torch.nn.LSTMCell: forward(x (B, I), {h, c}) -> {h, c}; no state means zeros. */
-export class LSTMCell extends Module {
-  readonly weightIh: Tensor;
-  readonly weightHh: Tensor;
-  readonly biasIh: Tensor | null;
-  readonly biasHh: Tensor | null;
-
-  constructor(readonly inputSize: number, readonly hiddenSize: number, opts: { bias?: boolean; seed?: number } = {}) {
-    super();
-    checkSize('LSTMCell', 'inputSize', inputSize);
-    checkSize('LSTMCell', 'hiddenSize', hiddenSize);
-    const [wIh, wHh, bIh, bHh] = addGateParameters((n, t) => this.addParameter(n, t), '', inputSize, hiddenSize,
-      opts.bias ?? true, opts.seed);
-    this.weightIh = wIh;
-    this.weightHh = wHh;
-    this.biasIh = bIh ?? null;
-    this.biasHh = bHh ?? null;
+export class LSTMCell extends RecurrentCell {
+  constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
+    super(4, inputSize, hiddenSize, opts);
   }
 
   forward(x: Tensor, state?: LSTMCellState): LSTMCellState {
-    if (x.ndim !== 2 || x.shape[1] !== this.inputSize) {
-      throw new ShapeError(`LSTMCell: x must be (B, inputSize) with inputSize ${this.inputSize}, got ${formatShape(x.shape)}`);
-    }
+    this.checkInput(x);
     const h = state?.h ?? zeros([x.shape[0], this.hiddenSize]);
     const c = state?.c ?? zeros([x.shape[0], this.hiddenSize]);
     return lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh);
