@@ -13,3 +13,4 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAtten
 export { PositionalEncoding, PositionalEmbedding, type PositionalOptions } from './layers/positional.js';
 export { TransformerBlock, GPT, type TransformerBlockOptions, type GPTOptions } from './layers/transformer.js';
 export { GRU, GRUCell, type GRUOptions } from './layers/gru.js';
+export { RecurrentStack, RecurrentCell, type RecurrentOptions, type CellOptions } from './layers/recurrent.js';
