@@ -53,6 +53,7 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that made this tensor, when it was recorded for backward. */
   gradFn: GradNode | null = null;
+  private disposeHooks: (() => void)[] | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -142,6 +143,14 @@ export class Tensor {
     collected.unregister(this);
     untrack(this);
     this.storage.release();
+    for (const hook of this.disposeHooks ?? []) hook();
+    this.disposeHooks = null;
+  }
+
+  /** Runs `hook` when this tensor is disposed: ops free state they hung on their output this way. */
+  onDispose(hook: () => void): void {
+    this.assertAlive('onDispose');
+    (this.disposeHooks ??= []).push(hook);
   }
 
   /** The same elements, cut off from the graph: ops on it record nothing back to this tensor's inputs. */

@@ -30,11 +30,7 @@ export function willRecord(inputs: readonly Tensor[]): boolean {
 export function attachSaved<T>(output: Tensor, saved: Saved<T>): void {
   for (const t of saved.tensors) keep(t);
   savedByOutput.set(output, saved);
-  const disposeOutput = output.dispose.bind(output);
-  output.dispose = () => {
-    releaseSaved(output);
-    disposeOutput();
-  };
+  output.onDispose(() => releaseSaved(output));
 }
 
 /** The state attached to `output`, for its backward; throws when it was freed already. */
