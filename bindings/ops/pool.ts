@@ -18,9 +18,12 @@ interface SavedIndices {
   indices: Tensor | null;
 }
 
-interface MaxPoolAttrs extends MaxPool2dOptions {
-  kernelSize?: Pair;
+interface GlobalMaxPoolAttrs {
   saved: SavedIndices;
+}
+
+interface MaxPoolAttrs extends MaxPool2dOptions, GlobalMaxPoolAttrs {
+  kernelSize: Pair;
 }
 
 /**
@@ -51,7 +54,7 @@ registerKernel<MaxPoolAttrs>({
   threaded: true,
   onnx: ['MaxPool'],
   forward: ([x], attrs) =>
-    withContiguous([x], ([xc]) => keepIndicesIfRecorded(x, maxPool2dForward(xc, attrs.kernelSize ?? 1, attrs), attrs.saved)),
+    withContiguous([x], ([xc]) => keepIndicesIfRecorded(x, maxPool2dForward(xc, attrs.kernelSize, attrs), attrs.saved)),
 });
 registerGradient<MaxPoolAttrs>({
   name: 'maxPool2d',
@@ -68,14 +71,14 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = 
   return runOp('maxPool2d', [x], { ...opts, kernelSize, saved: { indices: null } });
 }
 
-registerKernel<MaxPoolAttrs>({
+registerKernel<GlobalMaxPoolAttrs>({
   name: 'globalMaxPool2d',
   simd: true,
   threaded: true,
   onnx: ['GlobalMaxPool'],
   forward: ([x], attrs) => withContiguous([x], ([xc]) => keepIndicesIfRecorded(x, globalMaxPool2dForward(xc), attrs.saved)),
 });
-registerGradient<MaxPoolAttrs>({
+registerGradient<GlobalMaxPoolAttrs>({
   name: 'globalMaxPool2d',
   backward: (dy, { inputs: [x], attrs }) => [maxPoolBackward(dy, x, attrs.saved)],
 });
