@@ -20,6 +20,12 @@ export { cat, stack, split } from './ops/join.js';
 export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';
 export { layerNorm } from './ops/normalization.js';
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
+export {
+  maxPool2d, avgPool2d, globalMaxPool2d, globalAvgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions,
+} from './ops/pool.js';
+export { batchNorm, type BatchNormOptions } from './ops/batchnorm.js';
+export { upsampleNearest } from './ops/upsample.js';
 export { crossEntropy, nllLoss, mseLoss, l1Loss, bceWithLogits } from './ops/losses.js';
 export { sgdStep, adamStep, adagradStep } from './optim/functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';

@@ -6,12 +6,11 @@ import { add, mul, sub } from './arithmetic.js';
 import { mean } from './reduce.js';
 import { rsqrt, square } from './unary.js';
 
-/** (x - mean) / sqrt(var + eps) over `dims`, with the biased variance; also returns mean and var. */
-export function standardize(x: Tensor, dims: number[], eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
-  const mu = mean(x, dims, true);
-  const centered = sub(x, mu);
+/** (x - mean) / sqrt(var + eps) over `dims`, with the biased variance. */
+function standardize(x: Tensor, dims: number[], eps: number): Tensor {
+  const centered = sub(x, mean(x, dims, true));
   const variance = mean(square(centered), dims, true);
-  return { y: mul(centered, rsqrt(add(variance, eps))), mean: mu, variance };
+  return mul(centered, rsqrt(add(variance, eps)));
 }
 
 /** torch.nn.functional.layer_norm: normalise over the last dims, given as `normalizedShape`. */
@@ -27,7 +26,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
     }
   }
   const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  let y = standardize(x, dims, eps).y;
+  let y = standardize(x, dims, eps);
   if (weight !== undefined) y = mul(y, weight);
   if (bias !== undefined) y = add(y, bias);
   return y;

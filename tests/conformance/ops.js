@@ -35,11 +35,12 @@
 //   wg.sgdStep(param, grad, momentumBuffer, {lr, momentum, dampening, weightDecay, nesterov})    in place
 //        torch.optim.SGD with an existing buffer: buf = momentum*buf + (1-dampening)*g
 //   wg.conv2d(x, weight, bias, {stride, padding, dilation, groups})        F.conv2d; bias may be undefined;
-//        stride/padding/dilation: [h, w]; padding symmetric
+//        stride/dilation: [h, w]; padding: [h, w] or, when asymmetric, [top, left, bottom, right]
 //   wg.convTranspose2d(x, weight, bias, {stride, padding, outputPadding, dilation, groups})   F.conv_transpose2d
 //   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode})     F.max_pool2d (values only)
 //   wg.avgPool2d(x, kernelSize, {stride, padding, ceilMode, countIncludePad})   F.avg_pool2d
-//   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps})          F.batch_norm, inference (training=false)
+//   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps, training})  F.batch_norm; training: batch statistics
+//   wg.adaptiveAvgPool2d(x, 1)  wg.globalMaxPool2d(x)                       global pools of (N,C,H,W) to (N,C,1,1)
 const F32 = { kind: 'tensor', dtypes: ['float32'] };
 const INDEX = { kind: 'tensor', dtypes: ['int64', 'int32'] };
 const RAW_INDEX = { kind: 'raw', dtypes: ['int64', 'int32'] };
@@ -101,12 +102,12 @@ function splitOptimizerInputs(inputs, groups) {
 }
 
 /**
- * ONNX spatial attributes of a 2-D op → torch's symmetric form `{stride, dilation, padding}`, or
- * `{reason}` when there is none. pads are [top, left, bottom, right]; auto_pad SAME_* pads so
- * that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
+ * ONNX spatial attributes of a 2-D op → `{stride, dilation, padding}` for wg, or `{reason}` when
+ * there is none. pads are [top, left, bottom, right], wg's 4-sided padding order; auto_pad SAME_*
+ * pads so that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
  */
 function spatial2d(attrs, inputShape, kernel) {
-  if (inputShape.length !== 4) return { reason: `${inputShape.length - 2}-D input: only the 2-D form (N,C,H,W) is mapped` };
+  if (inputShape.length !== 4) return { reason: `${inputShape.length - 2}-D input: wasmgrad's spatial ops are 2-D (1-D runs as height 1); there is no 3-D form` };
   const stride = attr(attrs, 'strides', [1, 1]);
   const dilation = attr(attrs, 'dilations', [1, 1]);
   const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
@@ -122,25 +123,50 @@ function spatial2d(attrs, inputShape, kernel) {
   } else if (autoPad !== 'NOTSET' && autoPad !== 'VALID') {
     return { reason: `auto_pad ${autoPad} is not mapped` };
   }
-  if (pads[0] !== pads[2] || pads[1] !== pads[3]) return { reason: `asymmetric pads [${pads}]: torch pads both sides alike` };
-  return { stride, dilation, padding: [pads[0], pads[1]] };
+  const symmetric = pads[0] === pads[2] && pads[1] === pads[3];
+  return { stride, dilation, kernel, padding: symmetric ? [pads[0], pads[1]] : pads };
 }
 
+/** A 1-D op's attributes as those of the 2-D op on images of height 1. */
+function liftAttrs1d(attrs) {
+  const lifted = { ...attrs };
+  for (const [name, one] of [['kernel_shape', 1], ['strides', 1], ['dilations', 1], ['output_padding', 0], ['output_shape', 1]]) {
+    if (attrs[name] !== undefined) lifted[name] = [one, ...attrs[name]];
+  }
+  if (attrs.pads !== undefined) lifted.pads = [0, attrs.pads[0], 0, attrs.pads[1]];
+  return lifted;
+}
+
+/** (N, C, L) inputs and (O, C, k) weights gain a height of 1 before dim 2. */
+const liftShape1d = (shape) => (shape?.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape);
+
 /**
- * An entry for a 2-D spatial op. `kernelOf(attrs, inputShapes)` gives the window; `call` gets the
- * resolved geometry. `extraReason(attrs, c)` refuses attributes beyond the geometry.
+ * An entry for a 2-D spatial op, which also runs the 1-D form as 2-D on height-1 images.
+ * `kernelOf(attrs, inputShapes)` gives the window; `prepare(attrs, inputShapes)` may rewrite the
+ * attributes first (or return `{reason}`); `extraReason(attrs, c, geometry)` refuses attributes
+ * beyond the geometry; `call` gets the resolved geometry.
  */
-function spatialEntry({ wg, inputs, kernelOf, extraReason = () => null, call }) {
+function spatialEntry({ wg, inputs, kernelOf, prepare = (attrs) => attrs, extraReason = () => null, call }) {
+  const resolve = (attrs, shapes) => {
+    const oneD = shapes[0].length === 3;
+    const liftedShapes = oneD ? shapes.map(liftShape1d) : shapes;
+    const prepared = prepare(oneD ? liftAttrs1d(attrs) : attrs, liftedShapes);
+    if (prepared.reason !== undefined) return { geometry: prepared, attrs: prepared };
+    return { geometry: spatial2d(prepared, liftedShapes[0], kernelOf(prepared, liftedShapes)), attrs: prepared, oneD };
+  };
   return {
-    wg,
+    wg: [...wg, 'reshape'],
     inputs,
     unsupported: (attrs, c) => {
-      const shapes = c.inputs.map((v) => v.shape);
-      return extraReason(attrs, c) ?? spatial2d(attrs, shapes[0], kernelOf(attrs, shapes)).reason ?? null;
+      const { geometry, attrs: prepared } = resolve(attrs, c.inputs.map((v) => v.shape));
+      return geometry.reason ?? extraReason(prepared, c, geometry) ?? null;
     },
     run: (wgApi, xs, attrs, ctx) => {
-      const geometry = spatial2d(attrs, xs[0].shape, kernelOf(attrs, xs.map((x) => x?.shape)));
-      return call(wgApi, xs, attrs, geometry, ctx);
+      const { geometry, attrs: prepared, oneD } = resolve(attrs, xs.map((x) => x?.shape));
+      if (!oneD) return call(wgApi, xs, prepared, geometry, ctx);
+      const lifted = xs.map((x) => (x?.shape.length === 3 ? wgApi.reshape(x, liftShape1d(x.shape)) : x));
+      const y = call(wgApi, lifted, prepared, geometry, ctx);
+      return wgApi.reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
     },
   };
 }
@@ -149,6 +175,47 @@ const kernelAttr = (attrs) => attrs.kernel_shape;
 const kernelFromWeight = (attrs, shapes) => attr(attrs, 'kernel_shape', shapes[1].slice(2));
 const onlyValuesOutput = (attrs, c) =>
   c.outputs.length > 1 ? 'the second output (argmax indices) is not mapped: wg.maxPool2d returns values only' : null;
+
+/**
+ * ConvTranspose's output_shape (and auto_pad SAME_*, which asks for in * stride) as the pads and
+ * output_padding torch derives the output size from: the total padding is what the default
+ * output size has beyond the requested one, split as the ONNX operator spec says; an output
+ * larger than the default grows by output_padding at the bottom/right instead.
+ */
+function transposedOutputShape(attrs, shapes) {
+  const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
+  if (attrs.output_shape === undefined && autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') return attrs;
+  const [, , H, W] = shapes[0];
+  const stride = attr(attrs, 'strides', [1, 1]);
+  const dilation = attr(attrs, 'dilations', [1, 1]);
+  const kernel = kernelFromWeight(attrs, shapes);
+  const requested = attrs.output_shape ?? [H * stride[0], W * stride[1]];
+  const outputPadding = [...attr(attrs, 'output_padding', [0, 0])];
+  const pads = [0, 0, 0, 0];
+  for (let d = 0; d < 2; d++) {
+    const total = stride[d] * ([H, W][d] - 1) + outputPadding[d] + (kernel[d] - 1) * dilation[d] + 1 - requested[d];
+    if (total < 0) {
+      outputPadding[d] -= total;
+      continue;
+    }
+    const half = Math.floor(total / 2);
+    [pads[d], pads[d + 2]] = autoPad === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
+  }
+  if (outputPadding.some((p, d) => p >= Math.max(stride[d], dilation[d]))) {
+    return { reason: `output_shape [${requested}] needs output_padding [${outputPadding}], which torch allows only below the stride or dilation` };
+  }
+  const { output_shape: _, ...rest } = attrs;
+  return { ...rest, auto_pad: 'NOTSET', pads, output_padding: outputPadding };
+}
+
+/** torch's pooling refuses padding beyond half the (dilated) window: a window could lie wholly in it. */
+function padsWithinHalfWindow({ padding, kernel, dilation }) {
+  const pads = padding.length === 4 ? padding : [...padding, ...padding];
+  const half = [0, 1].map((d) => Math.floor(((kernel[d] - 1) * dilation[d] + 1) / 2));
+  return pads.some((p, i) => p > half[i % 2])
+    ? `pads [${pads}] exceed half the window (${half}): torch's pooling refuses padding a window could lie wholly in`
+    : null;
+}
 
 export const OPS = {
   Add: binary('add'),
@@ -273,16 +340,13 @@ export const OPS = {
     call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
       wg.conv2d(x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
   }),
-  // ONNX can ask for an output size (output_shape, auto_pad) that torch expresses only through
-  // output_padding; those cases are refused rather than re-derived here.
+  // ONNX can ask for an output size (output_shape, auto_pad): transposedOutputShape turns it into
+  // the pads and output_padding torch derives the size from.
   ConvTranspose: spatialEntry({
     wg: ['convTranspose2d'],
     inputs: [F32, F32, F32],
     kernelOf: kernelFromWeight,
-    extraReason: (attrs) =>
-      attrs.output_shape !== undefined || attr(attrs, 'auto_pad', 'NOTSET') !== 'NOTSET'
-        ? 'output_shape/auto_pad: the output size is given, torch derives it from padding and output_padding'
-        : null,
+    prepare: transposedOutputShape,
     call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
       wg.convTranspose2d(x, w, b, {
         stride,
@@ -296,7 +360,7 @@ export const OPS = {
     wg: ['maxPool2d'],
     inputs: [F32],
     kernelOf: kernelAttr,
-    extraReason: onlyValuesOutput,
+    extraReason: (attrs, c, geometry) => onlyValuesOutput(attrs, c) ?? padsWithinHalfWindow(geometry),
     call: (wg, [x], attrs, { stride, padding, dilation }) =>
       wg.maxPool2d(x, attrs.kernel_shape, { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1 }),
   }),
@@ -304,8 +368,10 @@ export const OPS = {
     wg: ['avgPool2d'],
     inputs: [F32],
     kernelOf: kernelAttr,
-    extraReason: (attrs) =>
-      attr(attrs, 'dilations', []).some((d) => d !== 1) ? 'dilations: torch avg_pool2d has no dilation' : null,
+    extraReason: (attrs, c, geometry) =>
+      attr(attrs, 'dilations', []).some((d) => d !== 1)
+        ? 'dilations: torch avg_pool2d has no dilation'
+        : padsWithinHalfWindow(geometry),
     call: (wg, [x], attrs, { stride, padding }) =>
       wg.avgPool2d(x, attrs.kernel_shape, {
         stride,
@@ -314,17 +380,38 @@ export const OPS = {
         countIncludePad: attr(attrs, 'count_include_pad', 0) === 1,
       }),
   }),
-  GlobalAveragePool: { wg: ['mean'], inputs: [F32], run: (wg, [x]) => wg.mean(x, range(2, x.shape.length), true) },
-  GlobalMaxPool: { wg: ['max'], inputs: [F32], run: (wg, [x]) => wg.max(x, range(2, x.shape.length), true) },
-  // Training mode also returns updated running statistics; ONNX blends them with the population
-  // variance and momentum on the old value, torch with the unbiased variance and momentum on the new.
+  GlobalAveragePool: {
+    wg: ['adaptiveAvgPool2d'],
+    inputs: [F32],
+    unsupported: (attrs, c) => (c.inputs[0].shape.length !== 4 ? 'only (N,C,H,W) input is mapped (2-D pooling)' : null),
+    run: (wg, [x]) => wg.adaptiveAvgPool2d(x, 1),
+  },
+  GlobalMaxPool: {
+    wg: ['globalMaxPool2d'],
+    inputs: [F32],
+    unsupported: (attrs, c) => (c.inputs[0].shape.length !== 4 ? 'only (N,C,H,W) input is mapped (2-D pooling)' : null),
+    run: (wg, [x]) => wg.globalMaxPool2d(x),
+  },
+  // Training mode also returns updated running statistics. ONNX blends them with the population
+  // variance and momentum on the old value (torch: the unbiased variance, momentum on the new), so
+  // Y comes from wg.batchNorm with batch statistics and the running ones are recomputed here.
   BatchNormalization: {
-    wg: ['batchNorm'],
+    wg: ['batchNorm', 'mean', 'sub', 'mul', 'add'],
     inputs: [F32, F32, F32, F32, F32],
-    unsupported: (attrs) =>
-      attr(attrs, 'training_mode', 0) === 1 ? 'training_mode: running statistics follow different conventions in torch' : null,
-    run: (wg, [x, scale, bias, mean, variance], attrs) =>
-      wg.batchNorm(x, mean, variance, { weight: scale, bias, eps: attr(attrs, 'epsilon', 1e-5) }),
+    run: (wg, [x, scale, bias, mean, variance], attrs, { outputCount }) => {
+      const eps = attr(attrs, 'epsilon', 1e-5);
+      if (attr(attrs, 'training_mode', 0) !== 1) return wg.batchNorm(x, mean, variance, { weight: scale, bias, eps });
+      const y = wg.batchNorm(x, null, null, { weight: scale, bias, eps, training: true });
+      if (outputCount === 1) return y;
+      const axes = [0, ...range(2, x.shape.length)];
+      const batchMean = wg.mean(x, axes);
+      const centred = wg.sub(x, wg.mean(x, axes, true));
+      const batchVar = wg.mean(wg.mul(centred, centred), axes);
+      const momentum = attr(attrs, 'momentum', 0.9);
+      const blend = (running, batch) =>
+        wg.add(wg.mul(running, wg.tensor(momentum)), wg.mul(batch, wg.tensor(1 - momentum)));
+      return [y, blend(mean, batchMean), blend(variance, batchVar)].slice(0, outputCount);
+    },
   },
 
   // ONNX Adam adds epsilon to sqrt(H) before bias correction; torch adds it after, so the same

@@ -111,7 +111,7 @@ describe('ONNX conformance runner', () => {
     });
     assert.deepEqual(runCase(w, byName('test_averagepool_3d_default')), {
       status: 'unsupported',
-      reason: '3-D input: only the 2-D form (N,C,H,W) is mapped',
+      reason: "3-D input: wasmgrad's spatial ops are 2-D (1-D runs as height 1); there is no 3-D form",
     });
     const missing = fake({ sub: undefined, matmul: undefined, permute: undefined, mul: undefined });
     assert.deepEqual(runCase(missing, byName('test_sub')), { status: 'not-implemented', reason: 'needs wg.sub' });

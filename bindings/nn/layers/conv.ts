@@ -1,0 +1,104 @@
+// Convolution layers with PyTorch's arguments and initialisation: the weight Kaiming-uniform with
+// a = sqrt(5) and the bias uniform, both within ±1/sqrt(fan_in).
+import { kaimingUniform, fans, uniform } from '../init.js';
+import { Module } from '../module.js';
+import { conv2d, convTranspose2d } from '../../ops/conv.js';
+import { ArgumentError } from '../../errors.js';
+import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
+import type { Tensor } from '../../tensor.js';
+
+export interface Conv2dLayerOptions {
+  /** Default 1. */
+  stride?: Pair;
+  /** Default 0; also 'same', 'valid' or [top, left, bottom, right]. */
+  padding?: Padding | 'same' | 'valid';
+  /** Default 1. */
+  dilation?: Pair;
+  /** Default 1; must divide both channel counts. */
+  groups?: number;
+  /** Default true. */
+  bias?: boolean;
+  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
+  seed?: number;
+}
+
+export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'padding'> {
+  padding?: Padding;
+  /** Added to the output's bottom/right. Default 0. */
+  outputPadding?: Pair;
+}
+
+function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${layer}: ${name} must be a whole number >= 1, got ${v}`);
+  }
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new ArgumentError(`${layer}: groups = ${groups} must divide inChannels (${inChannels}) and outChannels (${outChannels})`);
+  }
+}
+
+/** torch's default init: Kaiming-uniform with a = sqrt(5) is uniform in ±1/sqrt(fan_in); so is the bias. */
+function initialise(shape: number[], withBias: boolean, biasSize: number, seed: number | undefined): [Tensor, Tensor | null] {
+  const weight = kaimingUniform(shape, { a: Math.sqrt(5), seed });
+  if (!withBias) return [weight, null];
+  const bound = 1 / Math.sqrt(fans(shape).fanIn);
+  return [weight, uniform([biasSize], bound, { seed: seed === undefined ? undefined : seed + 1 })];
+}
+
+/** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
+export class Conv2d extends Module {
+  readonly kernelSize: [number, number];
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    readonly options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('Conv2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize, 1);
+    const [weight, bias] = initialise(
+      [outChannels, inChannels / groups, ...this.kernelSize], options.bias !== false, outChannels, options.seed,
+    );
+    this.weight = this.addParameter('weight', weight);
+    this.bias = bias === null ? null : this.addParameter('bias', bias);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this.options;
+    return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+}
+
+/** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
+export class ConvTranspose2d extends Module {
+  readonly kernelSize: [number, number];
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    readonly options: ConvTranspose2dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('ConvTranspose2d', 'kernelSize', kernelSize, 1);
+    const [weight, bias] = initialise(
+      [inChannels, outChannels / groups, ...this.kernelSize], options.bias !== false, outChannels, options.seed,
+    );
+    this.weight = this.addParameter('weight', weight);
+    this.bias = bias === null ? null : this.addParameter('bias', bias);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this.options;
+    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+}
