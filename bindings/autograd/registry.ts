@@ -4,6 +4,7 @@
 import { ArgumentError, DTypeError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
+import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 
 export type Attrs = Record<string, any>;
 
@@ -87,6 +88,14 @@ export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], 
     t.assertAlive(name);
   }
   const output = kernel.forward(inputs, attrs);
+  if (isAnomalyEnabled()) {
+    try {
+      checkFinite(name, [output], inputs);
+    } catch (e) {
+      output.dispose();
+      throw e;
+    }
+  }
   if (!isGradEnabled() || nonDifferentiable.has(name) || !inputs.some((t) => t.requiresGrad)) return output;
   const gradient = gradients.get(name);
   const ctx: GradientContext<A> = { inputs, output, attrs };
