@@ -23,12 +23,18 @@ function inferShape(data: Data): number[] {
 function flatten(data: Data, out: number[]): void {
   if (typeof data === 'number') out.push(data);
   else if (Array.isArray(data)) for (const d of data) flatten(d as Data, out);
-  else for (let i = 0; i < (data as ArrayLike<number>).length; i++) out.push((data as ArrayLike<number>)[i]);
+  else if (ArrayBuffer.isView(data)) for (let i = 0; i < (data as ArrayLike<number>).length; i++) out.push((data as ArrayLike<number>)[i]);
+  else throw new ArgumentError(`tensor: expected numbers, got ${String(data)} (${typeof data}) at index ${out.length}`);
 }
 
 /** Allocates an uninitialised contiguous tensor: the output of every op starts here. */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return new Tensor(Storage.allocate(numel(shape)), shape, dtype);
+  return allocate('empty', checkShape('empty', shape), dtype);
+}
+
+/** A new contiguous tensor of a checked shape; an allocation failure names `op`. */
+function allocate(op: string, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(Storage.allocate(numel(shape), op), shape, dtype);
 }
 
 /**
@@ -36,6 +42,9 @@ export function empty(shape: readonly number[], dtype: DType = 'float32'): Tenso
  * arrays whose nesting gives the shape.
  */
 export function tensor(data: Data, shape?: readonly number[], dtype?: DType): Tensor {
+  if (typeof data !== 'number' && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
+    throw new ArgumentError(`tensor: expected a number, an array or a typed array, got ${String(data)}`);
+  }
   const dt = dtype === undefined ? (data instanceof Int32Array ? 'int32' : 'float32') : checkDType('tensor', dtype);
   const values: ArrayLike<number> = ArrayBuffer.isView(data) ? (data as ArrayLike<number>) : [];
   let flat = values;
@@ -55,7 +64,7 @@ export function tensor(data: Data, shape?: readonly number[], dtype?: DType): Te
       }
     }
   }
-  const t = empty(s, dt);
+  const t = allocate('tensor', s, dt);
   const heap = engine().heap;
   (dt === 'int32' ? heap.i32 : heap.f32).set(flat, t.ptr() >> 2);
   return t;
@@ -63,11 +72,15 @@ export function tensor(data: Data, shape?: readonly number[], dtype?: DType): Te
 
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  const s = checkShape('full', shape);
-  const dt = checkDType('full', dtype);
-  if (typeof value !== 'number') throw new ArgumentError(`full: expected a number to fill with, got ${String(value)}`);
-  if (dt === 'int32' && !Number.isInteger(value)) throw new DTypeError(`full: ${value} is not an int32`);
-  const t = empty(s, dt);
+  return filled('full', shape, value, dtype);
+}
+
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  const s = checkShape(op, shape);
+  const dt = checkDType(op, dtype);
+  if (typeof value !== 'number') throw new ArgumentError(`${op}: expected a number to fill with, got ${String(value)}`);
+  if (dt === 'int32' && !Number.isInteger(value)) throw new DTypeError(`${op}: ${value} is not an int32`);
+  const t = allocate(op, s, dt);
   if (dt === 'int32') {
     const heap = engine().heap;
     heap.i32.fill(value, t.ptr() >> 2, (t.ptr() >> 2) + t.size);
@@ -77,8 +90,8 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   return t;
 }
 
-export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
-export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('zeros', shape, 0, dtype);
+export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('ones', shape, 1, dtype);
 
 // The generator behind unseeded calls: a seed that `manualSeed` sets and a count of draws, so a
 // program that seeds once gets the same numbers on every run.
@@ -114,8 +127,14 @@ function seedWords(op: string, seed: number | undefined): [number, number] {
 export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   const s = checkShape('rand', shape);
   const [hi, lo] = seedWords('rand', opts.seed);
-  const t = empty(s);
-  dispatch('rand_uniform', [t.ptr(), t.size, hi, lo, f32(opts.low ?? 0), f32(opts.high ?? 1)], t.size * 8);
+  const low = opts.low ?? 0;
+  const high = opts.high ?? 1;
+  if (!Number.isFinite(low) || !Number.isFinite(high)) {
+    throw new ArgumentError(`rand: low and high must be finite numbers, got ${String(low)} and ${String(high)}`);
+  }
+  if (low > high) throw new ArgumentError(`rand: expected low <= high, got low ${low} and high ${high}`);
+  const t = allocate('rand', s, 'float32');
+  dispatch('rand_uniform', [t.ptr(), t.size, hi, lo, f32(low), f32(high)], t.size * 8);
   return t;
 }
 
@@ -123,7 +142,11 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
 export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = checkShape('randn', shape);
   const [hi, lo] = seedWords('randn', opts.seed);
-  const t = empty(s);
-  dispatch('rand_normal', [t.ptr(), t.size, hi, lo, f32(opts.mean ?? 0), f32(opts.std ?? 1)], t.size * 32);
+  const mean = opts.mean ?? 0;
+  const std = opts.std ?? 1;
+  if (!Number.isFinite(mean)) throw new ArgumentError(`randn: mean must be a finite number, got ${String(mean)}`);
+  if (!Number.isFinite(std) || std < 0) throw new ArgumentError(`randn: std must be a finite number >= 0, got ${String(std)}`);
+  const t = allocate('randn', s, 'float32');
+  dispatch('rand_normal', [t.ptr(), t.size, hi, lo, f32(mean), f32(std)], t.size * 32);
   return t;
 }

@@ -23,7 +23,7 @@ export class DisposedError extends WasmgradError {}
 /** The wasm memory cannot hold what was asked for. */
 export class OutOfMemoryError extends WasmgradError {}
 
-/** The engine is not ready, or a worker failed. */
+/** The engine is not ready, a worker failed, or anomaly mode found a NaN or Inf (see detectAnomaly). */
 export class RuntimeError extends WasmgradError {}
 
 /** A weight file that cannot be trusted: truncated, corrupt, or inconsistent. */

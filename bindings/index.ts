@@ -30,6 +30,7 @@ export { crossEntropy, nllLoss, mseLoss, l1Loss, bceWithLogits } from './ops/los
 export { sgdStep, adamStep, adagradStep } from './optim/functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward } from './autograd/backward.js';
+export { detectAnomaly, isAnomalyEnabled } from './autograd/anomaly.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export { scope, keep } from './lifetime.js';
 export { memory, type MemoryReport } from './memory-report.js';

@@ -56,6 +56,7 @@ function collect(value: unknown, into: Set<Disposable>, depth = 0): void {
  * a scope cannot follow an `await`.
  */
 export function scope<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`scope: expected a function to run, got ${String(fn)}`);
   const made = new Set<Disposable>();
   scopes.push(made);
   let result: T;

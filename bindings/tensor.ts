@@ -29,9 +29,9 @@ export class Storage {
     if (--this.refs === 0 && isReady()) engine().heap.free(this.ptr);
   }
 
-  static allocate(elements: number): Storage {
+  static allocate(elements: number, op = 'alloc'): Storage {
     const bytes = elements * BYTES_PER_ELEMENT;
-    return new Storage(engine().heap.alloc(bytes), bytes);
+    return new Storage(engine().heap.alloc(bytes, op), bytes);
   }
 }
 
@@ -130,6 +130,7 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
+    this.assertAlive('item');
     if (this.size !== 1) {
       throw new ShapeError(`item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
     }

@@ -7,6 +7,7 @@ import { add } from '../ops/arithmetic.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
+import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 
 /** Tensors reachable from `root` through recorded ops, each after every tensor it feeds. */
 function reverseTopologicalOrder(root: Tensor): Tensor[] {
@@ -75,6 +76,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       }
       const inputGrads = node.backward(dy);
       node.backward = null;
+      if (isAnomalyEnabled()) checkFinite(`backward of ${node.op}`, inputGrads.map((g) => g ?? null), [dy]);
       const handedOut = new Set<Tensor>();
       node.inputs.forEach((input, i) => {
         let g = inputGrads[i];

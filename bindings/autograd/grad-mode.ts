@@ -1,4 +1,5 @@
 // Whether ops record themselves for backward. Off inside `noGrad` and during backward itself.
+import { ArgumentError } from '../errors.js';
 
 let enabled = true;
 
@@ -6,7 +7,8 @@ export function isGradEnabled(): boolean {
   return enabled;
 }
 
-function withGradMode<T>(on: boolean, fn: () => T): T {
+function withGradMode<T>(op: string, on: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`${op}: expected a function to run, got ${String(fn)}`);
   const before = enabled;
   enabled = on;
   try {
@@ -18,10 +20,10 @@ function withGradMode<T>(on: boolean, fn: () => T): T {
 
 /** Runs `fn` without recording a graph: for evaluation, and for updates that must not be differentiated. */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return withGradMode('noGrad', false, fn);
 }
 
 /** Runs `fn` with recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+  return withGradMode('enableGrad', true, fn);
 }

@@ -2,8 +2,9 @@
 // backward computes input gradients from the output gradient). Each op file registers both side
 // by side; `runOp` joins them and records the graph. docs/ops.md is generated from these tables.
 import { ArgumentError, DTypeError, formatShape } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
+import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 
 export type Attrs = Record<string, any>;
 
@@ -82,8 +83,19 @@ export function isNonDifferentiable(name: string): boolean {
 export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
   const kernel = kernels.get(name);
   if (kernel === undefined) throw new ArgumentError(`no kernel registered for op ${name}`);
-  for (const t of inputs) t.assertAlive(name);
+  for (const t of inputs) {
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${name}: expected Tensor inputs, got ${String(t)}`);
+    t.assertAlive(name);
+  }
   const output = kernel.forward(inputs, attrs);
+  if (isAnomalyEnabled()) {
+    try {
+      checkFinite(name, [output], inputs);
+    } catch (e) {
+      output.dispose();
+      throw e;
+    }
+  }
   if (!isGradEnabled() || nonDifferentiable.has(name) || !inputs.some((t) => t.requiresGrad)) return output;
   const gradient = gradients.get(name);
   const ctx: GradientContext<A> = { inputs, output, attrs };

@@ -44,23 +44,27 @@ registerGradient<{ dim: number }>({
 /** Concatenates tensors of equal shape but in `dim`, as torch.cat. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat: expected a non-empty list of tensors');
+  const d = normDim('cat', dim, tensors[0].ndim);
+  checkJoinable('cat', tensors, d, `differ outside dim ${dim}`);
+  return runOp('cat', tensors, { dim: d });
+}
+
+/** Same dtype, and the same shape in every dim but `skip` (-1: in every dim). */
+function checkJoinable(op: string, tensors: readonly Tensor[], skip: number, expected: string): void {
   const first = tensors[0];
-  const d = normDim('cat', dim, first.ndim);
   for (const t of tensors) {
-    if (t.dtype !== first.dtype) throw new DTypeError(`cat: tensors mix ${first.dtype} and ${t.dtype}`);
-    if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => i !== d && s !== first.shape[i])) {
-      throw new ShapeError(
-        `cat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside dim ${dim}`,
-      );
+    if (t.dtype !== first.dtype) throw new DTypeError(`${op}: tensors mix ${first.dtype} and ${t.dtype}`);
+    if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => i !== skip && s !== first.shape[i])) {
+      throw new ShapeError(`${op}: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} ${expected}`);
     }
   }
-  return runOp('cat', tensors, { dim: d });
 }
 
 /** Joins tensors of one shape along a new dim, as torch.stack. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack: expected a non-empty list of tensors');
   const d = normDim('stack', dim, tensors[0].ndim + 1);
+  checkJoinable('stack', tensors, -1, 'differ; expected one shape');
   const expanded = tensors.map((t) => unsqueeze(t, d));
   const out = cat(expanded, d);
   for (const e of expanded) if (!e.requiresGrad) e.dispose();

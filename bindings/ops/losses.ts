@@ -90,14 +90,19 @@ function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominato
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
   // The weights stay alive with the graph, which needs them for the gradient.
   const [w, denominator] = targetWeights('nllLoss', logProbs, target, opts);
+  return weightedNll('nllLoss', logProbs, w, denominator, target, opts);
+}
+
+function weightedNll(op: string, logProbs: Tensor, w: Tensor, denominator: number, target: Tensor, opts: ClassLossOptions): Tensor {
   const picked = mul(asRows(logProbs), w);
   const perRow = neg(sum(picked, 1));
-  return reduceRows('nllLoss', perRow, opts.reduction ?? 'mean', denominator, target.shape);
+  return reduceRows(op, perRow, opts.reduction ?? 'mean', denominator, target.shape);
 }
 
 /** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
-  return nllLoss(logSoftmax(logits, 1), target, opts);
+  const [w, denominator] = targetWeights('crossEntropy', logits, target, opts);
+  return weightedNll('crossEntropy', logSoftmax(logits, 1), w, denominator, target, opts);
 }
 
 function checkPair(op: string, a: Tensor, b: Tensor): void {

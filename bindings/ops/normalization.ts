@@ -1,5 +1,5 @@
 // Layer normalisation as a function, composed from primitives so its gradient comes for free.
-import { formatShape, ShapeError } from '../errors.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { registerComposite } from '../autograd/registry.js';
 import { add, mul, sub } from './arithmetic.js';
@@ -24,6 +24,9 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
     if (t !== undefined && (t.ndim !== k || t.shape.some((d, i) => d !== normalizedShape[i]))) {
       throw new ShapeError(`layerNorm: ${name} ${formatShape(t.shape)} must have shape ${formatShape(normalizedShape)}`);
     }
+  }
+  if (typeof eps !== 'number' || !(eps >= 0 && eps < Infinity)) {
+    throw new ArgumentError(`layerNorm: eps must be a finite number >= 0, got ${String(eps)}`);
   }
   const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
   let y = standardize(x, dims, eps);

@@ -22,8 +22,16 @@ export const enum Ctl {
   Fault = 5,
   /** Workers that have instantiated the module and entered their loop. */
   Ready = 6,
+  /**
+   * Workers that have taken up the current op, plus ACK_CLOSED once the caller stops waiting for
+   * more: a worker that finds it closed leaves the op alone (see Pool.run).
+   */
+  Acked = 7,
   Words = 16,
 }
+
+/** The bit of Ctl.Acked that closes an op to late workers. */
+export const ACK_CLOSED = 1 << 30;
 
 /** The argument block of the op being dispatched: ARGS_BYTES of i32/f32 words. */
 export const ARGS_PTR = 2048;

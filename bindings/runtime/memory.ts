@@ -56,9 +56,9 @@ export class Heap {
   }
 
   /** Returns a 64-byte aligned block of at least `bytes` bytes. Its contents are undefined. */
-  alloc(bytes: number): number {
+  alloc(bytes: number, op = 'alloc'): number {
     if (!Number.isInteger(bytes) || bytes < 0) {
-      throw new ArgumentError(`alloc: expected a non-negative whole number of bytes, got ${bytes}`);
+      throw new ArgumentError(`${op}: expected a non-negative whole number of bytes, got ${bytes}`);
     }
     const size = sizeClass(bytes);
     const reusable = this.freeByClass.get(size);
@@ -70,7 +70,7 @@ export class Heap {
       this.freeBytes -= size;
     } else {
       ptr = this.top;
-      this.ensureCapacity(ptr + size, bytes);
+      this.ensureCapacity(ptr + size, bytes, op);
       this.top = ptr + size;
     }
     this.live.set(ptr, size);
@@ -109,7 +109,7 @@ export class Heap {
   }
 
   /** Grows the memory so that addresses below `end` exist, or throws an OutOfMemoryError. */
-  private ensureCapacity(end: number, requested: number): void {
+  private ensureCapacity(end: number, requested: number, op: string): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     const needPages = Math.ceil((end - have) / PAGE_BYTES);
@@ -117,16 +117,22 @@ export class Heap {
     // Grow by at least a quarter of what we have, so a run of small growths costs few view rebuilds.
     const wantPages = Math.max(needPages, Math.ceil(currentPages / 4));
     const pages = Math.min(wantPages, this.maxPages - currentPages);
-    if (pages < needPages) {
-      throw new OutOfMemoryError(
-        `out of wasm memory: asked for ${requested} bytes with ${this.liveBytes} bytes live in ` +
-          `${this.live.size} blocks (${this.freeBytes} bytes free but in other size classes); the maximum is ` +
-          `${this.maxPages * PAGE_BYTES} bytes (${this.maxPages} pages). Dispose tensors you no longer need, ` +
-          `use wg.scope(), or raise the limit with wg.ready({ maxMemoryMB }).`,
-      );
+    if (pages < needPages) throw this.outOfMemory(op, requested, `the maximum is ${this.maxPages * PAGE_BYTES} bytes (${this.maxPages} pages)`);
+    try {
+      this.memory.grow(pages);
+    } catch {
+      // Below the maximum the host may still refuse: the machine itself is short of memory.
+      throw this.outOfMemory(op, requested, `the host refused to grow the memory past ${have} bytes`);
     }
-    this.memory.grow(pages);
     this.refreshViews();
+  }
+
+  private outOfMemory(op: string, requested: number, limit: string): OutOfMemoryError {
+    return new OutOfMemoryError(
+      `${op}: out of wasm memory: asked for ${requested} bytes with ${this.liveBytes} bytes live in ` +
+        `${this.live.size} blocks (${this.freeBytes} bytes free but in other size classes); ${limit}. ` +
+        'Dispose tensors you no longer need, use wg.scope(), or raise the limit with wg.ready({ maxMemoryMB }).',
+    );
   }
 
   /** True when `ptr` is a live block: lets callers refuse pointers they did not get from here. */

@@ -1,13 +1,37 @@
 // The thread pool. One op at a time: the caller writes the argument block, bumps the sequence
 // word, runs slice 0 itself, then waits until every worker has finished its slice. Kernels split
 // their outputs by (tid, nthreads), so the bits do not depend on how many threads ran.
+//
+// Worker faults. A kernel that throws in a worker is caught there and reported (Ctl.Fault). A
+// worker can also die without a word (terminate(), its thread killed): the caller, blocked in
+// Atomics.wait, cannot receive the 'exit' event, which is queued on its own event loop. Two checks
+// catch a dead worker instead of waiting forever:
+// 1. Between ops, an 'exit' (Node) or 'error' listener records the loss when the event loop runs;
+//    the next threaded op throws at once.
+// 2. During an op, each worker counts itself in (Ctl.Acked) before it touches the op. One that has
+//    not done so within TAKE_UP_TIMEOUT_MS is taken for dead: the caller closes the op to
+//    latecomers (ACK_CLOSED: a worker that was merely slow then leaves the op alone rather than
+//    writing into memory the caller has moved on from), waits for the workers that did take it
+//    up, and throws.
+// Either way the pool then stops its workers and runs every op on the calling thread (same bits)
+// until setNumThreads() starts new ones. A heartbeat word was rejected: a worker inside a long
+// kernel cannot beat, so it would not tell busy from dead; and the count-in costs one atomic per
+// worker per op. Not caught: a worker that dies after counting itself in and before finishing;
+// nothing in shared memory marks that death (only an 'exit' listener on a thread that is not
+// blocked, i.e. a supervising worker owning the pool, could see it).
 import { ArgumentError, RuntimeError } from '../errors.js';
-import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { ACK_CLOSED, ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
 import { canBlock, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
 export const MAX_THREADS = 64;
+
+/**
+ * How long the caller waits for every worker to count itself in on an op. A sleeping worker wakes
+ * in microseconds, or some milliseconds on a loaded machine; one silent for this long is dead.
+ */
+export const TAKE_UP_TIMEOUT_MS = 500;
 
 interface WorkerHandle {
   terminate(): void;
@@ -16,13 +40,15 @@ interface WorkerHandle {
 async function spawnWorker(
   init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number },
   onFault: (message: string) => void,
+  onExit: (message: string) => void,
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
   if (nodeWorkers) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
-    w.on('error', (e) => onFault(String(e?.message ?? e)));
+    w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
+    w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
     w.postMessage(init);
     // After the listeners, which would otherwise take the reference back: a program that is done
     // must be able to exit while the workers sleep.
@@ -31,7 +57,7 @@ async function spawnWorker(
   }
   const w = new Worker(url, { type: 'module' });
   w.onmessage = (e: MessageEvent) => e.data?.fault !== undefined && onFault(e.data.message);
-  w.onerror = (e: ErrorEvent) => onFault(e.message);
+  w.onerror = (e: ErrorEvent) => onExit(`worker ${init.tid} failed: ${e.message}`);
   w.postMessage(init);
   return w;
 }
@@ -41,6 +67,8 @@ export class Pool {
   private readonly ctl: Int32Array;
   private readonly blocking = canBlock();
   private lastFault = '';
+  /** Why a worker of the running set is gone, or ''. */
+  private lost = '';
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -64,22 +92,29 @@ export class Pool {
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
     const generation = Atomics.load(ctl, Ctl.Generation);
+    // Workers stopped on purpose exit after the generation moved on: only a current one is a loss.
+    const onExit = (why: string) => {
+      if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
+    };
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       fresh.push(
-        spawnWorker({ module: this.module, memory: this.memory, tid, generation }, (m) => (this.lastFault = m)),
+        spawnWorker({ module: this.module, memory: this.memory, tid, generation }, (m) => (this.lastFault = m), onExit),
       );
     }
     this.workers = await Promise.all(fresh);
     const deadline = Date.now() + 30000;
     while (Atomics.load(ctl, Ctl.Ready) < threads - 1) {
-      if (this.lastFault !== '') throw new RuntimeError(`a pool worker failed to start: ${this.lastFault}`);
+      if (this.lastFault !== '' || this.lost !== '') {
+        throw new RuntimeError(`a pool worker failed to start: ${this.lastFault || this.lost}`);
+      }
       if (Date.now() > deadline) throw new RuntimeError(`pool workers did not start within 30 s`);
       await new Promise((r) => setTimeout(r, 1));
     }
   }
 
   private stopWorkers(): void {
+    this.lost = '';
     if (this.workers.length === 0) return;
     Atomics.add(this.ctl, Ctl.Generation, 1);
     Atomics.add(this.ctl, Ctl.Seq, 1);
@@ -92,8 +127,30 @@ export class Pool {
     this.stopWorkers();
   }
 
+  /**
+   * Stops the workers after one was lost; later ops run on the calling thread alone. Returns the
+   * error for the op that found the loss.
+   */
+  private broken(index: number, why: string): RuntimeError {
+    const threads = this.threads;
+    this.stopWorkers();
+    return new RuntimeError(
+      `kernel ${this.taskNames[index]}: pool ${why}; ops now run on 1 thread instead of ${threads}: ` +
+        'call wg.setNumThreads(n) to start new workers',
+    );
+  }
+
+  /** Closes the current op to workers that have not counted themselves in; returns how many had. */
+  private closeTakeUp(): number {
+    for (;;) {
+      const acked = Atomics.load(this.ctl, Ctl.Acked);
+      if (Atomics.compareExchange(this.ctl, Ctl.Acked, acked, acked | ACK_CLOSED) === acked) return acked;
+    }
+  }
+
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
   run(index: number, nthreads: number): void {
+    if (this.lost !== '') throw this.broken(index, this.lost);
     const workers = this.workers.length;
     const n = Math.min(nthreads, workers + 1);
     if (n <= 1) {
@@ -102,6 +159,7 @@ export class Pool {
     }
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Done, 0);
+    Atomics.store(ctl, Ctl.Acked, 0);
     Atomics.store(ctl, Ctl.Task, index);
     Atomics.store(ctl, Ctl.Threads, n);
     Atomics.add(ctl, Ctl.Seq, 1);
@@ -115,9 +173,21 @@ export class Pool {
     // Every worker answers every op, even one with no slice, so none can be left reading the
     // control block while the next op is written into it.
     let done = Atomics.load(ctl, Ctl.Done);
-    for (let spin = 0; done < workers; spin++) {
-      if (this.blocking && spin > 1000) Atomics.wait(ctl, Ctl.Done, done, 10);
+    let expected = workers;
+    let deadline = 0;
+    for (let spin = 0; done < expected; spin++) {
+      if (spin > 1000 && (this.blocking || (spin & 1023) === 0)) {
+        if (this.blocking) Atomics.wait(ctl, Ctl.Done, done, 10);
+        // The clock is read only on this slow path, so ops that finish promptly never pay for it.
+        if (deadline === 0) deadline = Date.now() + TAKE_UP_TIMEOUT_MS;
+        if (expected === workers && Atomics.load(ctl, Ctl.Acked) < workers && Date.now() > deadline) {
+          expected = this.closeTakeUp();
+        }
+      }
       done = Atomics.load(ctl, Ctl.Done);
+    }
+    if (expected < workers) {
+      throw this.broken(index, `${workers - expected} of ${workers} workers did not take up the op within ${TAKE_UP_TIMEOUT_MS} ms (dead?)`);
     }
     if (failure !== undefined) throw failure;
     const fault = Atomics.exchange(ctl, Ctl.Fault, 0);

@@ -1,6 +1,6 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
-import { ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { ACK_CLOSED, ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
 import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 
@@ -37,6 +37,15 @@ async function parentPort(): Promise<Port> {
 // Atomics.wait costs tens of microseconds.
 const SPIN = 20000;
 
+/** Counts this worker in on the current op, unless the caller has given up waiting for it. */
+function takeUp(ctl: Int32Array): boolean {
+  for (;;) {
+    const acked = Atomics.load(ctl, Ctl.Acked);
+    if ((acked & ACK_CLOSED) !== 0) return false;
+    if (Atomics.compareExchange(ctl, Ctl.Acked, acked, acked + 1) === acked) return true;
+  }
+}
+
 function serve({ module, memory, tid, generation }: Init, port: Port): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const tasks = taskTable(instance.exports).fns;
@@ -55,6 +64,7 @@ function serve({ module, memory, tid, generation }: Init, port: Port): void {
     }
     seen = seq;
     if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
+    if (!takeUp(ctl)) continue;
     const n = Atomics.load(ctl, Ctl.Threads);
     if (tid < n) {
       try {

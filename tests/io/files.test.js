@@ -99,5 +99,6 @@ describe('writeFileAtomic and weight files', () => {
       tensors.tail.dispose();
       generation = found;
     }
+    console.log(`      survived ${kills} kill points (last generation ${generation})`);
   });
 });
