@@ -23,15 +23,17 @@ export const enum Ctl {
   /** Workers that have instantiated the module and entered their loop. */
   Ready = 6,
   /**
-   * Workers that have taken up the current op, plus ACK_CLOSED once the caller stops waiting for
-   * more: a worker that finds it closed leaves the op alone (see Pool.run).
+   * First of one take-up word per thread index (MAX_THREADS of them): TAKE_UP_OPEN when an op is
+   * dispatched, TAKE_UP_TAKEN once that worker counted itself in, TAKE_UP_CLOSED when the caller
+   * gave up waiting and ran that share itself (see Pool.run).
    */
-  Acked = 7,
-  Words = 16,
+  TakeUp = 16,
+  Words = 16 + 64,
 }
 
-/** The bit of Ctl.Acked that closes an op to late workers. */
-export const ACK_CLOSED = 1 << 30;
+export const TAKE_UP_OPEN = 0;
+export const TAKE_UP_TAKEN = 1;
+export const TAKE_UP_CLOSED = 2;
 
 /** The argument block of the op being dispatched: ARGS_BYTES of i32/f32 words. */
 export const ARGS_PTR = 2048;

@@ -1,26 +1,24 @@
 // The thread pool. One op at a time: the caller writes the argument block, bumps the sequence
 // word, runs slice 0 itself, then waits until every worker has finished its slice. Kernels split
-// their outputs by (tid, nthreads), so the bits do not depend on how many threads ran.
+// their outputs by (tid, nthreads), so the bits do not depend on how many threads ran, nor on
+// which thread ran a slice.
 //
-// Worker faults. A kernel that throws in a worker is caught there and reported (Ctl.Fault). A
-// worker can also die without a word (terminate(), its thread killed): the caller, blocked in
-// Atomics.wait, cannot receive the 'exit' event, which is queued on its own event loop. Two checks
-// catch a dead worker instead of waiting forever:
-// 1. Between ops, an 'exit' (Node) or 'error' listener records the loss when the event loop runs;
-//    the next threaded op throws at once.
-// 2. During an op, each worker counts itself in (Ctl.Acked) before it touches the op. One that has
-//    not done so within TAKE_UP_TIMEOUT_MS is taken for dead: the caller closes the op to
-//    latecomers (ACK_CLOSED: a worker that was merely slow then leaves the op alone rather than
-//    writing into memory the caller has moved on from), waits for the workers that did take it
-//    up, and throws.
-// Either way the pool then stops its workers and runs every op on the calling thread (same bits)
-// until setNumThreads() starts new ones. A heartbeat word was rejected: a worker inside a long
-// kernel cannot beat, so it would not tell busy from dead; and the count-in costs one atomic per
-// worker per op. Not caught: a worker that dies after counting itself in and before finishing;
-// nothing in shared memory marks that death (only an 'exit' listener on a thread that is not
-// blocked, i.e. a supervising worker owning the pool, could see it).
+// Slow and dead workers. A kernel that throws in a worker is caught there and reported
+// (Ctl.Fault). A worker can also be slow to wake (a loaded machine) or die without a word
+// (terminate(), its thread killed), and the caller, blocked in Atomics.wait, cannot receive an
+// 'exit' event, which is queued on its own event loop. So each worker counts itself in on an op
+// (its Ctl.TakeUp word) before it touches the op. One that has not done so within
+// TAKE_UP_TIMEOUT_MS is closed out of the op, and the caller runs that slice itself: the op
+// completes with the same bits whether the worker was slow or dead, and a slow worker that wakes
+// later leaves the op alone. A dead worker is then found between ops by an 'exit' (Node) or
+// 'error' listener, when the event loop runs: the next threaded op throws, the pool stops its
+// workers and every op runs on the calling thread (same bits) until setNumThreads() starts new
+// ones. A heartbeat word was rejected: a worker inside a long kernel cannot beat, so it would not
+// tell busy from dead. Not caught: a worker that dies after counting itself in and before
+// finishing; nothing in shared memory marks that death (only an 'exit' listener on a thread that
+// is not blocked, i.e. a supervising worker owning the pool, could see it).
 import { ArgumentError, RuntimeError } from '../errors.js';
-import { ACK_CLOSED, ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_OPEN } from './layout.js';
 import { canBlock, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 
@@ -28,8 +26,9 @@ import type { Task } from './tasks.js';
 export const MAX_THREADS = 64;
 
 /**
- * How long the caller waits for every worker to count itself in on an op. A sleeping worker wakes
- * in microseconds, or some milliseconds on a loaded machine; one silent for this long is dead.
+ * How long the caller waits for every worker to count itself in on an op before it runs the
+ * missing slices itself. A sleeping worker wakes in microseconds, or milliseconds on a loaded
+ * machine; waiting longer for a dead one would only delay the op.
  */
 export const TAKE_UP_TIMEOUT_MS = 500;
 
@@ -140,12 +139,13 @@ export class Pool {
     );
   }
 
-  /** Closes the current op to workers that have not counted themselves in; returns how many had. */
-  private closeTakeUp(): number {
-    for (;;) {
-      const acked = Atomics.load(this.ctl, Ctl.Acked);
-      if (Atomics.compareExchange(this.ctl, Ctl.Acked, acked, acked | ACK_CLOSED) === acked) return acked;
+  /** Closes the current op to workers that have not counted themselves in; returns their thread indices. */
+  private closeTakeUp(): number[] {
+    const missing: number[] = [];
+    for (let tid = 1; tid <= this.workers.length; tid++) {
+      if (Atomics.compareExchange(this.ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_CLOSED) === TAKE_UP_OPEN) missing.push(tid);
     }
+    return missing;
   }
 
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
@@ -159,17 +159,22 @@ export class Pool {
     }
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Done, 0);
-    Atomics.store(ctl, Ctl.Acked, 0);
     Atomics.store(ctl, Ctl.Task, index);
     Atomics.store(ctl, Ctl.Threads, n);
+    // The take-up words open last: a late worker from the previous op that counts itself in on
+    // this one must already see this op's task and thread count.
+    for (let tid = 1; tid <= workers; tid++) Atomics.store(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN);
     Atomics.add(ctl, Ctl.Seq, 1);
     Atomics.notify(ctl, Ctl.Seq);
     let failure: unknown = undefined;
-    try {
-      this.tasks[index](ARGS_PTR, 0, n);
-    } catch (e) {
-      failure = e;
-    }
+    const runSlice = (tid: number) => {
+      try {
+        this.tasks[index](ARGS_PTR, tid, n);
+      } catch (e) {
+        failure ??= e;
+      }
+    };
+    runSlice(0);
     // Every worker answers every op, even one with no slice, so none can be left reading the
     // control block while the next op is written into it.
     let done = Atomics.load(ctl, Ctl.Done);
@@ -180,14 +185,13 @@ export class Pool {
         if (this.blocking) Atomics.wait(ctl, Ctl.Done, done, 10);
         // The clock is read only on this slow path, so ops that finish promptly never pay for it.
         if (deadline === 0) deadline = Date.now() + TAKE_UP_TIMEOUT_MS;
-        if (expected === workers && Atomics.load(ctl, Ctl.Acked) < workers && Date.now() > deadline) {
-          expected = this.closeTakeUp();
+        if (expected === workers && Date.now() > deadline) {
+          const missing = this.closeTakeUp();
+          expected -= missing.length;
+          for (const tid of missing) if (tid < n) runSlice(tid);
         }
       }
       done = Atomics.load(ctl, Ctl.Done);
-    }
-    if (expected < workers) {
-      throw this.broken(index, `${workers - expected} of ${workers} workers did not take up the op within ${TAKE_UP_TIMEOUT_MS} ms (dead?)`);
     }
     if (failure !== undefined) throw failure;
     const fault = Atomics.exchange(ctl, Ctl.Fault, 0);

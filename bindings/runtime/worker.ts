@@ -1,6 +1,6 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
-import { ACK_CLOSED, ARGS_PTR, CONTROL_PTR, Ctl } from './layout.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 
@@ -37,13 +37,12 @@ async function parentPort(): Promise<Port> {
 // Atomics.wait costs tens of microseconds.
 const SPIN = 20000;
 
-/** Counts this worker in on the current op, unless the caller has given up waiting for it. */
-function takeUp(ctl: Int32Array): boolean {
-  for (;;) {
-    const acked = Atomics.load(ctl, Ctl.Acked);
-    if ((acked & ACK_CLOSED) !== 0) return false;
-    if (Atomics.compareExchange(ctl, Ctl.Acked, acked, acked + 1) === acked) return true;
-  }
+/**
+ * Counts this worker in on the current op. False when the caller already ran this share itself
+ * (the worker was too slow) or this worker took the op up before: then it leaves the op alone.
+ */
+function takeUp(ctl: Int32Array, tid: number): boolean {
+  return Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_TAKEN) === TAKE_UP_OPEN;
 }
 
 function serve({ module, memory, tid, generation }: Init, port: Port): void {
@@ -64,7 +63,7 @@ function serve({ module, memory, tid, generation }: Init, port: Port): void {
     }
     seen = seq;
     if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
-    if (!takeUp(ctl)) continue;
+    if (!takeUp(ctl, tid)) continue;
     const n = Atomics.load(ctl, Ctl.Threads);
     if (tid < n) {
       try {

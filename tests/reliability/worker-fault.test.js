@@ -1,5 +1,7 @@
-// A pool worker that dies must not hang the caller: the next threaded op throws a RuntimeError
-// within a second, later ops run on the calling thread, and setNumThreads starts a working pool.
+// A pool worker that dies must not hang the caller. An op it does not take up within
+// TAKE_UP_TIMEOUT_MS completes anyway (the caller runs its slice, same bits); once the loss is
+// known, the next threaded op throws a RuntimeError at once, later ops run on the calling thread,
+// and setNumThreads starts a working pool.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
@@ -57,13 +59,16 @@ describe('worker faults', () => {
     await checkRecovery(error, ms);
   });
 
-  it('a worker killed while the caller never yields: the op throws when the worker does not take it up', async () => {
-    engine().pool.workers[0].terminate();
+  it('a worker killed while the caller never yields: the op completes with the same bits, the next one throws', async () => {
+    const lost = engine().pool.workers[0].terminate();
     // Give the worker's thread time to stop, without letting the event loop deliver its 'exit'.
     const until = Date.now() + 200;
     while (Date.now() < until);
+    const start = Date.now();
+    assert.deepEqual(product(), expected, 'the caller ran the dead worker\'s slices');
+    console.log(`      completed without the worker in ${Date.now() - start} ms`);
+    await lost; // the event loop turns: the pool's 'exit' listener records the loss
     const { error, ms } = timeToThrow(product);
-    assert.match(error?.message ?? '', /1 of 1 workers did not take up the op within 500 ms/);
     await checkRecovery(error, ms);
   });
 
