@@ -2,6 +2,7 @@
 // standard DecompressionStream in Deno and browsers.
 import { FormatError } from '../errors.js';
 import { runtimeName } from '../runtime/platform.js';
+import { nodeBuiltin } from '../runtime/node-builtins.js';
 
 /** True when `bytes` start with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -25,7 +26,7 @@ export async function gunzipWithStreams(bytes: Uint8Array, name: string): Promis
 /** Decompresses gzip data; `name` (a file name) goes into the error of a corrupt stream. */
 export async function gunzip(bytes: Uint8Array, name = 'the input'): Promise<Uint8Array> {
   if (runtimeName !== 'node') return gunzipWithStreams(bytes, name);
-  const zlib = await import('node:zlib');
+  const zlib = await nodeBuiltin('node:zlib');
   try {
     const out = zlib.gunzipSync(bytes);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

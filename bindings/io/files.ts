@@ -4,6 +4,7 @@ import { ArgumentError, RuntimeError } from '../errors.js';
 import { runtimeName } from '../runtime/platform.js';
 import type { Tensor } from '../tensor.js';
 import { loadSafetensors, saveSafetensors, type SafetensorsContents } from './safetensors.js';
+import { nodeBuiltin } from '../runtime/node-builtins.js';
 
 type FileSystem = typeof import('node:fs/promises');
 
@@ -14,7 +15,7 @@ async function fileSystem(op: string): Promise<{ fs: FileSystem; path: typeof im
         '(e.g. download a Blob, or fetch the file and pass new Uint8Array(await response.arrayBuffer()))',
     );
   }
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const [fs, path] = await Promise.all([nodeBuiltin('node:fs/promises'), nodeBuiltin('node:path')]);
   return { fs, path };
 }
 

@@ -114,17 +114,48 @@ export function isReady(): boolean {
   return current !== null;
 }
 
-function defaultUrl(flavour: Flavour): URL {
-  return new URL(`../../../build/wasmgrad-${flavour}.wasm`, import.meta.url);
+/**
+ * Where the wasm of a flavour may be, in order: in the package's build/ beside dist/ (one literal
+ * URL per flavour, the pattern webpack, Vite and Parcel recognise and emit as an asset); then
+ * beside this module's own URL, which is where an esbuild bundle that inlined this file expects
+ * it, esbuild copying nothing (see README "Bundlers").
+ */
+function defaultUrls(flavour: Flavour): URL[] {
+  const inPackage: Record<Flavour, () => URL> = {
+    'simd': () => new URL('../../../build/wasmgrad-simd.wasm', import.meta.url),
+    'simd-threads': () => new URL('../../../build/wasmgrad-simd-threads.wasm', import.meta.url),
+    'relaxed': () => new URL('../../../build/wasmgrad-relaxed.wasm', import.meta.url),
+    'relaxed-threads': () => new URL('../../../build/wasmgrad-relaxed-threads.wasm', import.meta.url),
+  };
+  return [inPackage[flavour](), new URL(`./wasmgrad-${flavour}.wasm`, import.meta.url)];
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** The bytes at `url` when they are a wasm module; a reason otherwise (a missing file, an HTML page). */
+async function wasmAt(url: URL): Promise<ArrayBuffer | string> {
+  try {
+    const bytes = await readBytes(url);
+    const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+    return WASM_MAGIC.every((b, i) => head[i] === b) ? bytes : 'not a wasm file';
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 async function compile(source: WasmSource | undefined, flavour: Flavour): Promise<WebAssembly.Module> {
-  const resolved = source ?? defaultUrl(flavour);
-  if (typeof resolved === 'string' || resolved instanceof URL) {
-    const url = typeof resolved === 'string' ? new URL(resolved, import.meta.url) : resolved;
-    return WebAssembly.compile(await readBytes(url));
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
+  const urls = source === undefined ? defaultUrls(flavour) : [new URL(source, import.meta.url)];
+  const failures: string[] = [];
+  for (const url of urls) {
+    const found = await wasmAt(url);
+    if (typeof found !== 'string') return WebAssembly.compile(found);
+    failures.push(`${url.href}: ${found}`);
   }
-  return WebAssembly.compile(resolved);
+  throw new RuntimeError(
+    `ready: cannot load wasmgrad-${flavour}.wasm (${failures.join('; ')}). Put the package's build/*.wasm ` +
+      'beside your bundle, or pass ready({ wasm }) the bytes or URL of each flavour',
+  );
 }
 
 function pickSource(wasm: ReadyOptions['wasm'], flavour: Flavour): WasmSource | undefined {

@@ -1,5 +1,6 @@
 // What the host runtime is and what it allows. Kept in one place so the loader and the pool
 // take the same view of Node, Deno and browsers.
+import { nodeBuiltin } from './node-builtins.js';
 
 export type RuntimeName = 'node' | 'deno' | 'browser' | 'worker';
 
@@ -21,7 +22,7 @@ export const nodeWorkers: boolean = runtimeName === 'node' || runtimeName === 'd
 /** Cores available to us. Node 20 has no navigator; Deno and browsers do. */
 export async function hardwareConcurrency(): Promise<number> {
   if (runtimeName === 'node') {
-    const os = await import('node:os');
+    const os = await nodeBuiltin('node:os');
     return os.availableParallelism();
   }
   return Math.max(1, Number(g.navigator?.hardwareConcurrency ?? 1));
@@ -58,7 +59,7 @@ export function canBlock(): boolean {
 /** Reads a file: URL from disk in Node and Deno, fetches anything else. */
 export async function readBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:' && runtimeName === 'node') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeBuiltin('node:fs/promises');
     const data = await readFile(url);
     return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   }

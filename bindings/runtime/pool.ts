@@ -21,6 +21,7 @@ import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_OPEN } from './layout.js';
 import { canBlock, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
 export const MAX_THREADS = 64;
@@ -43,7 +44,7 @@ async function spawnWorker(
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
   if (nodeWorkers) {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = await nodeBuiltin('node:worker_threads');
     const w = new Worker(url);
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));

@@ -3,6 +3,7 @@
 import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 interface Init {
   module: WebAssembly.Module;
@@ -19,7 +20,7 @@ interface Port {
 async function parentPort(): Promise<Port> {
   const g = globalThis as any;
   if (nodeWorkers) {
-    const { parentPort } = await import('node:worker_threads');
+    const { parentPort } = await nodeBuiltin('node:worker_threads');
     return {
       post: (m) => parentPort!.postMessage(m),
       onMessage: (h) => parentPort!.on('message', h),

@@ -3,50 +3,28 @@
 // main thread and inside a module Worker; a page without the isolation headers runs on one thread,
 // gives the same bits, and says why in the console and on the page.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { THREAD_COUNTS } from './suite.js';
 import { assertSameAsNode } from './node-hashes.js';
+import { launchChromium } from './chromium-launcher.js';
 import { startServer } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Kept off the network and away from any profile; see /work/shared/notes/platform-facts.md.
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-sync',
-];
 const PAGE = 'tests/cross/browser.html';
 
 describe('Chromium', function () {
-  let profile;
+  let chromium;
   let browser;
   const servers = {};
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} is missing: install the packages in tests/cross/APT-PACKAGES`;
-      // CI must run these; a developer without Chromium is told what was not run.
-      if (process.env.CI) throw new Error(why);
-      console.log(`    SKIPPED the Chromium tests: ${why}`);
-      this.skip();
-    }
-    profile = await mkdtemp(join(tmpdir(), 'wasmgrad-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-    });
+    chromium = await launchChromium(this);
+    browser = chromium.browser;
     servers.isolated = await startServer({ isolated: true });
     servers.plain = await startServer({ isolated: false });
   });
 
   after(async () => {
-    await browser?.close();
+    await chromium?.close();
     for (const s of Object.values(servers)) await s.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   /** Opens the suite page and waits for its report; collects the console as it goes. */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const repository = fileURLToPath(new URL('../../', import.meta.url));
 
 // WebAssembly.compileStreaming and module scripts refuse other types for these.
 const MIME = {
@@ -24,8 +24,9 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Starts serving; resolves to the base URL (ending in '/') and a close(). */
-export async function startServer({ isolated }) {
+/** Starts serving `root` (the repository by default); resolves to the base URL (ending in '/') and a close(). */
+export async function startServer({ isolated, root = repository }) {
+  root = resolve(root) + '/';
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = resolve(root, '.' + path);
@@ -52,6 +53,6 @@ export async function startServer({ isolated }) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const isolated = !process.argv.includes('--not-isolated');
   const { url } = await startServer({ isolated });
-  console.log(`serving ${root} at ${url} (${isolated ? '' : 'not '}cross-origin isolated)`);
+  console.log(`serving ${repository} at ${url} (${isolated ? '' : 'not '}cross-origin isolated)`);
   console.log(`open ${url}tests/cross/browser.html or ${url}tests/cross/browser.html?worker`);
 }

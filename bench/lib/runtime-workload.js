@@ -1,0 +1,72 @@
+// The workload of `npm run bench -- runtimes`, the same module in Node, Deno and Chromium: cold
+// start (import + ready), SGEMM n=1024 on 1 and all threads, one small convnet training step.
+// Plain ESM with no imports, so every host loads it as it is; timings are the best of a few runs.
+
+const GEMM_N = 1024;
+const GEMM_RUNS = 5;
+const STEP_RUNS = 8;
+const BATCH = 32;
+
+function bestMs(fn, runs) {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+async function gemmGflops(wg, threads) {
+  await wg.setNumThreads(threads);
+  const a = wg.randn([GEMM_N, GEMM_N], { seed: 1 });
+  const b = wg.randn([GEMM_N, GEMM_N], { seed: 2 });
+  const ms = bestMs(() => wg.matmul(a, b).dispose(), GEMM_RUNS);
+  a.dispose();
+  b.dispose();
+  return (2 * GEMM_N ** 3) / (ms / 1000) / 1e9;
+}
+
+/** "2 Conv + pooling + BN" on 28x28 images, batch 32, Adam: milliseconds per training step. */
+function convnetStepMs(wg) {
+  const { nn } = wg;
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 3, { padding: 1, seed: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3, { padding: 1, seed: 2 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 10, { seed: 3 }),
+  );
+  const optimizer = new wg.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = wg.randn([BATCH, 1, 28, 28], { seed: 3 });
+  const y = wg.tensor(Int32Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
+  const ms = bestMs(() => wg.scope(() => {
+    optimizer.zeroGrad();
+    wg.crossEntropy(model.forward(x), y).backward();
+    optimizer.step();
+  }), STEP_RUNS);
+  optimizer.zeroGrad();
+  optimizer.dispose();
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  return ms;
+}
+
+/**
+ * Imports wasmgrad from `packageUrl` (its dist/bindings/index.js), so this must be the first
+ * import of it in the process or page for the cold start to be cold.
+ */
+export async function measureRuntime(packageUrl) {
+  const t0 = performance.now();
+  const wg = await import(packageUrl);
+  await wg.ready();
+  const coldStartMs = performance.now() - t0;
+  const info = wg.runtimeInfo();
+  const all = info.threads;
+  return {
+    info,
+    coldStartMs,
+    gemm1: await gemmGflops(wg, 1),
+    gemmAll: await gemmGflops(wg, all),
+    convnetStepMs: (await wg.setNumThreads(all), convnetStepMs(wg)),
+  };
+}

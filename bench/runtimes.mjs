@@ -1,0 +1,91 @@
+// The same wasmgrad in Node, Deno and Chromium, one run: cold start (import + ready), SGEMM
+// n=1024 on 1 and all threads, one small convnet training step; and the package's size. Each
+// runtime starts fresh (a process, a browser page) so its cold start is cold.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { launchChromium } from '../tests/cross/chromium-launcher.js';
+import { startServer } from '../tests/cross/server.js';
+import { Report } from './lib/report.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const ENTRY = 'bench/lib/runtime-entry.js';
+const run = promisify(execFile);
+
+async function inProcess(command, args) {
+  const { stdout } = await run(command, args, { cwd: root, timeout: 300000, env: { ...process.env, NO_COLOR: '1' } });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
+async function inChromium() {
+  // launchChromium skips a mocha suite; here a missing browser is simply an error.
+  const chromium = await launchChromium({ skip: () => { throw new Error('Chromium is not installed'); } });
+  const server = await startServer({ isolated: true });
+  try {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${server.url}bench/lib/runtimes.html`);
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 300000 });
+    const result = await page.evaluate(() => window.result);
+    if (result.error) throw new Error(result.error);
+    return result;
+  } finally {
+    await chromium.close();
+    await server.close();
+  }
+}
+
+async function filesUnder(dir, keep) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && keep(e.name)).map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
+/** Gzipped bytes of the JavaScript a browser loads (dist/, no maps or types) and of one wasm flavour. */
+async function packageSize() {
+  const js = await filesUnder(join(root, 'dist'), (n) => n.endsWith('.js'));
+  let raw = 0;
+  let gzipped = 0;
+  for (const f of js) {
+    const bytes = await readFile(f);
+    raw += bytes.length;
+    gzipped += gzipSync(bytes, { level: 9 }).length;
+  }
+  const wasm = await readFile(join(root, 'build/wasmgrad-simd-threads.wasm'));
+  return { files: js.length, raw, gzipped, wasmRaw: wasm.length, wasmGzipped: gzipSync(wasm, { level: 9 }).length };
+}
+
+export async function main({ json }) {
+  const deno = join(root, 'node_modules/.bin/deno');
+  const results = {
+    node: await inProcess(process.execPath, [ENTRY]),
+    deno: await inProcess(deno, ['run', '--allow-read', ENTRY]),
+    chromium: await inChromium(),
+  };
+  const report = new Report('runtimes');
+  const all = results.node.info.threads;
+  const rows = [
+    ['cold start (import + ready)', 'ms', (r) => r.coldStartMs],
+    ['gemm n=1024 threads=1', 'GFLOP/s', (r) => r.gemm1],
+    [`gemm n=1024 threads=${all}`, 'GFLOP/s', (r) => r.gemmAll],
+    [`convnet training step, batch 32, threads=${all}`, 'ms', (r) => r.convnetStepMs],
+  ];
+  for (const [name, unit, pick] of rows) {
+    report.add({ case: name, unit, ours: pick(results.node), peers: { deno: pick(results.deno), chromium: pick(results.chromium) } });
+  }
+  const size = await packageSize();
+  const kib = (b) => b / 1024;
+  report.add({ case: 'package: dist JS + simd-threads wasm, gzipped', unit: 'KiB', ours: kib(size.gzipped + size.wasmGzipped), peers: {} });
+  report.note('"ours" is Node; the bracket is Node/peer. Ratios peer vs Node (>1 = peer better):');
+  for (const [name, unit, pick] of rows) {
+    const higherIsBetter = unit === 'GFLOP/s';
+    const ratio = (r) => (higherIsBetter ? pick(r) / pick(results.node) : pick(results.node) / pick(r)).toFixed(2);
+    report.note(`  ${name}: deno ${ratio(results.deno)}x, chromium ${ratio(results.chromium)}x`);
+  }
+  report.note(`Engines: ${Object.entries(results).map(([k, r]) => `${k} ${r.info.flavour} ${r.info.threads} threads`).join('; ')}. ` +
+    'Best of 5 GEMMs and 8 steps, each runtime in a fresh process or page; Chromium runs on the page\'s main thread.');
+  report.note(`Package: ${size.files} JS files, ${kib(size.raw).toFixed(0)} KiB raw / ${kib(size.gzipped).toFixed(0)} KiB gzipped; ` +
+    `wasm ${kib(size.wasmRaw).toFixed(0)} KiB raw / ${kib(size.wasmGzipped).toFixed(0)} KiB gzipped.`);
+  report.print({ json });
+}

@@ -1,0 +1,61 @@
+// The browser demo end to end (demo/index.html, served as `npm run demo:browser` does): pick 2
+// threads, press Start, and the spiral MLP trains in its Worker while the page keeps painting
+// frames; the loss falls; Stop stops it. A screenshot is left in a temp directory to look at.
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from './chromium-launcher.js';
+import { startServer } from './server.js';
+
+const MIN_STEPS = 200;
+
+describe('browser demo (spirals MLP in a Worker)', function () {
+  let chromium;
+  let server;
+  let page;
+
+  before(async function () {
+    chromium = await launchChromium(this);
+    server = await startServer({ isolated: true });
+    page = await chromium.browser.newPage({ viewport: { width: 1000, height: 720 } });
+    await page.goto(`${server.url}demo/index.html`);
+  });
+
+  after(async () => {
+    await chromium?.close();
+    await server?.close();
+  });
+
+  const demo = () => page.evaluate(() => ({ ...window.demo, frames: window.demoFrames }));
+
+  it(`trains on 2 threads with the page still painting; the loss falls within ${MIN_STEPS} steps`, async () => {
+    await page.selectOption('#threads', '2');
+    await page.click('#start');
+    await page.waitForFunction(() => window.demo.steps >= 20 || window.demo.error !== null, null, { timeout: 30000 });
+    const early = await demo();
+    await page.waitForFunction((n) => window.demo.steps >= n || window.demo.error !== null, MIN_STEPS, { timeout: 60000 });
+    const later = await demo();
+    assert.equal(later.error, null, later.error);
+    assert.deepEqual(
+      { flavour: later.info.flavour, threads: later.info.threads }, { flavour: 'simd-threads', threads: 2 });
+    assert.ok(later.frames > early.frames, `frames painted while training: ${early.frames} then ${later.frames}`);
+    assert.ok(later.boundaries >= 2, `decision boundaries drawn: ${later.boundaries}`);
+    const first = later.losses[0];
+    const last = later.losses.at(-1);
+    assert.ok(last < first / 2, `loss fell from ${first} to ${last}`);
+    assert.match(await page.textContent('#status'), /on 2 thread\(s\), simd-threads/);
+  });
+
+  it('Stop stops training; a screenshot shows the boundary and the loss curve', async () => {
+    await page.click('#stop');
+    await page.waitForFunction(() => !window.demo.running, null, { timeout: 10000 });
+    const stopped = (await demo()).steps;
+    await page.waitForTimeout(300);
+    assert.equal((await demo()).steps, stopped);
+    assert.equal(await page.isEnabled('#start'), true);
+    const path = join(await mkdtemp(join(tmpdir(), 'wasmgrad-demo-')), 'demo.png');
+    await page.screenshot({ path });
+    console.log(`      screenshot: ${path}`);
+  });
+});
