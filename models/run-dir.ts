@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
-import type { TrainResult } from './zoo.js';
+import { greyPng } from './png.js';
+import type { ReportImage, TrainResult } from './zoo.js';
 
 function lineChart(title: string, series: { name: string; values: number[] }[]): string {
   const w = 480;
@@ -24,6 +25,13 @@ function lineChart(title: string, series: { name: string; values: number[] }[]):
     `<text x="4" y="${pad}">${hi.toPrecision(3)}</text><text x="4" y="${h - pad}">${lo.toPrecision(3)}</text>${paths}</svg>`;
 }
 
+/** Shown three times larger, pixels kept sharp. */
+function imageFigure(image: ReportImage): string {
+  const png = Buffer.from(greyPng(image.pixels, image.width, image.height)).toString('base64');
+  return `<h2>${image.title}</h2>${image.caption ? `<p>${image.caption}</p>` : ''}` +
+    `<img alt="${image.title}" width="${3 * image.width}" style="image-rendering:pixelated;max-width:100%" src="data:image/png;base64,${png}">`;
+}
+
 function report(name: string, result: TrainResult, seconds: number): string {
   const metrics = Object.keys(result.history[0] ?? {}).filter((k) => k !== 'epoch');
   const charts = metrics.map((m) => lineChart(m, [{ name: m, values: result.history.map((r) => r[m]) }])).join('');
@@ -34,11 +42,12 @@ function report(name: string, result: TrainResult, seconds: number): string {
       const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
       return `<tr><td>${k}</td><td>[${t.shape.join(', ')}]</td><td>${mean.toExponential(2)}</td><td>${std.toExponential(2)}</td></tr>`;
     }).join('')}</table>`;
+  const images = (result.images ?? []).map(imageFigure).join('');
   return `<!doctype html><meta charset="utf-8"><title>wasmgrad: ${name}</title>
 <style>body{font-family:sans-serif;max-width:720px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
 <h1>${name}</h1><p>${result.dataset}. ${seconds.toFixed(1)} s.</p>
 <p><b>Criterion:</b> ${result.criterion.description}. <b>Measured:</b> ${result.criterion.measured}.
-<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${weights}`;
+<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${images}${weights}`;
 }
 
 export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: object): Promise<void> {

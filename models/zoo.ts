@@ -41,6 +41,17 @@ export interface EpochRecord {
   [metric: string]: number;
 }
 
+/** A grey picture for the report, e.g. a grid of samples; run-dir.ts encodes it as PNG. */
+export interface ReportImage {
+  title: string;
+  /** What the rows and columns show. */
+  caption?: string;
+  width: number;
+  height: number;
+  /** (height, width) row-major, 0 black to 1 white. */
+  pixels: Float32Array;
+}
+
 export interface TrainResult {
   model: Module;
   metrics: Record<string, number>;
@@ -48,6 +59,7 @@ export interface TrainResult {
   history: EpochRecord[];
   /** The data the model was trained on, for the report. */
   dataset: string;
+  images?: ReportImage[];
 }
 
 export interface ZooModel {
