@@ -1,7 +1,13 @@
 // The model zoo: each entry trains a classic system of deep learning to a measured criterion.
+import { charLstm } from './char-lstm.js';
+import { gpt } from './gpt.js';
+import { lstmAdding } from './lstm-adding.js';
 import { mlp } from './mlp.js';
+import { nplm } from './nplm.js';
 import type { ZooModel } from './zoo.js';
 
-export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget } from './zoo.js';
+export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, SampleOptions } from './zoo.js';
 
-export const models: Readonly<Record<string, ZooModel>> = Object.freeze({ mlp });
+export const models: Readonly<Record<string, ZooModel>> = Object.freeze({
+  mlp, 'lstm-adding': lstmAdding, 'char-lstm': charLstm, gpt, nplm,
+});
