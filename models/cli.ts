@@ -11,11 +11,12 @@ import type { TrainOptions } from './zoo.js';
 const USAGE = `usage:
   wasmgrad list
   wasmgrad train <model> [--epochs N] [--batch N] [--lr X] [--threads N] [--seed N] [--data PATH] [--out DIR] [--quick]
-  wasmgrad eval <model> --checkpoint FILE [--threads N] [--seed N]`;
+  wasmgrad eval <model> --checkpoint FILE [--threads N] [--seed N]
+  wasmgrad sample <model> --checkpoint FILE [--temperature X] [--length N] [--prompt TEXT] [--seed N]`;
 
 const FLAGS: Record<string, 'int' | 'number' | 'string' | 'bool'> = {
   epochs: 'int', batch: 'int', lr: 'number', threads: 'int', seed: 'int', data: 'string', out: 'string',
-  checkpoint: 'string', quick: 'bool',
+  checkpoint: 'string', quick: 'bool', temperature: 'number', length: 'int', prompt: 'string',
 };
 
 class UsageError extends Error {}
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     for (const m of Object.values(models)) console.log(`${m.name.padEnd(14)} ${m.summary}`);
     return 0;
   }
-  if (command !== 'train' && command !== 'eval') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
+  if (command !== 'train' && command !== 'eval' && command !== 'sample') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
   const model = modelNamed(name);
   const info = await wg.ready(flags.threads === undefined ? {} : { threads: flags.threads as number });
   console.log(`wasmgrad ${model.name}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
@@ -75,12 +76,24 @@ async function main(argv: string[]): Promise<number> {
     seed: flags.seed as number | undefined,
     data: flags.data as string | undefined,
   };
-  if (command === 'eval') {
-    if (typeof flags.checkpoint !== 'string') throw new UsageError('eval needs --checkpoint FILE');
+  if (command === 'eval' || command === 'sample') {
+    if (typeof flags.checkpoint !== 'string') throw new UsageError(`${command} needs --checkpoint FILE`);
+    if (command === 'sample' && model.sample === undefined) throw new UsageError(`${model.name} does not generate samples`);
     const net = model.build(options.seed);
     const { tensors } = await wg.loadWeights(flags.checkpoint);
     net.loadStateDict(tensors);
-    console.log(JSON.stringify(await model.evaluate(net, options)));
+    net.eval();
+    if (command === 'eval') {
+      console.log(JSON.stringify(await model.evaluate(net, options)));
+      return 0;
+    }
+    const temperatures = flags.temperature === undefined ? [0.5, 0.8, 1.0] : [flags.temperature as number];
+    for (const temperature of temperatures) {
+      const text = model.sample!(net, {
+        temperature, length: flags.length as number | undefined, prompt: flags.prompt as string | undefined, seed: options.seed,
+      });
+      console.log(`--- temperature ${temperature}\n${text}`);
+    }
     return 0;
   }
   const started = performance.now();

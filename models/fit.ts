@@ -24,6 +24,8 @@ export interface FitConfig {
   /** Metrics after each epoch, measured in eval mode. */
   evaluate?(epoch: number): Record<string, number>;
   onProgress?: (p: Progress) => void;
+  /** Rescales the gradients to at most this joint L2 norm before each step (recurrent nets). */
+  clipGradNorm?: number;
   /** Called after each optimizer step (schedulers). */
   afterStep?(): void;
 }
@@ -41,6 +43,7 @@ export function fit(cfg: FitConfig): EpochRecord[] {
         cfg.optimizer.zeroGrad();
         const l = cfg.loss(x, y);
         l.backward();
+        if (cfg.clipGradNorm !== undefined) wg.optim.clipGradNorm(cfg.model.parameters(), cfg.clipGradNorm);
         cfg.optimizer.step();
         return l.item();
       });

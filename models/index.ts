@@ -1,10 +1,16 @@
 // The model zoo: each entry trains a classic system of deep learning to a measured criterion.
 import { adversarial } from './adversarial.js';
 import { autoencoder } from './autoencoder.js';
+import { charLstm } from './char-lstm.js';
 import { convnet } from './convnet.js';
+import { gpt } from './gpt.js';
+import { lstmAdding } from './lstm-adding.js';
 import { mlp } from './mlp.js';
+import { nplm } from './nplm.js';
 import type { ZooModel } from './zoo.js';
 
-export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage } from './zoo.js';
+export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
 
-export const models: Readonly<Record<string, ZooModel>> = Object.freeze({ mlp, convnet, adversarial, autoencoder });
+export const models: Readonly<Record<string, ZooModel>> = Object.freeze({
+  mlp, convnet, adversarial, autoencoder, 'lstm-adding': lstmAdding, 'char-lstm': charLstm, gpt, nplm,
+});
