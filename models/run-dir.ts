@@ -27,6 +27,7 @@ function lineChart(title: string, series: { name: string; values: number[] }[]):
 function report(name: string, result: TrainResult, seconds: number): string {
   const metrics = Object.keys(result.history[0] ?? {}).filter((k) => k !== 'epoch');
   const charts = metrics.map((m) => lineChart(m, [{ name: m, values: result.history.map((r) => r[m]) }])).join('');
+  const images = (result.images ?? []).map((im) => `<h2>${im.title}</h2>${im.svg}`).join('');
   const weights = result.model.parameters().length === 0 ? '' : `<h2>Weights</h2><table><tr><th>parameter</th><th>shape</th><th>mean</th><th>std</th></tr>${
     [...result.model.namedParameters()].map(([k, t]) => {
       const v = Array.from(t.toArray());
@@ -38,7 +39,7 @@ function report(name: string, result: TrainResult, seconds: number): string {
 <style>body{font-family:sans-serif;max-width:720px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
 <h1>${name}</h1><p>${result.dataset}. ${seconds.toFixed(1)} s.</p>
 <p><b>Criterion:</b> ${result.criterion.description}. <b>Measured:</b> ${result.criterion.measured}.
-<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${weights}`;
+<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${images}${charts}${weights}`;
 }
 
 export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: object): Promise<void> {

@@ -48,6 +48,8 @@ export interface TrainResult {
   history: EpochRecord[];
   /** The data the model was trained on, for the report. */
   dataset: string;
+  /** Figures for the report (samples, scatter plots), each a standalone SVG. */
+  images?: { title: string; svg: string }[];
 }
 
 export interface ZooModel {
