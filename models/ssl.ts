@@ -14,16 +14,16 @@ import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
 const { Conv2d, BatchNorm1d, BatchNorm2d, ReLU, Linear, Sequential, Flatten, AdaptiveAvgPool2d } = wg.nn;
 
 const PIXELS = SHAPE_SIDE * SHAPE_SIDE;
-const REPRESENTATION = 64;
+const REPRESENTATION = 32;
 const EMBEDDING = 128;
 const CLASSES = SHAPE_CLASSES.length;
 
 /** A small strided CNN: 28x28 -> 14 -> 7 -> 4, pooled to a REPRESENTATION-vector. */
 function encoder(seed: number): Module {
   return new Sequential(
-    new Conv2d(1, 16, 3, { stride: 2, padding: 1, seed }), new BatchNorm2d(16), new ReLU(),
-    new Conv2d(16, 32, 3, { stride: 2, padding: 1, seed: seed + 2 }), new BatchNorm2d(32), new ReLU(),
-    new Conv2d(32, REPRESENTATION, 3, { stride: 2, padding: 1, seed: seed + 4 }), new ReLU(),
+    new Conv2d(1, 8, 3, { stride: 2, padding: 1, seed }), new BatchNorm2d(8), new ReLU(),
+    new Conv2d(8, 16, 3, { stride: 2, padding: 1, seed: seed + 2 }), new BatchNorm2d(16), new ReLU(),
+    new Conv2d(16, REPRESENTATION, 3, { stride: 2, padding: 1, seed: seed + 4 }), new ReLU(),
     new AdaptiveAvgPool2d(1), new Flatten());
 }
 
@@ -177,11 +177,11 @@ const testSet = (seed: number) => shapes(200, seed + 3);
 async function trainSsl(opts: TrainOptions): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
   const seed = opts.seed ?? 1;
-  const pool = shapes(full ? 500 : 150, seed + 1);
+  const pool = shapes(full ? 300 : 100, seed + 1);
   const labelled = labelledSet(seed);
   const test = testSet(seed);
-  const batch = opts.batch ?? 128;
-  const epochs = opts.epochs ?? (full ? 20 : 4);
+  const batch = opts.batch ?? 64;
+  const epochs = opts.epochs ?? (full ? 10 : 4);
   const lr = opts.lr ?? 2e-3;
 
   const ssl = pretrain('VICReg', pool, test, VARIANCE_WEIGHT, epochs, batch, lr, seed, opts);
@@ -190,23 +190,24 @@ async function trainSsl(opts: TrainOptions): Promise<TrainResult> {
 
   const scratch = new Sequential(encoder(seed), new Linear(REPRESENTATION, CLASSES, { seed: seed + 40 }));
   const fromScratch = trainSupervised('from scratch', scratch, scratch.parameters(), labelled.images, labelled.labels, [1, SHAPE_SIDE, SHAPE_SIDE],
-    { x: test.images, labels: test.labels }, 150, 1e-3, opts);
+    { x: test.images, labels: test.labels }, 100, 1e-3, opts);
   scratch.dispose();
   opts.log?.(`from scratch on ${labelled.count} labels: ${fromScratch.toFixed(3)}`);
 
-  const collapsed = pretrain('no variance term', pool, test, 0, full ? epochs : 2, batch, lr, seed, opts);
+  const collapsed = pretrain('no variance term', pool, test, 0, full ? epochs : Math.min(epochs, 2), batch, lr, seed, opts);
   collapsed.net.dispose();
   opts.log?.(`without the variance term: embedding std ${collapsed.std.toFixed(4)}`);
 
   const margin = full ? 0.15 : 0.05;
   const collapseBelow = full ? 0.05 : 0.15;
-  const met = probe - fromScratch >= margin && collapsed.std < collapseBelow && ssl.std > 0.5;
+  // With the variance term the embedding must stay spread (the hinge aims at std 1).
+  const met = probe - fromScratch >= margin && collapsed.std < collapseBelow && ssl.std > 0.3;
   return {
     model: ssl.net, history: ssl.history,
     dataset: `generated shapes (${SHAPE_CLASSES.join(', ')}): ${pool.count} unlabelled, ${labelled.count} labelled, ${test.count} test (seed ${seed})`,
     metrics: { probeAccuracy: probe, fromScratchAccuracy: fromScratch, embeddingStd: ssl.std, collapsedEmbeddingStd: collapsed.std },
     criterion: {
-      description: `a linear probe on the frozen VICReg encoder (10 labels per class) beats the encoder trained from scratch on those labels by >= ${100 * margin} points; without the variance term the embedding std falls below ${collapseBelow}`,
+      description: `a linear probe on the frozen VICReg encoder (10 labels per class) beats the encoder trained from scratch on those labels by >= ${100 * margin} points; without the variance term the embedding std falls below ${collapseBelow} (with it, above 0.3)`,
       measured: `probe ${(100 * probe).toFixed(1)}% vs from scratch ${(100 * fromScratch).toFixed(1)}%; embedding std ${ssl.std.toFixed(3)} with, ${collapsed.std.toFixed(4)} without the variance term`,
       met,
     },

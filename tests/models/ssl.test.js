@@ -16,12 +16,11 @@ describe('zoo: ssl (quick budget)', () => {
     assert.ok(result.metrics.collapsedEmbeddingStd < result.metrics.embeddingStd / 4);
   });
 
-  it('gives the same final loss for the same seed', async () => {
+  it('gives the same loss for the same seed', async () => {
+    // A one-epoch run takes the same first steps as the quick run.
     const again = await wg.models.ssl.train({ budget: 'quick', epochs: 1 });
-    const once = await wg.models.ssl.train({ budget: 'quick', epochs: 1 });
-    assert.equal(again.history.at(-1).loss, once.history.at(-1).loss);
+    assert.equal(again.history.at(-1).loss, result.history[0].loss);
     again.model.dispose();
-    once.model.dispose();
   });
 
   it('generates the same shapes for a seed, every class, ink in [0, 1]', () => {
