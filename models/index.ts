@@ -3,14 +3,16 @@ import { adversarial } from './adversarial.js';
 import { autoencoder } from './autoencoder.js';
 import { charLstm } from './char-lstm.js';
 import { convnet } from './convnet.js';
+import { gan } from './gan.js';
 import { gpt } from './gpt.js';
 import { lstmAdding } from './lstm-adding.js';
 import { mlp } from './mlp.js';
 import { nplm } from './nplm.js';
+import { ssl } from './ssl.js';
 import type { ZooModel } from './zoo.js';
 
 export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
 
 export const models: Readonly<Record<string, ZooModel>> = Object.freeze({
-  mlp, convnet, adversarial, autoencoder, 'lstm-adding': lstmAdding, 'char-lstm': charLstm, gpt, nplm,
+  mlp, convnet, 'lstm-adding': lstmAdding, 'char-lstm': charLstm, gpt, nplm, gan, adversarial, ssl, autoencoder,
 });

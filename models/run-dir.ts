@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
-import { greyPng } from './png.js';
+import { base64, grayscalePng } from './png.js';
 import type { ReportImage, TrainResult } from './zoo.js';
 
 function lineChart(title: string, series: { name: string; values: number[] }[]): string {
@@ -25,11 +25,12 @@ function lineChart(title: string, series: { name: string; values: number[] }[]):
     `<text x="4" y="${pad}">${hi.toPrecision(3)}</text><text x="4" y="${h - pad}">${lo.toPrecision(3)}</text>${paths}</svg>`;
 }
 
-/** Shown three times larger, pixels kept sharp. */
+/** Grey pixels are shown three times larger, kept sharp; SVG figures as they are. */
 function imageFigure(image: ReportImage): string {
-  const png = Buffer.from(greyPng(image.pixels, image.width, image.height)).toString('base64');
-  return `<h2>${image.title}</h2>${image.caption ? `<p>${image.caption}</p>` : ''}` +
-    `<img alt="${image.title}" width="${3 * image.width}" style="image-rendering:pixelated;max-width:100%" src="data:image/png;base64,${png}">`;
+  const heading = `<h2>${image.title}</h2>${image.caption ? `<p>${image.caption}</p>` : ''}`;
+  if ('svg' in image) return heading + image.svg;
+  const png = base64(grayscalePng(image.pixels, image.width, image.height));
+  return `${heading}<img alt="${image.title}" width="${3 * image.width}" style="image-rendering:pixelated;max-width:100%" src="data:image/png;base64,${png}">`;
 }
 
 function report(name: string, result: TrainResult, seconds: number): string {

@@ -41,16 +41,20 @@ export interface EpochRecord {
   [metric: string]: number;
 }
 
-/** A grey picture for the report, e.g. a grid of samples; run-dir.ts encodes it as PNG. */
-export interface ReportImage {
+/**
+ * A picture for the report: grey pixels (e.g. a grid of samples), which run-dir.ts encodes as
+ * PNG, or a ready SVG figure (e.g. a scatter plot).
+ */
+export type ReportImage = {
   title: string;
   /** What the rows and columns show. */
   caption?: string;
+} & ({
   width: number;
   height: number;
   /** (height, width) row-major, 0 black to 1 white. */
   pixels: Float32Array;
-}
+} | { svg: string });
 
 export interface TrainResult {
   model: Module;

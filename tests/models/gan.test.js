@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import * as wg from '../../dist/bindings/index.js';
+
+describe('zoo: gan (quick budget)', () => {
+  let result;
+  before(async function () {
+    // GANs need hundreds of steps before the modes appear: the slowest zoo test.
+    this.timeout(300_000);
+    result = await wg.models.gan.train({ budget: 'quick' });
+  });
+  after(() => result?.model.dispose());
+
+  it('meets the scaled-down criterion: >= 3 of 8 modes covered, >= 10% of samples within 3 sigma', () => {
+    console.log(`      ${result.criterion.measured}`);
+    assert.ok(result.criterion.met, result.criterion.measured);
+    assert.ok(result.metrics.modesCovered >= 3 && result.metrics.highQuality >= 0.1);
+  });
+
+  it('steps a DCGAN and puts its sample grid and the ring scatter in the report', () => {
+    const m = result.metrics;
+    assert.ok(Number.isFinite(m.dcganDiscriminatorLoss) && Number.isFinite(m.dcganGeneratorLoss));
+    assert.equal(result.images.length, 2);
+    assert.equal((result.images[0].svg.match(/<circle/g) ?? []).length >= 1000 + 8, true);
+    assert.match(result.images[1].svg, /href="data:image\/png;base64,iVBORw0KGgo/);
+  });
+
+  it('gives the same losses for the same seed', async function () {
+    this.timeout(120_000);
+    // A one-round run plays the same first 100 steps as the full quick run.
+    const again = await wg.models.gan.train({ budget: 'quick', epochs: 1 });
+    assert.equal(again.history.at(-1).loss, result.history[0].loss);
+    assert.equal(again.history.at(-1).generatorLoss, result.history[0].generatorLoss);
+    assert.equal(again.metrics.dcganGeneratorLoss, result.metrics.dcganGeneratorLoss);
+    again.model.dispose();
+  });
+
+  it('evaluates a rebuilt model from its state dict to the same coverage', async () => {
+    const rebuilt = wg.models.gan.build(7);
+    rebuilt.loadStateDict(result.model.stateDict());
+    assert.deepEqual(await wg.models.gan.evaluate(rebuilt), await wg.models.gan.evaluate(result.model));
+    rebuilt.dispose();
+  });
+});
