@@ -40,7 +40,7 @@ export const SAMPLE_TEMPERATURES = [0.5, 0.8, 1.0];
 async function train(opts: TrainOptions): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
   const s = charSetup(opts);
-  const source = textSource(opts, 200000);
+  const source = await textSource(opts, 200000);
   const model = new CharLSTM(s.seed);
   const history = trainLanguageModel('char-lstm', model, source, s, opts);
   const bits = history[history.length - 1].testBitsPerChar;
@@ -88,7 +88,7 @@ export const charLstm: ZooModel = {
   train,
   build: (seed = 1) => new CharLSTM(seed),
   async evaluate(model, opts = {}) {
-    return { testBitsPerChar: bitsPerChar(model, textSource(opts, 1000).test) };
+    return { testBitsPerChar: bitsPerChar(model, (await textSource(opts, 1000)).test) };
   },
   sample: (model, opts) => sampleText(model, opts),
 };

@@ -1,8 +1,6 @@
 // What the character language models (char-lstm, gpt) share: a fixed character vocabulary (so a
 // checkpoint rebuilds without its data), the text sources, teacher-forced training on random
 // windows, bits/char on held-out text and temperature sampling.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
@@ -31,16 +29,24 @@ export interface TextSource {
   entropy?: number;
 }
 
-/** A text file, or every fortune file of a directory; fortune entries lose their `%` separators. */
-function readText(path: string): string {
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path).filter((f) => !/\.(dat|u8)$/.test(f)).sort().map((f) => join(path, f)).filter((f) => statSync(f).isFile())
-    : [path];
-  return files.map((f) => readFileSync(f, 'utf8').split('\n').filter((line) => line !== '%').join('\n')).join('\n');
+/**
+ * A text file, or every fortune file of a directory; fortune entries lose their `%` separators.
+ * node:fs is imported on use so that the zoo still loads in a browser.
+ */
+async function readText(path: string): Promise<string> {
+  const [{ readFile, readdir, stat }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  let files = [path];
+  if ((await stat(path)).isDirectory()) {
+    const names = (await readdir(path)).filter((f) => !/\.(dat|u8)$/.test(f)).sort().map((f) => join(path, f));
+    files = [];
+    for (const f of names) if ((await stat(f)).isFile()) files.push(f);
+  }
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return texts.map((t) => t.split('\n').filter((line) => line !== '%').join('\n')).join('\n');
 }
 
 /** The grammar (default, seeded; held-out text from another seed) or --data: its last tenth held out. */
-export function textSource(opts: TrainOptions, trainChars: number): TextSource {
+export async function textSource(opts: TrainOptions, trainChars: number): Promise<TextSource> {
   const seed = opts.seed ?? 1;
   if (opts.data === undefined) {
     return {
@@ -49,7 +55,7 @@ export function textSource(opts: TrainOptions, trainChars: number): TextSource {
       entropy: grammarEntropyRate(),
     };
   }
-  const ids = encode(readText(opts.data));
+  const ids = encode(await readText(opts.data));
   const cut = Math.floor(ids.length * 0.9);
   return { train: ids.subarray(0, cut), test: ids.subarray(cut), description: `${opts.data} (${ids.length} characters)` };
 }

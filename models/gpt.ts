@@ -90,7 +90,7 @@ function trainReversal(r: ReversalSetup, seed: number, opts: TrainOptions): numb
 async function train(opts: TrainOptions): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
   const s = { ...charSetup(opts), lr: opts.lr ?? 3e-3 };
-  const source = textSource(opts, 200000);
+  const source = await textSource(opts, 200000);
   const model = textGpt(s.seed);
   const history = trainLanguageModel('gpt text', model, source, s, opts);
   const gptBits = history[history.length - 1].testBitsPerChar;
@@ -141,7 +141,7 @@ export const gpt: ZooModel = {
   train,
   build: (seed = 1) => textGpt(seed),
   async evaluate(model, opts = {}) {
-    return { testBitsPerChar: bitsPerChar(model, textSource(opts, 1000).test) };
+    return { testBitsPerChar: bitsPerChar(model, (await textSource(opts, 1000)).test) };
   },
   sample: (model, opts) => sampleText(model, opts),
 };
