@@ -1,7 +1,6 @@
 // What the character language models (char-lstm, gpt) share: a fixed character vocabulary (so a
 // checkpoint rebuilds without its data), the text sources, teacher-forced training on random
 // windows, bits/char on held-out text and temperature sampling.
-import { nodeBuiltin } from '../bindings/runtime/node-builtins.js';
 import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
@@ -32,17 +31,15 @@ export interface TextSource {
 
 /**
  * A text file, or every fortune file of a directory; fortune entries lose their `%` separators.
- * Node's fs is loaded only here, so the zoo still loads in browsers (where --data has no meaning).
+ * node:fs is imported on use so that the zoo still loads in a browser.
  */
 async function readText(path: string): Promise<string> {
-  const { readFile, readdir, stat } = await nodeBuiltin('node:fs/promises');
-  const { join } = await nodeBuiltin('node:path');
-  const isFile = async (f: string) => (await stat(f)).isFile();
+  const [{ readFile, readdir, stat }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   let files = [path];
   if ((await stat(path)).isDirectory()) {
     const names = (await readdir(path)).filter((f) => !/\.(dat|u8)$/.test(f)).sort().map((f) => join(path, f));
-    const flags = await Promise.all(names.map(isFile));
-    files = names.filter((_, i) => flags[i]);
+    files = [];
+    for (const f of names) if ((await stat(f)).isFile()) files.push(f);
   }
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
   return texts.map((t) => t.split('\n').filter((line) => line !== '%').join('\n')).join('\n');

@@ -123,7 +123,7 @@ async function train(opts: TrainOptions): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
   const seed = opts.seed ?? 1;
   const s: Setup = {
-    T: full ? 100 : 20, hidden: HIDDEN, batch: opts.batch ?? 32, epochs: opts.epochs ?? (full ? 30 : 3),
+    T: full ? 100 : 20, hidden: HIDDEN, batch: opts.batch ?? 32, epochs: opts.epochs ?? (full ? 30 : 6),
     stepsPerEpoch: 100, lr: opts.lr ?? 1e-2, seed,
   };
   const model = new AddingLSTM(s.hidden, seed);
