@@ -4,6 +4,7 @@
 import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
+import { nodeBuiltin } from '../bindings/runtime/node-builtins.js';
 import { grammarEntropyRate, grammarText } from './data/grammar-text.js';
 import { fit, type Batch } from './fit.js';
 import type { EpochRecord, SampleOptions, TrainOptions } from './zoo.js';
@@ -34,7 +35,7 @@ export interface TextSource {
  * node:fs is imported on use so that the zoo still loads in a browser.
  */
 async function readText(path: string): Promise<string> {
-  const [{ readFile, readdir, stat }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const [{ readFile, readdir, stat }, { join }] = await Promise.all([nodeBuiltin('node:fs/promises'), nodeBuiltin('node:path')]);
   let files = [path];
   if ((await stat(path)).isDirectory()) {
     const names = (await readdir(path)).filter((f) => !/\.(dat|u8)$/.test(f)).sort().map((f) => join(path, f));
