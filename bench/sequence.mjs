@@ -62,10 +62,11 @@ function tfjsLstm(tf, backend, H) {
   return onBackend(tf, backend, () => {
     const layer = tf.layers.lstm({ units: H, returnSequences: true, inputShape: [T, I] });
     const x = tf.randomNormal([B, T, I]);
-    layer.build([B, T, I]);
-    return { layer, x, dy: tf.randomNormal([B, T, H]) };
-  }, ({ layer, x, dy }) => tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), dy)));
+    // The layer makes its weights on its first call; gradients are taken for exactly those.
+    tf.tidy(() => layer.apply(x));
+    return { layer, x, dy: tf.randomNormal([B, T, H]), weights: layer.trainableWeights.map((w) => w.read()) };
+  }, ({ layer, x, dy, weights }) => tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), dy)), weights);
     Object.values(grads).forEach((g) => g.dispose());
   }));
 }

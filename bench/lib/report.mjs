@@ -5,7 +5,8 @@
  * @typedef {{ case: string, unit: string, ours: number | null, peers: Record<string, number | null> }} Result
  */
 
-const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+// One decimal, but three significant digits for small figures (a peer at 0.0123 samples/s).
+const round = (x) => (x === null || x === undefined ? null : Math.abs(x) >= 100 ? Math.round(x * 10) / 10 : Number(x.toPrecision(3)));
 
 export class Report {
   /** @param {string} suite */
