@@ -8,7 +8,7 @@ import type { LabelledImages } from '../bindings/data/loader.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { convNet, IMAGE_SHAPE, trainImageClassifier, augmentationFor } from './convnet.js';
-import { loadImages } from './data/images.js';
+import { loadImages, budgetImages, budgetSizes, type ImageBudget } from './data/images.js';
 import { accuracy } from './fit.js';
 import { imageGrid } from './image-grid.js';
 import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
@@ -63,14 +63,10 @@ function examples(model: Module, set: LabelledImages, eps: number, count: number
     IMAGE_SHAPE[1], `Rows: the first ${count} test images, their FGSM versions at eps = ${eps} against the standard model, and the perturbation (grey 0, white +eps, black -eps).`);
 }
 
-const sizes = (full: boolean) => (full ? { train: 20000, test: 2000 } : { train: 1024, test: 400 });
+const SIZES: ImageBudget = { full: { train: 20000, test: 2000 }, quick: { train: 1024, test: 400 } };
 
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
-  const full = opts.budget !== 'quick';
-  const seed = opts.seed ?? 1;
-  const n = sizes(full);
-  const data = await loadImages(opts, n.train, n.test);
-  if (data.note) opts.log?.(data.note);
+  const { full, seed, data } = await budgetImages(opts, SIZES);
   const base = { batch: opts.batch ?? (full ? 64 : 32), lr: opts.lr ?? 3e-3, seed, augment: augmentationFor(data) };
 
   const standard = convNet(seed);
@@ -120,7 +116,7 @@ export const adversarial: ZooModel = {
   build: (seed = 1) => convNet(seed),
   async evaluate(model, opts = {}) {
     model.eval();
-    const { test } = await loadImages(opts, 0, sizes(opts.budget !== 'quick').test);
+    const { test } = await loadImages(opts, 0, budgetSizes(SIZES, opts).test);
     return { cleanAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE), attackedAccuracy: accuracyUnderAttack(model, test, EPSILON) };
   },
 };

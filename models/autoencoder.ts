@@ -4,7 +4,7 @@
 import * as wg from '../bindings/index.js';
 import type { LabelledImages } from '../bindings/data/loader.js';
 import type { Module } from '../bindings/nn/module.js';
-import { loadImages } from './data/images.js';
+import { loadImages, budgetImages, budgetSizes, type ImageBudget } from './data/images.js';
 import { fit, type Batch } from './fit.js';
 import { imageGrid } from './image-grid.js';
 import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
@@ -65,14 +65,10 @@ function meanImageMse(train: LabelledImages, test: LabelledImages): number {
 
 /** The noise of the test inputs comes from a stream no training epoch uses. */
 const TEST_NOISE_STREAM = 0xffffffff;
-const sizes = (full: boolean) => (full ? { train: 60000, test: 10000 } : { train: 2048, test: 500 });
+const SIZES: ImageBudget = { full: { train: 60000, test: 10000 }, quick: { train: 2048, test: 500 } };
 
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
-  const full = opts.budget !== 'quick';
-  const seed = opts.seed ?? 1;
-  const n = sizes(full);
-  const data = await loadImages(opts, n.train, n.test);
-  if (data.note) opts.log?.(data.note);
+  const { full, seed, data } = await budgetImages(opts, SIZES);
   const count = data.train.labels.length;
   const testInputs = corrupt(data.test.images, new wg.SeededRandom(seed, TEST_NOISE_STREAM));
   const baseline = meanImageMse(data.train, data.test);
@@ -115,7 +111,7 @@ export const autoencoder: ZooModel = {
   build: (seed = 1) => denoiser(seed),
   async evaluate(model, opts = {}) {
     model.eval();
-    const { test } = await loadImages(opts, 0, sizes(opts.budget !== 'quick').test);
+    const { test } = await loadImages(opts, 0, budgetSizes(SIZES, opts).test);
     return { testMse: reconstruct(model, corrupt(test.images, new wg.SeededRandom(opts.seed ?? 1, TEST_NOISE_STREAM)), test.images).mse };
   },
 };

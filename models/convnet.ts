@@ -7,7 +7,7 @@ import * as wg from '../bindings/index.js';
 import type { Augmentations, LabelledImages } from '../bindings/data/loader.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
-import { loadImages, type ImageData } from './data/images.js';
+import { loadImages, type ImageData, budgetImages, budgetSizes, type ImageBudget } from './data/images.js';
 import { accuracy, fit } from './fit.js';
 import type { EpochRecord, TrainOptions, TrainResult, ZooModel } from './zoo.js';
 
@@ -62,14 +62,10 @@ export function trainImageClassifier(
 /** Random left-right flips suit clothing; glyphs would swap slash and backslash. */
 export const augmentationFor = (data: ImageData): Augmentations | undefined => (data.source === 'fashion-mnist' ? { flip: true } : undefined);
 
-const sizes = (full: boolean) => (full ? { train: 60000, test: 10000 } : { train: 1024, test: 500 });
+const SIZES: ImageBudget = { full: { train: 60000, test: 10000 }, quick: { train: 1024, test: 500 } };
 
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
-  const full = opts.budget !== 'quick';
-  const seed = opts.seed ?? 1;
-  const n = sizes(full);
-  const data = await loadImages(opts, n.train, n.test);
-  if (data.note) opts.log?.(data.note);
+  const { full, seed, data } = await budgetImages(opts, SIZES);
   const model = convNet(seed);
   const history = trainImageClassifier('convnet', model, data.train, data.test, {
     epochs: opts.epochs ?? (full ? 10 : 2), batch: opts.batch ?? (full ? 64 : 32), lr: opts.lr ?? (full ? 2e-3 : 3e-3), seed,
@@ -91,7 +87,7 @@ export const convnet: ZooModel = {
   build: (seed = 1) => convNet(seed),
   async evaluate(model, opts = {}) {
     model.eval();
-    const { test } = await loadImages(opts, 0, sizes(opts.budget !== 'quick').test);
+    const { test } = await loadImages(opts, 0, budgetSizes(SIZES, opts).test);
     return { testAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE) };
   },
 };

@@ -46,3 +46,19 @@ export async function loadImages(opts: TrainOptions, trainCount: number, testCou
   const test = firstImages(data.test, testCount);
   return { train, test, source: 'fashion-mnist', name: `Fashion-MNIST, ${train.shape[0]} training and ${test.shape[0]} test images` };
 }
+
+/** How many training and test images a model uses at each budget. */
+export interface ImageBudget {
+  full: { train: number; test: number };
+  quick: { train: number; test: number };
+}
+
+export const budgetSizes = (budget: ImageBudget, opts: TrainOptions) => (opts.budget === 'quick' ? budget.quick : budget.full);
+
+/** The images a model trains on at the budget `opts` asks for; says why glyphs stand in when they do. */
+export async function budgetImages(opts: TrainOptions, budget: ImageBudget): Promise<{ full: boolean; seed: number; data: ImageData }> {
+  const n = budgetSizes(budget, opts);
+  const data = await loadImages(opts, n.train, n.test);
+  if (data.note) opts.log?.(data.note);
+  return { full: opts.budget !== 'quick', seed: opts.seed ?? 1, data };
+}
