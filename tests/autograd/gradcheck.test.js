@@ -1,6 +1,6 @@
 // Every differentiable op against finite differences (wg.gradcheck), broadcasting included.
-import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { check } from './gradcheck-case.js';
 
 // Values with |x| in [lo, hi], signs mixed unless `positive`: away from kinks (relu, abs, max ties).
 function input(shape, seed, { lo = 0.2, hi = 1.2, positive = false } = {}) {
@@ -12,17 +12,6 @@ function input(shape, seed, { lo = 0.2, hi = 1.2, positive = false } = {}) {
     return positive || rnd() < 0.5 ? m : -m;
   });
   return wg.tensor(values, shape).requiresGrad_();
-}
-
-function check(name, fn, inputs, opts) {
-  it(name, () => {
-    const xs = inputs();
-    const result = wg.gradcheck(fn, xs, { verbose: false, ...opts });
-    const worst = Math.max(...result.inputs.map((r) => r.maxAbsDiff));
-    console.log(`      ${name}: max |analytic - numeric| = ${worst.toExponential(2)}`);
-    assert.ok(result.ok, JSON.stringify(result.inputs));
-    xs.forEach((x) => x.dispose());
-  });
 }
 
 describe('gradcheck: arithmetic with broadcasting', () => {

@@ -1,6 +1,7 @@
 // The vision ops (convolution, pooling, batch norm, upsampling) against finite differences.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { check } from './gradcheck-case.js';
 
 function lcg(seed) {
   let s = seed * 7919 + 17;
@@ -25,17 +26,6 @@ function distinct(shape, seed) {
     [values[i], values[j]] = [values[j], values[i]];
   }
   return wg.tensor(values, shape).requiresGrad_();
-}
-
-function check(name, fn, inputs, opts) {
-  it(name, () => {
-    const xs = inputs();
-    const result = wg.gradcheck(fn, xs, { verbose: false, ...opts });
-    const worst = Math.max(...result.inputs.map((r) => r.maxAbsDiff));
-    console.log(`      ${name}: max |analytic - numeric| = ${worst.toExponential(2)}`);
-    assert.ok(result.ok, JSON.stringify(result.inputs));
-    xs.forEach((x) => x.dispose());
-  });
 }
 
 describe('gradcheck: convolutions', () => {
