@@ -45,27 +45,39 @@ function initialise(shape: number[], withBias: boolean, biasSize: number, seed: 
   return [weight, uniform([biasSize], bound, { seed: seed === undefined ? undefined : seed + 1 })];
 }
 
-/** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
-export class Conv2d extends Module {
+/**
+ * What Conv2d and ConvTranspose2d share: checked channel counts and kernel size, and torch's
+ * initial weight and bias. The weight is (outChannels, inChannels/groups, kH, kW) for a
+ * convolution and (inChannels, outChannels/groups, kH, kW) for a transposed one.
+ */
+abstract class ConvLayer extends Module {
   readonly kernelSize: [number, number];
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
   constructor(
+    name: string,
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: Pair,
-    readonly options: Conv2dLayerOptions = {},
+    options: { groups?: number; bias?: boolean; seed?: number },
+    transposed: boolean,
   ) {
     super();
     const groups = options.groups ?? 1;
-    checkChannels('Conv2d', inChannels, outChannels, groups);
-    this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize, 1);
-    const [weight, bias] = initialise(
-      [outChannels, inChannels / groups, ...this.kernelSize], options.bias !== false, outChannels, options.seed,
-    );
+    checkChannels(name, inChannels, outChannels, groups);
+    this.kernelSize = pair(name, 'kernelSize', kernelSize, 1);
+    const [first, second] = transposed ? [inChannels, outChannels / groups] : [outChannels, inChannels / groups];
+    const [weight, bias] = initialise([first, second, ...this.kernelSize], options.bias !== false, outChannels, options.seed);
     this.weight = this.addParameter('weight', weight);
     this.bias = bias === null ? null : this.addParameter('bias', bias);
+  }
+}
+
+/** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
+export class Conv2d extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: Conv2dLayerOptions = {}) {
+    super('Conv2d', inChannels, outChannels, kernelSize, options, false);
   }
 
   forward(x: Tensor): Tensor {
@@ -75,26 +87,9 @@ export class Conv2d extends Module {
 }
 
 /** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
-export class ConvTranspose2d extends Module {
-  readonly kernelSize: [number, number];
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: Pair,
-    readonly options: ConvTranspose2dLayerOptions = {},
-  ) {
-    super();
-    const groups = options.groups ?? 1;
-    checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
-    this.kernelSize = pair('ConvTranspose2d', 'kernelSize', kernelSize, 1);
-    const [weight, bias] = initialise(
-      [inChannels, outChannels / groups, ...this.kernelSize], options.bias !== false, outChannels, options.seed,
-    );
-    this.weight = this.addParameter('weight', weight);
-    this.bias = bias === null ? null : this.addParameter('bias', bias);
+export class ConvTranspose2d extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dLayerOptions = {}) {
+    super('ConvTranspose2d', inChannels, outChannels, kernelSize, options, true);
   }
 
   forward(x: Tensor): Tensor {
