@@ -24,23 +24,25 @@ const ARG_COUNT_INCLUDE_PAD = 16; // average pooling only: divide by the window 
 const ARG_PAD_BOTTOM = 17; // input (count_include_pad) or to the input itself
 const ARG_PAD_RIGHT = 18;
 
-// The window place() last computed: its top-left input position and the range of taps that fall
-// inside the input. Plain globals, because kernels never allocate; each thread has its own instance.
-let winH0: i32 = 0;
-let winW0: i32 = 0;
-let khLo: i32 = 0;
-let khHi: i32 = 0;
-let kwLo: i32 = 0;
-let kwHi: i32 = 0;
+// Taps [lo, hi) of a window starting at `origin` (stride `dilation`, `taps` of them) that fall
+// inside [0, size). Window positions in [wholeLo, wholeHi) hold all their taps, which skips the
+// two divisions per output that finding the range costs at the borders.
+@inline function tapsLo(origin: i32, dilation: i32, whole: bool): i32 {
+  return whole ? 0 : firstInside(origin, dilation);
+}
 
-@inline function place(args: usize, oh: i32, ow: i32): void {
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
-  winH0 = oh * argI32(args, ARG_STRIDE_H) - argI32(args, ARG_PAD_TOP);
-  winW0 = ow * argI32(args, ARG_STRIDE_W) - argI32(args, ARG_PAD_LEFT);
-  khLo = firstInside(winH0, dh);
-  khHi = endInside(winH0, dh, argI32(args, ARG_H), argI32(args, ARG_KH));
-  kwLo = firstInside(winW0, dw);
-  kwHi = endInside(winW0, dw, argI32(args, ARG_W), argI32(args, ARG_KW));
+@inline function tapsHi(origin: i32, dilation: i32, size: i32, taps: i32, whole: bool): i32 {
+  return whole ? taps : endInside(origin, dilation, size, taps);
+}
+
+/** First window position whose taps are all inside: the first with origin >= 0. */
+@inline function wholeLo(pad: i32, stride: i32): i32 {
+  return firstInside(-pad, stride);
+}
+
+/** One past the last window position whose last tap is inside [0, size). */
+@inline function wholeHi(pad: i32, stride: i32, size: i32, taps: i32, dilation: i32, count: i32): i32 {
+  return max(wholeLo(pad, stride), endInside((taps - 1) * dilation - pad, stride, size, count));
 }
 
 /** What average pooling divides a window's sum by, as torch's avg_pool2d (no dilation). */
@@ -61,24 +63,79 @@ let kwHi: i32 = 0;
   return v > best || v != v;
 }
 
+/** Taps at i, i + 2, i + 4, i + 6 of `plane`, reading no further than i + 6. */
+@inline function loadEveryOther(plane: usize, i: i32): v128 {
+  const at = plane + (<usize>i << 2);
+  return i32x4.shuffle(v128.load(at), v128.load(at, 12), 0, 2, 5, 7);
+}
+
+// Four adjacent outputs whose windows lie wholly inside the plane and step 1 or 2 columns apart,
+// with the scalar loop's rule tap for tap, so each output gets the same value and index either way.
+// oh's window starts at input row h0, output ow's at column w0.
+@inline function maxPoolFour_simd(
+  plane: usize, W: i32, h0: i32, w0: i32, KH: i32, KW: i32, sw: i32, dh: i32, dw: i32, y: usize, indices: usize,
+): void {
+  let best = f32x4.splat(-Infinity);
+  let at = i32x4.splat(0);
+  const lane = i32x4(0, sw, 2 * sw, 3 * sw);
+  let first = true;
+  for (let kh = 0; kh < KH; kh++) {
+    const row = (h0 + kh * dh) * W + w0;
+    for (let kw = 0; kw < KW; kw++) {
+      const i = row + kw * dw;
+      const v = sw == 1 ? v128.load(plane + (<usize>i << 2)) : loadEveryOther(plane, i);
+      const where = i32x4.add(i32x4.splat(i), lane);
+      if (first) {
+        best = v;
+        at = where;
+        first = false;
+        continue;
+      }
+      const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, wins);
+      at = v128.bitselect(where, at, wins);
+    }
+  }
+  v128.store(y, best);
+  v128.store(indices, at);
+}
+
 export function max_pool2d_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
   const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
+  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
+  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
+  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
   const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
+  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
+  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
+  const simdStride = sw <= 2;
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const plane = x + (<usize>p * H * W << 2);
     let out = <usize>p * OH * OW << 2;
     for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++) {
-        place(args, oh, ow);
+      const h0 = oh * sh - pt;
+      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+      const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
+      let ow = 0;
+      while (ow < OW) {
+        const w0 = ow * sw - pl;
+        if (simdStride && wholeRows && ow >= owWhole0 && ow + 4 <= owWhole1) {
+          maxPoolFour_simd(plane, W, h0, w0, KH, KW, sw, dh, dw, y + out, indices + out);
+          out += 16;
+          ow += 4;
+          continue;
+        }
+        const wholeCols = ow >= owWhole0 && ow < owWhole1;
+        const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
         let best = -Infinity as f32;
         let at = -1;
         for (let kh = khLo; kh < khHi; kh++) {
-          const row = (winH0 + kh * dh) * W;
+          const row = (h0 + kh * dh) * W + w0;
           for (let kw = kwLo; kw < kwHi; kw++) {
-            const i = row + winW0 + kw * dw;
+            const i = row + kw * dw;
             const v = load<f32>(plane + (<usize>i << 2));
             if (at < 0 || beats(v, best)) {
               best = v;
@@ -89,6 +146,7 @@ export function max_pool2d_task(args: usize, tid: i32, nthreads: i32): void {
         store<f32>(y + out, best);
         store<i32>(indices + out, at);
         out += 4;
+        ow++;
       }
     }
   }
@@ -164,17 +222,27 @@ export function max_pool2d_backward_reference_task(args: usize, tid: i32, nthrea
 export function avg_pool2d_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
   const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
+  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
+  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
+  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
+  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, 1, OH);
+  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, 1, OW);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const plane = x + (<usize>p * H * W << 2);
     let out = y + (<usize>p * OH * OW << 2);
     for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - pt;
+      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+      const khLo = tapsLo(h0, 1, wholeRows), khHi = tapsHi(h0, 1, H, KH, wholeRows);
       for (let ow = 0; ow < OW; ow++) {
-        place(args, oh, ow);
+        const w0 = ow * sw - pl;
+        const wholeCols = ow >= owWhole0 && ow < owWhole1;
+        const kwLo = tapsLo(w0, 1, wholeCols), kwHi = tapsHi(w0, 1, W, KW, wholeCols);
         let sum: f32 = 0;
         for (let kh = khLo; kh < khHi; kh++) {
-          const row = plane + (<usize>((winH0 + kh) * W + winW0) << 2);
+          const row = plane + (<usize>((h0 + kh) * W + w0) << 2);
           for (let kw = kwLo; kw < kwHi; kw++) sum += load<f32>(row + (<usize>kw << 2));
         }
         store<f32>(out, sum / avgDivisor(args, oh, ow));
@@ -209,6 +277,11 @@ export function avg_pool2d_reference_task(args: usize, tid: i32, nthreads: i32):
 export function avg_pool2d_backward_task(args: usize, tid: i32, nthreads: i32): void {
   const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
   const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
+  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
+  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
+  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
+  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, 1, OH);
+  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, 1, OW);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
@@ -216,12 +289,17 @@ export function avg_pool2d_backward_task(args: usize, tid: i32, nthreads: i32): 
     memory.fill(plane, 0, <usize>H * W << 2);
     let grad = dy + (<usize>p * OH * OW << 2);
     for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - pt;
+      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+      const khLo = tapsLo(h0, 1, wholeRows), khHi = tapsHi(h0, 1, H, KH, wholeRows);
       for (let ow = 0; ow < OW; ow++) {
         const g = load<f32>(grad) / avgDivisor(args, oh, ow);
         grad += 4;
-        place(args, oh, ow);
+        const w0 = ow * sw - pl;
+        const wholeCols = ow >= owWhole0 && ow < owWhole1;
+        const kwLo = tapsLo(w0, 1, wholeCols), kwHi = tapsHi(w0, 1, W, KW, wholeCols);
         for (let kh = khLo; kh < khHi; kh++) {
-          const row = plane + (<usize>((winH0 + kh) * W + winW0) << 2);
+          const row = plane + (<usize>((h0 + kh) * W + w0) << 2);
           for (let kw = kwLo; kw < kwHi; kw++) {
             const at = row + (<usize>kw << 2);
             store<f32>(at, load<f32>(at) + g);

@@ -95,6 +95,27 @@ describe('pool kernels: max pooling', () => {
     assert.equal(y.toArray()[1], 3);
   });
 
+  // Planes wide enough that runs of four whole windows take the SIMD path (strides 1 and 2), fed
+  // small integers and NaNs so that ties and NaN rules are exercised lane by lane.
+  for (const c of [
+    { x: [2, 3, 6, 26], k: 2, opts: {} },
+    { x: [1, 2, 7, 23], k: 3, opts: { stride: 1, padding: 1 } },
+    { x: [1, 2, 9, 31], k: [2, 3], opts: { stride: 2, padding: [0, 1], dilation: [2, 2] } },
+    { x: [1, 1, 5, 19], k: [3, 2], opts: { stride: [1, 2], ceilMode: true } },
+  ]) {
+    it(`wide x ${JSON.stringify(c.x)} k ${JSON.stringify(c.k)} ${JSON.stringify(c.opts)}: ties and NaNs match the reference`, () => {
+      const size = c.x.reduce((a, b) => a * b);
+      const values = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 13 === 0 ? NaN : (i * 104729) % 5));
+      const x = wg.tensor(values, c.x);
+      const { y, indices } = maxPool2dForward(x, c.k, c.opts);
+      const ref = maxPool2dForward(x, c.k, { ...c.opts, kernel: 'reference' });
+      assertBitEqual(y, ref.y, 'y vs reference');
+      assertBitEqual(indices, ref.indices, 'indices vs reference');
+      const want = naivePool('max', values, c.x, c.k, c.opts);
+      assert.deepEqual([...indices.toArray()], [...want.indices]);
+    });
+  }
+
   it('backward matches central differences', () => {
     const shape = [1, 2, 5, 6];
     // Distinct values 0.05 apart in a shuffled order: no two within the step, so no max flips.
