@@ -53,41 +53,6 @@ const ARG_WORKSPACE_STRIDE = 21;
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
-// a is (kc, MR) packed, b is (kc, NR) packed, tile is (MR, NR): tile = a^T b.
-// Eight accumulators plus two B vectors and one A splat fit V8's 16 xmm registers without spills.
-function gemm_4x8_simd(kc: i32, a: usize, b: usize, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(a, 4);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(a, 8);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(a, 12);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    a += MR * 4;
-    b += NR * 4;
-  }
-  v128.store(tile, c00, 0);
-  v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32);
-  v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64);
-  v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96);
-  v128.store(tile, c31, 112);
-}
-
 // dst is (ceil(nc/NR), kc, NR): strips of op(B)[k0:k0+kc, j0:j0+nc], zero-padded to NR columns.
 function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   for (let jp = 0; jp < nc; jp += NR) {
@@ -193,20 +158,64 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: 
   }
 }
 
-// tile is (MR, NR); c is the (rows, cols) corner of the output at row stride ldc, column j.
-function storeTile(
+// a is (kc, MR) packed, b is (kc, NR) packed: the (MR, NR) product a^T b. A full tile is finished
+// from the registers into c (row stride ldc, first column j): for small K that store is a large
+// part of the work, so it must not go through memory twice. An edge tile (full = false) is left in
+// `tile` (MR, NR) for the caller to finish element by element.
+// Eight accumulators plus two B vectors and one A splat fit V8's 16 xmm registers without spills.
+function gemm_4x8_simd(
+  kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
+  alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a, 4);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a, 8);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a, 12);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    a += MR * 4;
+    b += NR * 4;
+  }
+  if (full) {
+    const row = <usize>ldc << 2;
+    finishLanes(c00, c, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c01, c + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c10, c + row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c11, c + row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c20, c + 2 * row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c21, c + 2 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c30, c + 3 * row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c31, c + 3 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    return;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+}
+
+// tile is (MR, NR) from an edge tile; c is the (rows, cols) corner of the output at row stride ldc, column j.
+function storeEdgeTile(
   tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, j: i32,
   alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
 ): void {
-  if (rows == MR && cols == NR) {
-    for (let r = 0; r < MR; r++) {
-      const row = c + ((<usize>r * ldc) << 2);
-      const acc = tile + (<usize>r * NR << 2);
-      finishLanes(v128.load(acc), row, alpha, beta, first, last, bias, j, act, slope);
-      finishLanes(v128.load(acc, 16), row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
-    }
-    return;
-  }
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>(j + q) << 2)) : 0;
@@ -248,10 +257,12 @@ function gemmRegion(args: usize, a: usize, b: usize, c: usize, i0: i32, i1: i32,
         for (let jp = 0; jp < nc; jp += NR) {
           const stripB = packedB + (<usize>jp * kc << 2);
           for (let ip = 0; ip < mc; ip += MR) {
-            gemm_4x8_simd(kc, packedA + (<usize>ip * kc << 2), stripB, tile);
             const out = c + ((<usize>(ic + ip) * ldc + jc + jp) << 2);
-            storeTile(tile, out, ldc, min(MR, mc - ip), min(NR, nc - jp), jc + jp,
+            const rows = min(MR, mc - ip), cols = min(NR, nc - jp);
+            const full = rows == MR && cols == NR;
+            gemm_4x8_simd(kc, packedA + (<usize>ip * kc << 2), stripB, full, out, ldc, jc + jp, tile,
               alpha, beta, first, last, bias, act, slope);
+            if (!full) storeEdgeTile(tile, out, ldc, rows, cols, jc + jp, alpha, beta, first, last, bias, act, slope);
           }
         }
       }

@@ -1,16 +1,18 @@
 // im2col and col2im: the lowering that turns a convolution into a GEMM, and its adjoint.
 //
 // The column matrix of one image holds, for every (channel, kh, kw), the OH x OW input values that
-// kernel tap sees: cols[n, (c*KH + kh)*KW + kw, oh*OW + ow] = x[n, c, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw],
+// kernel tap sees: row (c*KH + kh)*KW + kw, entry oh*OW + ow = x[n, c, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw],
 // zero where that falls in the padding. Groups need nothing here: group g's rows are the contiguous
 // block of its channels. Bottom and right padding only make OH and OW larger, which the caller says.
+// Where image n's row r starts is set by two strides: images stacked (N, C*KH*KW, OH*OW) for
+// per-image products, or rows interleaved (C*KH*KW, N, OH*OW) so that one GEMM sums over the batch.
 import { splitStart } from './args';
 import { endInside, firstInside } from './window';
 
 // The argument block shared by every task of this file (bindings/kernels/conv.ts), read in place.
 @unmanaged class Geometry {
   image: usize; // image is (N, C, H, W)
-  cols: usize; // cols is (N, C*KH*KW, OH*OW)
+  cols: usize; // cols holds N x C*KH*KW rows of OH*OW at the strides below
   N: i32;
   C: i32;
   H: i32;
@@ -25,15 +27,37 @@ import { endInside, firstInside } from './window';
   pl: i32;
   dh: i32; // dilation
   dw: i32;
+  imageStride: i32; // elements from image n's rows to image n+1's
+  rowStride: i32; // elements from row r of an image to row r+1
+}
+
+/** Where row `row` of image `n` starts. */
+@inline function columnRow(g: Geometry, n: i32, row: i32): usize {
+  return g.cols + ((<usize>n * g.imageStride + <usize>row * g.rowStride) << 2);
+}
+
+// Runs here are a row of a small image (often under 30 floats): inline loops beat the call that
+// memory.copy and memory.fill cost per run.
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+@inline function zeroRun(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), i32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
 // Threads split the rows of the column matrix over the whole batch: every row is written by one thread.
 export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
   const g = changetype<Geometry>(args);
-  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const taps = KH * KW;
-  const rows = g.N * C * taps;
+  const perImage = C * taps;
+  const rows = g.N * perImage;
   const end = splitStart(rows, tid + 1, nthreads);
   for (let r = splitStart(rows, tid, nthreads); r < end; r++) {
     const plane = r / taps; // n*C + c
@@ -41,35 +65,36 @@ export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
     const kh = tap / KW;
     const kw = tap - kh * KW;
     const src = image + (<usize>plane * H * W << 2);
-    let dst = cols + (<usize>r * OH * OW << 2);
+    const n = r / perImage;
+    let dst = columnRow(g, n, r - n * perImage);
     const iw0 = kw * dw - pl;
     const owLo = firstInside(iw0, sw);
     const owHi = endInside(iw0, sw, W, OW);
     const ohLo = firstInside(kh * dh - pt, sh);
     const ohHi = endInside(kh * dh - pt, sh, H, OH);
-    memory.fill(dst, 0, <usize>ohLo * OW << 2);
+    zeroRun(dst, ohLo * OW);
     dst += <usize>ohLo * OW << 2;
     for (let oh = ohLo; oh < ohHi; oh++) {
       const row = src + (<usize>(oh * sh - pt + kh * dh) * W << 2);
-      memory.fill(dst, 0, <usize>owLo << 2);
+      zeroRun(dst, owLo);
       if (sw == 1) {
-        memory.copy(dst + (<usize>owLo << 2), row + (<usize>(owLo + iw0) << 2), <usize>(owHi - owLo) << 2);
+        copyRun(dst + (<usize>owLo << 2), row + (<usize>(owLo + iw0) << 2), owHi - owLo);
       } else {
         for (let ow = owLo; ow < owHi; ow++) {
           store<f32>(dst + (<usize>ow << 2), load<f32>(row + (<usize>(ow * sw + iw0) << 2)));
         }
       }
-      memory.fill(dst + (<usize>owHi << 2), 0, <usize>(OW - owHi) << 2);
+      zeroRun(dst + (<usize>owHi << 2), OW - owHi);
       dst += <usize>OW << 2;
     }
-    memory.fill(dst, 0, <usize>(OH - ohHi) * OW << 2);
+    zeroRun(dst, (OH - ohHi) * OW);
   }
 }
 
 // One element at a time with a bounds test: the yardstick for im2col_task.
 export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const g = changetype<Geometry>(args);
-  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const total = g.N * C * KH * KW * OH * OW;
   const end = splitStart(total, tid + 1, nthreads);
@@ -79,11 +104,12 @@ export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): voi
     const kw = (i / (OW * OH)) % KW;
     const kh = (i / (OW * OH * KW)) % KH;
     const plane = i / (OW * OH * KW * KH);
+    const n = plane / C, c = plane % C;
     const ih = oh * sh - pt + kh * dh;
     const iw = ow * sw - pl + kw * dw;
     let v: f32 = 0;
     if (ih >= 0 && ih < H && iw >= 0 && iw < W) v = load<f32>(image + ((<usize>plane * H * W + ih * W + iw) << 2));
-    store<f32>(cols + (<usize>i << 2), v);
+    store<f32>(columnRow(g, n, (c * KH + kh) * KW + kw) + (<usize>(oh * OW + ow) << 2), v);
   }
 }
 
@@ -92,7 +118,7 @@ export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): voi
 // (kh, kw) order, each tap at most once per element, onto a zeroed plane.
 export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
   const g = changetype<Geometry>(args);
-  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const planes = g.N * C;
   const end = splitStart(planes, tid + 1, nthreads);
@@ -106,7 +132,8 @@ export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
         const iw0 = kw * dw - pl;
         const owLo = firstInside(iw0, sw);
         const owHi = endInside(iw0, sw, W, OW);
-        const src = cols + (<usize>((p * KH + kh) * KW + kw) * OH * OW << 2);
+        const n = p / C;
+        const src = columnRow(g, n, ((p - n * C) * KH + kh) * KW + kw);
         for (let oh = ohLo; oh < ohHi; oh++) {
           const row = dst + (<usize>(oh * sh - pt + kh * dh) * W << 2);
           const from = src + (<usize>oh * OW << 2);
@@ -137,7 +164,7 @@ export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
 // col2im_task, so the two agree to the bit.
 export function col2im_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const g = changetype<Geometry>(args);
-  const image = g.image, cols = g.cols, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+  const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const total = g.N * C * H * W;
   const end = splitStart(total, tid + 1, nthreads);
@@ -152,8 +179,8 @@ export function col2im_reference_task(args: usize, tid: i32, nthreads: i32): voi
       for (let kw = 0; kw < KW; kw++) {
         const tw = iw + pl - kw * dw;
         if (tw < 0 || tw % sw != 0 || tw / sw >= OW) continue;
-        const row = (plane * KH + kh) * KW + kw;
-        sum += load<f32>(cols + ((<usize>row * OH * OW + (th / sh) * OW + tw / sw) << 2));
+        const row = columnRow(g, plane / C, ((plane % C) * KH + kh) * KW + kw);
+        sum += load<f32>(row + (<usize>((th / sh) * OW + tw / sw) << 2));
       }
     }
     store<f32>(image + (<usize>i << 2), sum);

@@ -8,10 +8,11 @@
 import { empty, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { dispatch } from '../runtime/dispatch.js';
-import type { Tensor } from '../tensor.js';
-import { gemm } from './gemm.js';
+import { Tensor } from '../tensor.js';
+import { contiguous } from './copy.js';
+import { runGemm, type GemmCall, type GemmOperand } from './gemm.js';
 import {
-  checkShapeIs, checkTensor, kernelChoice, pair, sides, slice,
+  checkShapeIs, checkTensor, kernelChoice, pair, sides,
   type KernelChoice, type Padding, type Pair, type Sides,
 } from './spatial.js';
 
@@ -182,22 +183,31 @@ function isPointwise(g: Geometry): boolean {
     pad.top === 0 && pad.left === 0 && pad.bottom === 0 && pad.right === 0;
 }
 
-function im2colArgs(g: Geometry, image: number, cols: number, count: number): number[] {
+/**
+ * Where image n's row r of a column buffer starts: 'images' stacks each image's (rows, OH*OW)
+ * matrix, for per-image products; 'rows' interleaves the batch, (rows, count*OH*OW), so one
+ * product sums over every image of a chunk.
+ */
+type ColumnLayout = 'images' | 'rows';
+
+function im2colArgs(g: Geometry, image: number, cols: number, count: number, layout: ColumnLayout): number[] {
+  const S = g.OH * g.OW;
+  const [imageStride, rowStride] = layout === 'images' ? [g.C * g.KH * g.KW * S, S] : [S, count * S];
   return [
     image, cols, count, g.C, g.H, g.W, g.KH, g.KW, g.OH, g.OW, g.stride[0], g.stride[1],
-    g.pad.top, g.pad.left, g.dilation[0], g.dilation[1],
+    g.pad.top, g.pad.left, g.dilation[0], g.dilation[1], imageStride, rowStride,
   ];
 }
 
-/** cols[0, count) = im2col of images [n0, n0 + count) of `image`. */
-function lower(g: Geometry, image: Tensor, n0: number, count: number, cols: Tensor, kernel: KernelChoice = 'simd'): void {
-  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count);
+/** cols = im2col of images [n0, n0 + count) of `image`. */
+function lower(g: Geometry, image: Tensor, n0: number, count: number, cols: Tensor, layout: ColumnLayout, kernel: KernelChoice = 'simd'): void {
+  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count, layout);
   dispatch(kernel === 'simd' ? 'im2col' : 'im2col_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
 }
 
-/** images [n0, n0 + count) of `image` = col2im of cols[0, count). */
+/** images [n0, n0 + count) of `image` = col2im of cols. */
 function raise(g: Geometry, cols: Tensor, image: Tensor, n0: number, count: number, kernel: KernelChoice = 'simd'): void {
-  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count);
+  const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count, 'images');
   dispatch(kernel === 'simd' ? 'col2im' : 'col2im_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
 }
 
@@ -220,76 +230,90 @@ function chunks(g: Geometry, body: (n0: number, count: number, cols: Tensor | nu
   }
 }
 
-/** A (rows, cols) matrix at an element offset in a tensor. */
-interface Matrix {
-  t: Tensor;
-  offset: number;
-  rows: number;
-  cols: number;
+/** The per-group sizes of a convolution: weight[g] is (OCg, K), an image's columns of group g (K, S). */
+function groupSizes(g: Geometry) {
+  return { K: (g.C / g.groups) * g.KH * g.KW, OCg: g.OC / g.groups, S: g.OH * g.OW };
 }
 
-/** c = op(a) op(b), or c += op(a) op(b) when accumulating. */
-function multiply(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolean, accumulate: boolean): void {
-  const [va, vb, vc] = [a, b, c].map((m) => slice(m.t, m.offset, [m.rows, m.cols]));
-  try {
-    gemm({ a: va, b: vb, c: vc, transA, transB, beta: accumulate ? 1 : 0 });
-  } finally {
-    va.dispose();
-    vb.dispose();
-    vc.dispose();
-  }
+/** An operand at `offset` elements into tensor `t`, as the GEMM kernel reads it. */
+const at = (t: Tensor, offset: number, ld: number, trans = false): GemmOperand => ({ ptr: t.ptr() + 4 * offset, ld, trans });
+
+/** Plain products: no scaling, bias or activation. */
+function product(call: Pick<GemmCall, 'a' | 'b' | 'c' | 'M' | 'N' | 'K'> & Partial<GemmCall>): void {
+  runGemm({ batch: 1, strideA: 0, strideB: 0, strideC: 0, alpha: 1, beta: 0, bias: 0, activation: 0, slope: 0, ...call });
 }
 
-/** The per-group matrices of a convolution: weight[g], columns of image n, output of image n. */
-function matrices(g: Geometry) {
-  const K = (g.C / g.groups) * g.KH * g.KW;
-  const OCg = g.OC / g.groups;
-  const S = g.OH * g.OW;
-  return {
-    weight: (w: Tensor, grp: number): Matrix => ({ t: w, offset: grp * OCg * K, rows: OCg, cols: K }),
-    columns: (t: Tensor, n: number, grp: number): Matrix => ({ t, offset: (n * g.groups + grp) * K * S, rows: K, cols: S }),
-    output: (t: Tensor, n: number, grp: number): Matrix => ({ t, offset: (n * g.groups + grp) * OCg * S, rows: OCg, cols: S }),
-  };
-}
-
-/** out = conv(input). */
+/**
+ * out = conv(input): per group, one batched product over the chunk's images,
+ *   output[n, g] (OCg, S) = weight[g] (OCg, K) @ cols[n, g] (K, S), the weight shared by every n.
+ */
 function convolve(g: Geometry, input: Tensor, w: Tensor, out: Tensor): void {
-  const m = matrices(g);
+  const { K, OCg, S } = groupSizes(g);
   chunks(g, (n0, count, cols) => {
-    if (cols !== null) lower(g, input, n0, count, cols);
-    for (let n = n0; n < n0 + count; n++) {
-      for (let grp = 0; grp < g.groups; grp++) {
-        const columns = cols === null ? m.columns(input, n, grp) : m.columns(cols, n - n0, grp);
-        multiply(m.weight(w, grp), columns, m.output(out, n, grp), false, false, false);
-      }
+    if (cols !== null) lower(g, input, n0, count, cols, 'images');
+    const columns = cols ?? input;
+    const first = cols === null ? n0 * g.C * S : 0;
+    for (let grp = 0; grp < g.groups; grp++) {
+      product({
+        a: at(w, grp * OCg * K, K), b: at(columns, first + grp * K * S, S), c: at(out, (n0 * g.OC + grp * OCg) * S, S),
+        M: OCg, N: S, K, batch: count, strideB: g.groups * K * S, strideC: g.OC * S,
+      });
     }
   });
 }
 
-/** dinput = the adjoint of conv applied to doutput. */
+/**
+ * dinput = the adjoint of conv applied to doutput: cols[n, g] (K, S) = weight[g]^T @ doutput[n, g]
+ * (OCg, S), batched over the chunk, then col2im sums the columns back into images.
+ */
 function convolveAdjoint(g: Geometry, doutput: Tensor, w: Tensor, dinput: Tensor): void {
-  const m = matrices(g);
+  const { K, OCg, S } = groupSizes(g);
   chunks(g, (n0, count, cols) => {
-    for (let n = n0; n < n0 + count; n++) {
-      for (let grp = 0; grp < g.groups; grp++) {
-        const columns = cols === null ? m.columns(dinput, n, grp) : m.columns(cols, n - n0, grp);
-        multiply(m.weight(w, grp), m.output(doutput, n, grp), columns, true, false, false);
-      }
+    const columns = cols ?? dinput;
+    const first = cols === null ? n0 * g.C * S : 0;
+    for (let grp = 0; grp < g.groups; grp++) {
+      product({
+        a: at(w, grp * OCg * K, K, true), b: at(doutput, (n0 * g.OC + grp * OCg) * S, S), c: at(columns, first + grp * K * S, S),
+        M: K, N: S, K: OCg, batch: count, strideB: g.OC * S, strideC: g.groups * K * S,
+      });
     }
     if (cols !== null) raise(g, cols, dinput, n0, count);
   });
 }
 
-/** dw = sum over n, in order, of doutput[n] @ cols(input[n])^T, per group. */
+/** Images [n0, n0 + count) of t (N, C, S) with the channel first: (C, count, S), a new tensor. */
+function channelsFirst(t: Tensor, n0: number, count: number, C: number, S: number): Tensor {
+  t.storage.retain();
+  const view = new Tensor(t.storage, [C, count, S], t.dtype, [S, C * S, 1], t.offset + n0 * C * S);
+  try {
+    return contiguous(view);
+  } finally {
+    view.dispose();
+  }
+}
+
+/**
+ * dw[g] = sum over the batch of doutput[n, g] @ cols[n, g]^T. With the chunk's doutput channel
+ * first, (OC, count*S), and its columns interleaved, (C*KH*KW, count*S), that is one product per
+ * chunk and group whose inner dimension runs over every image and position; chunks add in order.
+ */
 function convolveWeightGrad(g: Geometry, doutput: Tensor, input: Tensor, dw: Tensor): void {
-  const m = matrices(g);
+  const { K, OCg, S } = groupSizes(g);
   chunks(g, (n0, count, cols) => {
-    if (cols !== null) lower(g, input, n0, count, cols);
-    for (let n = n0; n < n0 + count; n++) {
+    const dy = channelsFirst(doutput, n0, count, g.OC, S);
+    const columns = cols ?? channelsFirst(input, n0, count, g.C, S);
+    try {
+      if (cols !== null) lower(g, input, n0, count, cols, 'rows');
+      const inner = count * S;
       for (let grp = 0; grp < g.groups; grp++) {
-        const columns = cols === null ? m.columns(input, n, grp) : m.columns(cols, n - n0, grp);
-        multiply(m.output(doutput, n, grp), columns, m.weight(dw, grp), false, true, n > 0);
+        product({
+          a: at(dy, grp * OCg * inner, inner), b: at(columns, grp * K * inner, inner, true), c: at(dw, grp * OCg * K, K),
+          M: OCg, N: K, K: inner, beta: n0 > 0 ? 1 : 0,
+        });
       }
+    } finally {
+      dy.dispose();
+      if (cols === null) columns.dispose();
     }
   });
 }
@@ -387,7 +411,7 @@ export function im2col(x: Tensor, opts: Im2colOptions): Tensor {
   const [N, C, H, W] = x.shape;
   const g = im2colGeometry(op, N, C, H, W, opts, x);
   const cols = empty([N, C * g.KH * g.KW, g.OH * g.OW]);
-  lower(g, x, 0, N, cols, kernelChoice(op, opts.kernel));
+  lower(g, x, 0, N, cols, 'images', kernelChoice(op, opts.kernel));
   return cols;
 }
 

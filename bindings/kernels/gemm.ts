@@ -42,17 +42,17 @@ export interface GemmOptions {
 }
 
 /** A matrix in wasm memory as the kernel reads it: row-major at row stride `ld`, maybe transposed. */
-interface Operand {
+export interface GemmOperand {
   ptr: number;
   ld: number;
   trans: boolean;
 }
 
 /** One kernel call: `batch` products whose operands advance by the given element strides. */
-interface GemmCall {
-  a: Operand;
-  b: Operand;
-  c: Operand;
+export interface GemmCall {
+  a: GemmOperand;
+  b: GemmOperand;
+  c: GemmOperand;
   M: number;
   N: number;
   K: number;
@@ -80,7 +80,11 @@ function workspaceFor(e: Engine): { ptr: number; stride: number } {
   return { ptr: workspace.ptr, stride };
 }
 
-function run(call: GemmCall, kernel: 'simd' | 'reference'): void {
+/**
+ * One kernel call on raw operands, for kernels that lay out their own matrices (convolution): the
+ * caller vouches for the pointers, sizes and strides.
+ */
+export function runGemm(call: GemmCall, kernel: 'simd' | 'reference' = 'simd'): void {
   if (call.M === 0 || call.N === 0 || call.batch === 0) return;
   const ws = workspaceFor(engine());
   dispatch(
@@ -107,7 +111,7 @@ function checkFloat32(op: string, name: string, t: Tensor): void {
  * when columns are adjacent, transposed when rows are; other layouts (overlapping or broadcast
  * rows) it cannot read.
  */
-function operand(op: string, name: string, t: Tensor, ptr: number, rows: number, cols: number, s0: number, s1: number): Operand {
+function operand(op: string, name: string, t: Tensor, ptr: number, rows: number, cols: number, s0: number, s1: number): GemmOperand {
   if ((cols <= 1 || s1 === 1) && (rows <= 1 || s0 >= cols)) {
     return { ptr, ld: rows <= 1 ? Math.max(cols, 1) : s0, trans: false };
   }
@@ -120,12 +124,12 @@ function operand(op: string, name: string, t: Tensor, ptr: number, rows: number,
   );
 }
 
-function matrixOperand(op: string, name: string, t: Tensor): Operand {
+function matrixOperand(op: string, name: string, t: Tensor): GemmOperand {
   const [s0, s1] = t.strides;
   return operand(op, name, t, t.ptr(op), t.shape[0], t.shape[1], s0, s1);
 }
 
-function flipped(x: Operand, trans: boolean): Operand {
+function flipped(x: GemmOperand, trans: boolean): GemmOperand {
   return { ...x, trans: x.trans !== trans };
 }
 
@@ -201,7 +205,7 @@ export function gemm(opts: GemmOptions): Tensor {
   if (cOperand.trans && M > 1 && N > 1) {
     throw new ShapeError(`${op}: c of shape ${formatShape(c.shape)} has strides ${formatShape(c.strides)}; it must be row-major`);
   }
-  run(
+  runGemm(
     {
       a: flipped(matrixOperand(op, 'a', a), transA),
       b: flipped(matrixOperand(op, 'b', b), transB),
@@ -317,7 +321,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       offB += index[i] * d.b;
       offC += index[i] * d.c;
     });
-    run(
+    runGemm(
       {
         a: { ...aOp, ptr: aOp.ptr + 4 * offA },
         b: { ...bOp, ptr: bOp.ptr + 4 * offB },

@@ -98,9 +98,3 @@ export function numberOption(op: string, name: string, value: unknown, fallback:
   }
   return value;
 }
-
-/** A new tensor over `t`'s storage at element `offset` from t's start: a slice the kernels write into. */
-export function slice(t: Tensor, offset: number, shape: readonly number[]): Tensor {
-  t.storage.retain();
-  return new Tensor(t.storage, shape, t.dtype, undefined, t.offset + offset);
-}
