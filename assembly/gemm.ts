@@ -278,13 +278,15 @@ export function gemm_task(args: usize, tid: i32, nthreads: i32): void {
   const strideB = <usize>argI32(args, ARG_STRIDE_B) << 2;
   const strideC = <usize>argI32(args, ARG_STRIDE_C) << 2;
   const work = argPtr(args, ARG_WORKSPACE) + <usize>tid * argI32(args, ARG_WORKSPACE_STRIDE);
-  // Units of work: MR-row strips over the whole batch, or NR-column strips when there are too few
-  // row strips to keep every thread busy.
+  // Units of work: MR-row strips over the whole batch, or NR-column strips of one product. A thread
+  // packs all of op(B) for its rows, or all of op(A) for its columns: columns when there are too
+  // few row strips to keep every thread busy, or when op(A) is the smaller to pack twice.
   const rowStrips = (M + MR - 1) / MR;
   const colStrips = (N + NR - 1) / NR;
   const units = batch * rowStrips;
+  const byColumns = units < 2 * nthreads || (batch == 1 && N > M && colStrips >= 2 * nthreads);
   let u0 = 0, u1 = units, j0 = 0, j1 = N;
-  if (units >= 2 * nthreads) {
+  if (!byColumns) {
     u0 = splitStart(units, tid, nthreads);
     u1 = splitStart(units, tid + 1, nthreads);
   } else {
