@@ -24,7 +24,7 @@
 // after the take-up is not caught.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { canBlock, nodeWorkers } from './platform.js';
+import { canBlock, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 
@@ -53,7 +53,7 @@ interface WorkerHandle {
 
 type Init = { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number };
 
-/** Starts the watchdog thread (Node only, see watchdog.ts). */
+/** Starts the watchdog thread (see watchdog.ts). */
 async function spawnWatchdog(): Promise<import('node:worker_threads').Worker> {
   const { Worker } = await nodeBuiltin('node:worker_threads');
   const w = new Worker(new URL('./watchdog.js', import.meta.url));
@@ -131,7 +131,8 @@ export class Pool {
     const onExit = (why: string) => {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
-    if (nodeWorkers && threads > 1) this.watchdog ??= await spawnWatchdog();
+    // Node only: Deno's node:worker_threads ports are not known to report a closed end.
+    if (runtimeName === 'node' && threads > 1) this.watchdog ??= await spawnWatchdog();
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation };
