@@ -23,17 +23,29 @@ export const enum Ctl {
   /** Workers that have instantiated the module and entered their loop. */
   Ready = 6,
   /**
+   * 1 + the generation of the latest worker the watchdog saw die, or 0. One word the caller can
+   * read between wait slices, instead of scanning Gone.
+   */
+  LostGeneration = 7,
+  /**
    * First of one take-up word per thread index (MAX_THREADS of them): TAKE_UP_OPEN when an op is
-   * dispatched, TAKE_UP_TAKEN once that worker counted itself in, TAKE_UP_CLOSED when the caller
-   * gave up waiting and ran that share itself (see Pool.run).
+   * dispatched, TAKE_UP_TAKEN once that worker counted itself in, TAKE_UP_FINISHED once it has
+   * finished its share, TAKE_UP_CLOSED when the caller gave up waiting and ran that share itself
+   * (see Pool.run).
    */
   TakeUp = 16,
-  Words = 16 + 64,
+  /**
+   * First of one word per thread index: 1 + the generation of that worker once the watchdog saw it
+   * die, so a death reported late for a stopped set never counts against a new one.
+   */
+  Gone = 16 + 64,
+  Words = 16 + 2 * 64,
 }
 
 export const TAKE_UP_OPEN = 0;
 export const TAKE_UP_TAKEN = 1;
 export const TAKE_UP_CLOSED = 2;
+export const TAKE_UP_FINISHED = 3;
 
 /** The argument block of the op being dispatched: ARGS_BYTES of i32/f32 words. */
 export const ARGS_PTR = 2048;

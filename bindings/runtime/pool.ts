@@ -5,21 +5,26 @@
 //
 // Slow and dead workers. A kernel that throws in a worker is caught there and reported
 // (Ctl.Fault). A worker can also be slow to wake (a loaded machine) or die without a word
-// (terminate(), its thread killed), and the caller, blocked in Atomics.wait, cannot receive an
-// 'exit' event, which is queued on its own event loop. So each worker counts itself in on an op
-// (its Ctl.TakeUp word) before it touches the op. One that has not done so within
-// TAKE_UP_TIMEOUT_MS is closed out of the op, and the caller runs that slice itself: the op
-// completes with the same bits whether the worker was slow or dead, and a slow worker that wakes
-// later leaves the op alone. A dead worker is then found between ops by an 'exit' (Node) or
-// 'error' listener, when the event loop runs: the next threaded op throws, the pool stops its
-// workers and every op runs on the calling thread (same bits) until setNumThreads() starts new
-// ones. A heartbeat word was rejected: a worker inside a long kernel cannot beat, so it would not
-// tell busy from dead. Not caught: a worker that dies after counting itself in and before
-// finishing; nothing in shared memory marks that death (only an 'exit' listener on a thread that
-// is not blocked, i.e. a supervising worker owning the pool, could see it).
+// (terminate(), process.exit(), its thread killed), and the caller, blocked in Atomics.wait,
+// cannot receive an 'exit' event, which is queued on its own event loop. So each worker counts
+// itself in on an op (its Ctl.TakeUp word) before it touches the op, and marks the word again
+// when it has finished. Deaths are written into shared memory by the watchdog thread
+// (watchdog.ts), which the caller reads between bounded wait slices:
+// - a worker that has not counted itself in within TAKE_UP_TIMEOUT_MS, or is known dead, is
+//   closed out of the op and the caller runs that slice itself: the op completes with the same
+//   bits, and a slow worker that wakes later leaves the op alone;
+// - a worker that died after counting itself in may have written part of its share (and kernels
+//   may update in place), so the op cannot be completed: once the live workers have finished, it
+//   throws a RuntimeError;
+// - either way the next threaded op finds the loss at once, as it does one found between ops by an
+//   'exit' or 'error' listener: it throws, the pool stops its workers and every op runs on the
+//   calling thread (same bits) until setNumThreads() starts new ones.
+// A heartbeat was rejected: a worker inside a long kernel cannot beat, so it would not tell busy
+// from dead. Without the watchdog (web Workers: their MessagePorts have no 'close' event), a death
+// after the take-up is not caught.
 import { ArgumentError, RuntimeError } from '../errors.js';
-import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_OPEN } from './layout.js';
-import { canBlock, nodeWorkers } from './platform.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
+import { canBlock, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 
@@ -33,23 +38,49 @@ export const MAX_THREADS = 64;
  */
 export const TAKE_UP_TIMEOUT_MS = 500;
 
+/**
+ * The caller spins this many polls for the workers before it waits in slices: most ops finish
+ * within them, and the clock and the fault words are read only after.
+ */
+const SPIN = 1000;
+
+/** Longest single Atomics.wait of the caller; the watchdog's notify ends one at once. */
+const WAIT_SLICE_MS = 10;
+
 interface WorkerHandle {
   terminate(): void;
 }
 
+type Init = { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number };
+
+/** Starts the watchdog thread (see watchdog.ts). */
+async function spawnWatchdog(): Promise<import('node:worker_threads').Worker> {
+  const { Worker } = await nodeBuiltin('node:worker_threads');
+  const w = new Worker(new URL('./watchdog.js', import.meta.url));
+  w.unref();
+  return w;
+}
+
 async function spawnWorker(
-  init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number },
+  init: Init,
+  watchdog: import('node:worker_threads').Worker | null,
   onFault: (message: string) => void,
   onExit: (message: string) => void,
 ): Promise<WorkerHandle> {
   const url = new URL('./worker.js', import.meta.url);
   if (nodeWorkers) {
-    const { Worker } = await nodeBuiltin('node:worker_threads');
+    const { MessageChannel, Worker } = await nodeBuiltin('node:worker_threads');
     const w = new Worker(url);
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
     w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
-    w.postMessage(init);
+    if (watchdog === null) {
+      w.postMessage(init);
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      watchdog.postMessage({ memory: init.memory, port: port2, tid: init.tid, generation: init.generation }, [port2]);
+      w.postMessage({ ...init, lifeline: port1 }, [port1]);
+    }
     // After the listeners, which would otherwise take the reference back: a program that is done
     // must be able to exit while the workers sleep.
     w.unref();
@@ -64,11 +95,14 @@ async function spawnWorker(
 
 export class Pool {
   private workers: WorkerHandle[] = [];
+  private watchdog: import('node:worker_threads').Worker | null = null;
   private readonly ctl: Int32Array;
   private readonly blocking = canBlock();
   private lastFault = '';
-  /** Why a worker of the running set is gone, or ''. */
+  /** Why a worker of the running set is gone, or '' (from an 'exit' or 'error' listener). */
   private lost = '';
+  /** The Ctl.Generation value of the running set of workers. */
+  private generation: number;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -78,6 +112,7 @@ export class Pool {
   ) {
     // The memory is shared, so this view never goes stale: growth does not detach it.
     this.ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
+    this.generation = Atomics.load(this.ctl, Ctl.Generation);
   }
 
   /** Threads that take part in an op, the caller included. */
@@ -91,22 +126,23 @@ export class Pool {
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
-    const generation = Atomics.load(ctl, Ctl.Generation);
+    const generation = this.generation;
     // Workers stopped on purpose exit after the generation moved on: only a current one is a loss.
     const onExit = (why: string) => {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
+    // Node only: Deno's node:worker_threads ports are not known to report a closed end.
+    if (runtimeName === 'node' && threads > 1) this.watchdog ??= await spawnWatchdog();
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
-      fresh.push(
-        spawnWorker({ module: this.module, memory: this.memory, tid, generation }, (m) => (this.lastFault = m), onExit),
-      );
+      const init = { module: this.module, memory: this.memory, tid, generation };
+      fresh.push(spawnWorker(init, this.watchdog, (m) => (this.lastFault = m), onExit));
     }
     this.workers = await Promise.all(fresh);
     const deadline = Date.now() + 30000;
     while (Atomics.load(ctl, Ctl.Ready) < threads - 1) {
-      if (this.lastFault !== '' || this.lost !== '') {
-        throw new RuntimeError(`a pool worker failed to start: ${this.lastFault || this.lost}`);
+      if (this.lastFault !== '' || this.lost !== '' || this.deadWorker() !== 0) {
+        throw new RuntimeError(`a pool worker failed to start: ${this.lastFault || this.lost || `worker ${this.deadWorker()} died`}`);
       }
       if (Date.now() > deadline) throw new RuntimeError(`pool workers did not start within 30 s`);
       await new Promise((r) => setTimeout(r, 1));
@@ -116,7 +152,7 @@ export class Pool {
   private stopWorkers(): void {
     this.lost = '';
     if (this.workers.length === 0) return;
-    Atomics.add(this.ctl, Ctl.Generation, 1);
+    this.generation = Atomics.add(this.ctl, Ctl.Generation, 1) + 1;
     Atomics.add(this.ctl, Ctl.Seq, 1);
     Atomics.notify(this.ctl, Ctl.Seq);
     for (const w of this.workers) w.terminate();
@@ -125,6 +161,24 @@ export class Pool {
 
   shutdown(): void {
     this.stopWorkers();
+    this.watchdog?.terminate();
+    this.watchdog = null;
+  }
+
+  /** Whether the watchdog saw a worker of the running set die. */
+  private anyDead(): boolean {
+    return Atomics.load(this.ctl, Ctl.LostGeneration) === this.generation + 1;
+  }
+
+  /** The thread index of the first worker of the running set the watchdog saw die, or 0. */
+  private deadWorker(): number {
+    if (!this.anyDead()) return 0;
+    for (let tid = 1; tid <= this.workers.length; tid++) if (this.isDead(tid)) return tid;
+    return 0;
+  }
+
+  private isDead(tid: number): boolean {
+    return Atomics.load(this.ctl, Ctl.Gone + tid) === this.generation + 1;
   }
 
   /**
@@ -140,18 +194,10 @@ export class Pool {
     );
   }
 
-  /** Closes the current op to workers that have not counted themselves in; returns their thread indices. */
-  private closeTakeUp(): number[] {
-    const missing: number[] = [];
-    for (let tid = 1; tid <= this.workers.length; tid++) {
-      if (Atomics.compareExchange(this.ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_CLOSED) === TAKE_UP_OPEN) missing.push(tid);
-    }
-    return missing;
-  }
-
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
   run(index: number, nthreads: number): void {
     if (this.lost !== '') throw this.broken(index, this.lost);
+    if (this.anyDead()) throw this.broken(index, `worker ${this.deadWorker()} died`);
     const workers = this.workers.length;
     const n = Math.min(nthreads, workers + 1);
     if (n <= 1) {
@@ -179,25 +225,45 @@ export class Pool {
     // Every worker answers every op, even one with no slice, so none can be left reading the
     // control block while the next op is written into it.
     let done = Atomics.load(ctl, Ctl.Done);
-    let expected = workers;
-    let deadline = 0;
-    for (let spin = 0; done < expected; spin++) {
-      if (spin > 1000 && (this.blocking || (spin & 1023) === 0)) {
-        if (this.blocking) Atomics.wait(ctl, Ctl.Done, done, 10);
-        // The clock is read only on this slow path, so ops that finish promptly never pay for it.
-        if (deadline === 0) deadline = Date.now() + TAKE_UP_TIMEOUT_MS;
-        if (expected === workers && Date.now() > deadline) {
-          const missing = this.closeTakeUp();
-          expected -= missing.length;
-          for (const tid of missing) if (tid < n) runSlice(tid);
-        }
-      }
-      done = Atomics.load(ctl, Ctl.Done);
-    }
+    for (let spin = 0; done < workers && spin < SPIN; spin++) done = Atomics.load(ctl, Ctl.Done);
+    const lostShare = done < workers ? this.awaitStragglers(n, runSlice) : '';
+    if (lostShare !== '') throw this.broken(index, `${lostShare} during the op, so its share of the outputs is lost`);
     if (failure !== undefined) throw failure;
     const fault = Atomics.exchange(ctl, Ctl.Fault, 0);
     if (fault !== 0) {
       throw new RuntimeError(`thread ${fault - 1} failed in kernel ${this.taskNames[index]}: ${this.lastFault}`);
+    }
+  }
+
+  /**
+   * Waits, in slices, until no worker can still touch the op: each has finished, been closed out
+   * (the caller ran its slice), or died. Returns which worker died holding its share, or ''.
+   */
+  private awaitStragglers(n: number, runSlice: (tid: number) => void): string {
+    const ctl = this.ctl;
+    const workers = this.workers.length;
+    const deadline = Date.now() + TAKE_UP_TIMEOUT_MS;
+    for (let spin = 0; ; spin++) {
+      const done = Atomics.load(ctl, Ctl.Done);
+      if (done === workers) return '';
+      if (this.blocking) Atomics.wait(ctl, Ctl.Done, done, WAIT_SLICE_MS);
+      else if ((spin & 1023) !== 0) continue;
+      const late = Date.now() > deadline;
+      if (!late && !this.anyDead()) continue;
+      let lostShare = '';
+      let pending = false;
+      for (let tid = 1; tid <= workers; tid++) {
+        const dead = this.isDead(tid);
+        // Closing fails if the worker counted itself in first; then it holds its share.
+        if ((late || dead) && Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_CLOSED) === TAKE_UP_OPEN) {
+          if (tid < n) runSlice(tid);
+          continue;
+        }
+        const state = Atomics.load(ctl, Ctl.TakeUp + tid);
+        if (state === TAKE_UP_TAKEN && dead) lostShare ||= `worker ${tid} died`;
+        else if (state !== TAKE_UP_FINISHED && state !== TAKE_UP_CLOSED) pending = true;
+      }
+      if (!pending) return lostShare;
     }
   }
 }

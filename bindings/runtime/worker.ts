@@ -1,7 +1,7 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
-import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { nodeWorkers } from './platform.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
+import { nodeWorkers, runtimeName } from './platform.js';
 import { taskTable } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 
@@ -10,6 +10,8 @@ interface Init {
   memory: WebAssembly.Memory;
   tid: number;
   generation: number;
+  /** This worker's end of the channel the watchdog listens on (Node only; see watchdog.ts). */
+  lifeline?: unknown;
 }
 
 interface Port {
@@ -34,6 +36,17 @@ async function parentPort(): Promise<Port> {
   };
 }
 
+// The lifeline, held for the worker's lifetime: the runtime must close it only when this thread dies.
+const held: unknown[] = [];
+
+/**
+ * Fault injection for the worker-fault tests: the worker whose thread index this names exits
+ * right after counting itself in on an op, the one death nothing else can stage at a chosen point
+ * (the caller is blocked in the op, so it cannot terminate a worker then). Read from the
+ * environment the worker started with, so the test sets it before setNumThreads().
+ */
+const exitAfterTakeUp = runtimeName === 'node' ? Number(globalThis.process.env.WASMGRAD_FAULT_EXIT_AFTER_TAKE_UP ?? 0) : 0;
+
 // Workers spin this many polls before sleeping: ops often come back to back, and a wake-up from
 // Atomics.wait costs tens of microseconds.
 const SPIN = 20000;
@@ -46,7 +59,8 @@ function takeUp(ctl: Int32Array, tid: number): boolean {
   return Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_TAKEN) === TAKE_UP_OPEN;
 }
 
-function serve({ module, memory, tid, generation }: Init, port: Port): void {
+function serve({ module, memory, tid, generation, lifeline: line }: Init, port: Port): void {
+  held.push(line);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const tasks = taskTable(instance.exports).fns;
   const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
@@ -66,6 +80,7 @@ function serve({ module, memory, tid, generation }: Init, port: Port): void {
     if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
     if (!takeUp(ctl, tid)) continue;
     const n = Atomics.load(ctl, Ctl.Threads);
+    if (tid === exitAfterTakeUp && tid < n) globalThis.process.exit(70);
     if (tid < n) {
       try {
         tasks[Atomics.load(ctl, Ctl.Task)](ARGS_PTR, tid, n);
@@ -75,6 +90,9 @@ function serve({ module, memory, tid, generation }: Init, port: Port): void {
       }
     }
     Atomics.add(ctl, Ctl.Done, 1);
+    // After Done, so a caller that sees FINISHED knows this worker's count has landed. A
+    // compare-exchange: if the caller has already opened the next op, this must not close it.
+    Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_TAKEN, TAKE_UP_FINISHED);
     Atomics.notify(ctl, Ctl.Done);
   }
 }

@@ -1,6 +1,7 @@
-// Property tests: random shapes, layouts, hyperparameters and values, each SIMD kernel held to
-// its scalar reference at the tolerance its own kernel test states. WASMGRAD_PROPERTY_RUNS cases
-// per family (100 in `npm test`, 1000 in `npm run test:property`).
+// Property tests of the dense families (GEMM, elementwise, reductions, softmax, optimizers):
+// random shapes, layouts, hyperparameters and values, each SIMD kernel held to its scalar
+// reference at the tolerance its own kernel test states. The spatial and sequence families have
+// their own files (properties-*.test.js).
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as wg from '../../dist/bindings/index.js';
@@ -12,26 +13,9 @@ import { dispatch } from '../../dist/bindings/runtime/dispatch.js';
 import { f32 } from '../../dist/bindings/runtime/engine.js';
 import { assertClose } from '../kernels/compare.js';
 import { UNARY_CASES } from '../kernels/unary-cases.js';
+import { check, dim, RUNS, seed, shapeOf, values } from './property-check.js';
 
-const RUNS = Number(process.env.WASMGRAD_PROPERTY_RUNS ?? 100);
 const F32_EPS = 2 ** -23;
-
-/** Runs a property in a scope per case (nothing leaks however it fails) and counts the cases. */
-function check(family, arbitrary, body) {
-  let cases = 0;
-  fc.assert(fc.property(arbitrary, (input) => {
-    cases++;
-    wg.scope(() => body(input));
-  }), { numRuns: RUNS });
-  console.log(`      ${family}: ${cases} cases`);
-  assert.ok(cases >= RUNS);
-}
-
-const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
-const dim = (max) => fc.integer({ min: 1, max });
-const shapeOf = (rank, max) => fc.array(dim(max), { minLength: rank[0], maxLength: rank[1] });
-/** Values of varied magnitude: uniform in ±scale. */
-const values = (shape, s, scale = 1) => wg.rand(shape, { seed: s, low: -scale, high: scale });
 
 describe(`property tests (${RUNS} cases per family)`, () => {
   it('GEMM with transposes, alpha, beta and bias: SIMD equals the reference within a few ulps per term', () => {
