@@ -68,10 +68,11 @@ export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
     const n = r / perImage;
     let dst = columnRow(g, n, r - n * perImage);
     const iw0 = kw * dw - pl;
-    const owLo = firstInside(iw0, sw);
-    const owHi = endInside(iw0, sw, W, OW);
-    const ohLo = firstInside(kh * dh - pt, sh);
-    const ohHi = endInside(kh * dh - pt, sh, H, OH);
+    // Clamped to the output: when only the padding makes the image fit, a tap can skip past it.
+    const owLo = min(OW, firstInside(iw0, sw));
+    const owHi = min(OW, endInside(iw0, sw, W, OW));
+    const ohLo = min(OH, firstInside(kh * dh - pt, sh));
+    const ohHi = min(OH, endInside(kh * dh - pt, sh, H, OH));
     zeroRun(dst, ohLo * OW);
     dst += <usize>ohLo * OW << 2;
     for (let oh = ohLo; oh < ohHi; oh++) {

@@ -177,10 +177,14 @@ function convTranspose2dGeometry(op: string, x: Tensor, w: Tensor, opts: ConvTra
   return { N, C: OCg * groups, H: OH, W: OW, OC: C, OH: H, OW: W, KH, KW, stride, dilation, pad, groups };
 }
 
+/**
+ * A convolution whose columns are its input. The sizes must agree too: a transposed convolution's
+ * outputPadding (allowed below the dilation) gives the input rows no 1x1 tap reaches.
+ */
 function isPointwise(g: Geometry): boolean {
   const { pad } = g;
   return g.KH === 1 && g.KW === 1 && g.stride[0] === 1 && g.stride[1] === 1 &&
-    pad.top === 0 && pad.left === 0 && pad.bottom === 0 && pad.right === 0;
+    pad.top === 0 && pad.left === 0 && pad.bottom === 0 && pad.right === 0 && g.OH === g.H && g.OW === g.W;
 }
 
 /**

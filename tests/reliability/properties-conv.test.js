@@ -18,22 +18,39 @@ const windowArb = fc.record({
 });
 
 /**
- * Input height and width: the dilated kernel plus extra. Not smaller: the SIMD im2col traps on an
- * input smaller than the dilated kernel that only the padding makes fit (x [1, 1, 1, 1], kernel
- * [2, 1], dilation [2, 1], padding [2, 0, 0, 0]), reported to the conv kernels' owner.
+ * Input height and width: from one pixel to the dilated kernel plus extra. Inputs smaller than the
+ * dilated kernel fit only through the padding; the sizes that do not fit at all are dropped.
  */
-function inputSize({ k, dilation, extra }) {
-  return [dilation[0] * (k[0] - 1) + 1 + extra[0], dilation[1] * (k[1] - 1) + 1 + extra[1]];
+function inputSize({ k, dilation, extra }, small) {
+  return [0, 1].map((i) => (small[i] ? 1 + extra[i] : dilation[i] * (k[i] - 1) + 1 + extra[i]));
+}
+
+/** Whether a convolution with this window has an output of at least 1x1 for an input of `size`. */
+function fits({ k, dilation, padding }, [H, W]) {
+  const [pt, pl, pb, pr] = padding;
+  return H + pt + pb >= dilation[0] * (k[0] - 1) + 1 && W + pl + pr >= dilation[1] * (k[1] - 1) + 1;
+}
+
+/** The top-left H x W of every plane of `data`, an (N, C, FH, FW) array. */
+function cropPlanes(data, [N, C, FH, FW], H, W) {
+  const out = new Float64Array(N * C * H * W);
+  for (let p = 0; p < N * C; p++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) out[(p * H + h) * W + w] = data[(p * FH + h) * FW + w];
+    }
+  }
+  return out;
 }
 
 const convArb = fc.record({
-  win: windowArb, N: dim(2), groups: dim(3), Cg: dim(3), OCg: dim(3), bias: fc.boolean(), s: seed,
-});
+  win: windowArb, small: fc.tuple(fc.boolean(), fc.boolean()), N: dim(2), groups: dim(3), Cg: dim(3), OCg: dim(3),
+  bias: fc.boolean(), s: seed,
+}).filter(({ win, small }) => fits(win, inputSize(win, small)));
 
 describe(`property tests: convolution (${RUNS} cases per family)`, () => {
   it('conv2d forward and backward (dx, dw, db) equal direct float64 loops', () => {
-    check('conv2d', convArb, ({ win, N, groups, Cg, OCg, bias, s }) => {
-      const [H, W] = inputSize(win);
+    check('conv2d', convArb, ({ win, small, N, groups, Cg, OCg, bias, s }) => {
+      const [H, W] = inputSize(win, small);
       const C = groups * Cg, OC = groups * OCg;
       const opts = { stride: win.stride, padding: win.padding, dilation: win.dilation, groups };
       const what = `x [${N}, ${C}, ${H}, ${W}], kernel ${win.k}, ${JSON.stringify(opts)}`;
@@ -66,12 +83,11 @@ describe(`property tests: convolution (${RUNS} cases per family)`, () => {
     const arb = fc.record({ conv: convArb, size: pairOf(5), outputPadding: pairOf(2, 0) });
     check('convTranspose2d', arb, ({ conv: { win, N, groups, Cg, OCg, bias, s }, size: [H, W], outputPadding }) => {
       const C = groups * Cg, OC = groups * OCg;
-      // outputPadding below the stride. torch also allows it below the dilation alone, but then a 1x1
-      // kernel leaves the padded rows unwritten here (reported to the conv kernels' owner).
-      const op = outputPadding.map((p, i) => Math.min(p, win.stride[i] - 1));
-      // The output, the image of the underlying convolution, no smaller than the dilated kernel (see inputSize).
+      // outputPadding below the stride or the dilation, as torch allows.
+      const op = outputPadding.map((p, i) => Math.min(p, Math.max(win.stride[i], win.dilation[i]) - 1));
+      // The padding keeps at least one output pixel.
       const [pt, pl, pb, pr] = win.padding;
-      const spare = [H, W].map((d, i) => (d - 1) * win.stride[i] + op[i]);
+      const spare = [H, W].map((d, i) => (d - 1) * win.stride[i] + op[i] + win.dilation[i] * (win.k[i] - 1));
       const padding = pt + pb <= spare[0] && pl + pr <= spare[1] ? win.padding : 0;
       const opts = { stride: win.stride, padding, dilation: win.dilation, groups, outputPadding: op };
       const what = `x [${N}, ${C}, ${H}, ${W}], kernel ${win.k}, ${JSON.stringify(opts)}`;
@@ -87,15 +103,20 @@ describe(`property tests: convolution (${RUNS} cases per family)`, () => {
       const dys = dy.toArray();
       const { dx, dw, db } = convTranspose2dBackward(dy, x, w, opts);
       const convOpts = { stride: win.stride, padding, dilation: win.dilation, groups };
-      assertClose(dx.toArray(), naiveConv2d(dys, y.shape, ws, w.shape, null, convOpts).data, 8 * F32_EPS * (OCg * taps * groups + 1), `dx of ${what}`);
+      // The underlying convolution of dy, cropped to x: rows that only the outputPadding made reach no x.
+      const full = naiveConv2d(dys, y.shape, ws, w.shape, null, convOpts);
+      const wantDx = cropPlanes(full.data, full.shape, H, W);
+      assertClose(dx.toArray(), wantDx, 8 * F32_EPS * (OCg * taps * groups + 1), `dx of ${what}`);
       assertClose(dw.toArray(), naiveConvWeightGrad(dys, y.shape, xs, x.shape, w.shape, convOpts), 8 * F32_EPS * (N * H * W + 1), `dw of ${what}`);
       assertClose(db.toArray(), channelSums(dys, y.shape), 64 * F32_EPS, `db of ${what}`);
     });
   });
 
   it('im2col and col2im: SIMD bit-equal to the scalar references', () => {
-    check('im2col/col2im', fc.record({ win: windowArb, N: dim(2), C: dim(4), s: seed }), ({ win, N, C, s }) => {
-      const [H, W] = inputSize(win);
+    const arb = fc.record({ win: windowArb, small: fc.tuple(fc.boolean(), fc.boolean()), N: dim(2), C: dim(4), s: seed })
+      .filter(({ win, small }) => fits(win, inputSize(win, small)));
+    check('im2col/col2im', arb, ({ win, small, N, C, s }) => {
+      const [H, W] = inputSize(win, small);
       const opts = { kernelSize: win.k, stride: win.stride, padding: win.padding, dilation: win.dilation };
       const what = `x [${N}, ${C}, ${H}, ${W}], ${JSON.stringify(opts)}`;
       const x = values([N, C, H, W], s);
