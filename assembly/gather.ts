@@ -37,11 +37,13 @@ export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): voi
   }
 }
 
-// torch.gather along one dim, with the tensors seen as (outer, n, inner):
-// out is (outer, nIndex, inner), x is (outer, nX, inner), index is (outer, nIndex, inner) int32 in [0, nX).
-// out[o, j, i] = x[o, index[o, j, i], i]. Threads split `outer`.
-export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0), x = argPtr(args, 1), index = argPtr(args, 2);
+// torch.gather along one dim and its gradient, with the tensors seen as (outer, n, inner): `xs` is
+// (outer, nX, inner), `picks` and index are (outer, nIndex, inner), index int32 in [0, nX).
+// Gather: picks[o, j, i] = xs[o, index[o, j, i], i]. Scatter: xs[o, index[o, j, i], i] += picks[o, j, i].
+// Threads split `outer`, which each owns whole, and a scatter adds in ascending j, so the sums do
+// not depend on the thread count.
+@inline function walkIndex(xs: usize, picks: usize, args: usize, tid: i32, nthreads: i32, scatter: bool): void {
+  const index = argPtr(args, 2);
   const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
   const end = splitStart(outer, tid + 1, nthreads);
   for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
@@ -50,29 +52,20 @@ export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void
     for (let j = 0; j < nIndex; j++) {
       for (let i = 0; i < inner; i++) {
         const at = base + <usize>j * <usize>inner + <usize>i;
-        const k = <usize>load<i32>(index + (at << 2));
-        store<f32>(out + (at << 2), load<f32>(x + ((xBase + k * <usize>inner + <usize>i) << 2)));
+        const x = xs + ((xBase + <usize>load<i32>(index + (at << 2)) * <usize>inner + <usize>i) << 2);
+        if (scatter) store<f32>(x, load<f32>(x) + load<f32>(picks + (at << 2)));
+        else store<f32>(picks + (at << 2), load<f32>(x));
       }
     }
   }
 }
 
-// The gradient of gather_elements: dx[o, index[o, j, i], i] += dy[o, j, i], with dx zeroed by the
-// caller. Each thread owns whole `outer` slices of dx, and adds in ascending j, so the sums do not
-// depend on the thread count.
+// Arguments: out (outer, nIndex, inner), x, index, outer, nX, nIndex, inner.
+export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void {
+  walkIndex(argPtr(args, 1), argPtr(args, 0), args, tid, nthreads, false);
+}
+
+// Arguments: dx (outer, nX, inner) zeroed by the caller, dy (outer, nIndex, inner), index, outer, nX, nIndex, inner.
 export function scatter_add_elements_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
-  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
-  const end = splitStart(outer, tid + 1, nthreads);
-  for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
-    const xBase = <usize>o * <usize>nX * <usize>inner;
-    const base = <usize>o * <usize>nIndex * <usize>inner;
-    for (let j = 0; j < nIndex; j++) {
-      for (let i = 0; i < inner; i++) {
-        const at = base + <usize>j * <usize>inner + <usize>i;
-        const dst = dx + ((xBase + <usize>load<i32>(index + (at << 2)) * <usize>inner + <usize>i) << 2);
-        store<f32>(dst, load<f32>(dst) + load<f32>(dy + (at << 2)));
-      }
-    }
-  }
+  walkIndex(argPtr(args, 0), argPtr(args, 1), args, tid, nthreads, true);
 }

@@ -53,6 +53,20 @@ const ARG_WORKSPACE_STRIDE = 21;
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
+// dst is (kc, width): a strip whose lane l at depth k is at src + (l*laneStride + k*depthStride)
+// elements, for lanes below `count`, and zero beyond: the ragged edge of a matrix, either operand,
+// either orientation. Returns the end of dst.
+function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32, width: i32, kc: i32, dst: usize): usize {
+  for (let k = 0; k < kc; k++) {
+    for (let l = 0; l < width; l++) {
+      const v: f32 = l < count ? load<f32>(src + ((<usize>l * laneStride + <usize>k * depthStride) << 2)) : 0;
+      store<f32>(dst + (<usize>l << 2), v);
+    }
+    dst += <usize>width << 2;
+  }
+  return dst;
+}
+
 // dst is (ceil(nc/NR), kc, NR): strips of op(B)[k0:k0+kc, j0:j0+nc], zero-padded to NR columns.
 function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   for (let jp = 0; jp < nc; jp += NR) {
@@ -68,17 +82,8 @@ function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: 
       }
       continue;
     }
-    for (let k = 0; k < kc; k++) {
-      for (let c = 0; c < NR; c++) {
-        let v: f32 = 0;
-        if (c < cols) {
-          const at = transB ? <usize>(j + c) * ldb + (k0 + k) : <usize>(k0 + k) * ldb + (j + c);
-          v = load<f32>(b + (at << 2));
-        }
-        store<f32>(dst + (<usize>c << 2), v);
-      }
-      dst += NR * 4;
-    }
+    const corner = b + ((transB ? <usize>j * ldb + k0 : <usize>k0 * ldb + j) << 2);
+    dst = packEdgeStrip(corner, transB ? ldb : 1, transB ? 1 : ldb, cols, NR, kc, dst);
   }
 }
 
@@ -109,17 +114,8 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: 
       }
       continue;
     }
-    for (let k = 0; k < kc; k++) {
-      for (let r = 0; r < MR; r++) {
-        let v: f32 = 0;
-        if (r < rows) {
-          const at = transA ? <usize>(k0 + k) * lda + (i + r) : <usize>(i + r) * lda + (k0 + k);
-          v = load<f32>(a + (at << 2));
-        }
-        store<f32>(dst + (<usize>r << 2), v);
-      }
-      dst += MR * 4;
-    }
+    const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
+    dst = packEdgeStrip(corner, transA ? 1 : lda, transA ? lda : 1, rows, MR, kc, dst);
   }
 }
 
