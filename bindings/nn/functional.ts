@@ -4,6 +4,7 @@ export { relu, leakyRelu, gelu, elu, sigmoid, tanh } from '../ops/unary.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/normalization.js';
 export { conv2d, convTranspose2d } from '../ops/conv.js';
+export { convTranspose3d } from '../ops/conv3d.js';
 export { maxPool2d, avgPool2d, maxPool3d, avgPool3d, adaptiveAvgPool2d, globalAvgPool2d, globalMaxPool2d } from '../ops/pool.js';
 export { batchNorm } from '../ops/batchnorm.js';
 export { upsampleNearest } from '../ops/upsample.js';
