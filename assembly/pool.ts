@@ -1,28 +1,50 @@
-// 2-D max and average pooling over (n, c) planes, and their gradients. Threads split the planes,
-// so every output and every input-gradient element is computed by one thread, in a fixed order.
+// Max and average pooling over (n, c) volumes (D, H, W), and their gradients; 2-D pooling is the
+// case D = 1 with a one-tap depth window. Threads split the volumes, so every output and every
+// input-gradient element is computed by one thread, in a fixed order.
 import { argI32, argPtr, splitStart } from './args';
 import { endInside, firstInside } from './window';
 
-// The argument block of every task here (bindings/kernels/pool.ts).
-const ARG_X = 0; // x (or dx) is (P, H, W): P = N*C planes
-const ARG_Y = 1; // y (or dy) is (P, OH, OW)
-const ARG_INDICES = 2; // indices is (P, OH, OW) int32: h*W + w of each max in its plane, -1 for an empty window
+// The argument block of every task here (bindings/kernels/pool.ts). Per-axis words come in the
+// order depth, height, width: ARG_SIZE + AXIS_H is the input height.
+const ARG_X = 0; // x (or dx) is (P, D, H, W): P = N*C volumes
+const ARG_Y = 1; // y (or dy) is (P, OD, OH, OW)
+const ARG_INDICES = 2; // indices is (P, OD, OH, OW) int32: (d*H + h)*W + w of each max in its volume, -1 for an empty window
 const ARG_P = 3;
-const ARG_H = 4;
-const ARG_W = 5;
-const ARG_OH = 6;
-const ARG_OW = 7;
-const ARG_KH = 8;
-const ARG_KW = 9;
-const ARG_STRIDE_H = 10;
-const ARG_STRIDE_W = 11;
-const ARG_PAD_TOP = 12;
-const ARG_PAD_LEFT = 13;
-const ARG_DILATION_H = 14;
-const ARG_DILATION_W = 15;
-const ARG_COUNT_INCLUDE_PAD = 16; // average pooling only: divide by the window clipped to the padded
-const ARG_PAD_BOTTOM = 17; // input (count_include_pad) or to the input itself
-const ARG_PAD_RIGHT = 18;
+const ARG_SIZE = 4; // D, H, W
+const ARG_OUT = 7; // OD, OH, OW
+const ARG_KERNEL = 10; // KD, KH, KW
+const ARG_STRIDE = 13;
+const ARG_PAD_BEFORE = 16; // front, top, left
+const ARG_PAD_AFTER = 19; // back, bottom, right
+const ARG_DILATION = 22;
+const ARG_COUNT_INCLUDE_PAD = 25; // average pooling only: divide by the taps inside the padded input, or the input itself
+const AXIS_D = 0;
+const AXIS_H = 1;
+const AXIS_W = 2;
+
+@inline function size(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_SIZE + axis);
+}
+@inline function outSize(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_OUT + axis);
+}
+@inline function taps(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_KERNEL + axis);
+}
+@inline function stride(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_STRIDE + axis);
+}
+@inline function padBefore(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_PAD_BEFORE + axis);
+}
+@inline function dilation(args: usize, axis: i32): i32 {
+  return argI32(args, ARG_DILATION + axis);
+}
+
+/** Input coordinate of the first tap of output o's window along `axis` (negative inside the padding). */
+@inline function origin(args: usize, axis: i32, o: i32): i32 {
+  return o * stride(args, axis) - padBefore(args, axis);
+}
 
 // Taps [lo, hi) of a window starting at `origin` (stride `dilation`, `taps` of them) that fall
 // inside [0, size). Window positions in [wholeLo, wholeHi) hold all their taps, which skips the
@@ -45,135 +67,166 @@ const ARG_PAD_RIGHT = 18;
   return max(wholeLo(pad, stride), endInside((taps - 1) * dilation - pad, stride, size, count));
 }
 
-/** What average pooling divides a window's sum by, as torch's avg_pool2d (no dilation). */
-@inline function avgDivisor(args: usize, oh: i32, ow: i32): f32 {
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W);
-  const h0 = oh * argI32(args, ARG_STRIDE_H) - argI32(args, ARG_PAD_TOP);
-  const w0 = ow * argI32(args, ARG_STRIDE_W) - argI32(args, ARG_PAD_LEFT);
-  let h1 = min(h0 + argI32(args, ARG_KH), H + argI32(args, ARG_PAD_BOTTOM));
-  let w1 = min(w0 + argI32(args, ARG_KW), W + argI32(args, ARG_PAD_RIGHT));
-  if (argI32(args, ARG_COUNT_INCLUDE_PAD) != 0) return <f32>((h1 - h0) * (w1 - w0));
-  h1 = min(h1, H);
-  w1 = min(w1, W);
-  return <f32>((h1 - max(h0, 0)) * (w1 - max(w0, 0)));
+/**
+ * How many of output o's taps along `axis` average pooling counts: those inside the padded input
+ * (count_include_pad; the padding before is always reached, a ceil-mode window may pass the end)
+ * or those inside the input. With dilation 1 this is torch's avg_pool2d divisor, per axis.
+ */
+@inline function countedTaps(args: usize, axis: i32, o: i32): i32 {
+  const at = origin(args, axis, o), d = dilation(args, axis), k = taps(args, axis), pad = padBefore(args, axis);
+  if (argI32(args, ARG_COUNT_INCLUDE_PAD) != 0) {
+    return endInside(at + pad, d, size(args, axis) + pad + argI32(args, ARG_PAD_AFTER + axis), k);
+  }
+  return endInside(at, d, size(args, axis), k) - firstInside(at, d);
 }
 
-// torch's rule: a NaN wins over everything after it; among equal values the first in (kh, kw) order stays.
+/** What average pooling divides a window's sum by: 0 for a window wholly in padding without count_include_pad. */
+@inline function avgDivisor(args: usize, od: i32, oh: i32, ow: i32): f32 {
+  return <f32>(countedTaps(args, AXIS_D, od) * countedTaps(args, AXIS_H, oh) * countedTaps(args, AXIS_W, ow));
+}
+
+// torch's rule: a NaN wins over everything after it; among equal values the first in (kd, kh, kw) order stays.
 @inline function beats(v: f32, best: f32): bool {
   return v > best || v != v;
 }
 
-/** Taps at i, i + 2, i + 4, i + 6 of `plane`, reading no further than i + 6. */
-@inline function loadEveryOther(plane: usize, i: i32): v128 {
-  const at = plane + (<usize>i << 2);
+/** Taps at i, i + 2, i + 4, i + 6 of `volume`, reading no further than i + 6. */
+@inline function loadEveryOther(volume: usize, i: i32): v128 {
+  const at = volume + (<usize>i << 2);
   return i32x4.shuffle(v128.load(at), v128.load(at, 12), 0, 2, 5, 7);
 }
 
-// Four adjacent outputs whose windows lie wholly inside the plane and step 1 or 2 columns apart,
-// with the scalar loop's rule tap for tap, so each output gets the same value and index either way.
-// oh's window starts at input row h0, output ow's at column w0.
+// Four adjacent outputs whose windows hold all their (h, w) taps and at least one depth tap
+// (kd in [kdLo, kdHi)), stepping 1 or 2 columns apart, with the scalar loop's rule tap for tap, so
+// each output gets the same value and index either way. The window starts at input slice d0, row
+// h0 and, for the first of the four, column w0.
 @inline function maxPoolFour_simd(
-  plane: usize, W: i32, h0: i32, w0: i32, KH: i32, KW: i32, sw: i32, dh: i32, dw: i32, y: usize, indices: usize,
+  volume: usize, H: i32, W: i32, d0: i32, kdLo: i32, kdHi: i32, dd: i32, h0: i32, w0: i32,
+  KH: i32, KW: i32, sw: i32, dh: i32, dw: i32, y: usize, indices: usize,
 ): void {
   let best = f32x4.splat(-Infinity);
   let at = i32x4.splat(0);
   const lane = i32x4(0, sw, 2 * sw, 3 * sw);
   let first = true;
-  for (let kh = 0; kh < KH; kh++) {
-    const row = (h0 + kh * dh) * W + w0;
-    for (let kw = 0; kw < KW; kw++) {
-      const i = row + kw * dw;
-      const v = sw == 1 ? v128.load(plane + (<usize>i << 2)) : loadEveryOther(plane, i);
-      const where = i32x4.add(i32x4.splat(i), lane);
-      if (first) {
-        best = v;
-        at = where;
-        first = false;
-        continue;
+  for (let kd = kdLo; kd < kdHi; kd++) {
+    const slice = (d0 + kd * dd) * H;
+    for (let kh = 0; kh < KH; kh++) {
+      const row = (slice + h0 + kh * dh) * W + w0;
+      for (let kw = 0; kw < KW; kw++) {
+        const i = row + kw * dw;
+        const v = sw == 1 ? v128.load(volume + (<usize>i << 2)) : loadEveryOther(volume, i);
+        const where = i32x4.add(i32x4.splat(i), lane);
+        if (first) {
+          best = v;
+          at = where;
+          first = false;
+          continue;
+        }
+        const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, wins);
+        at = v128.bitselect(where, at, wins);
       }
-      const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
-      best = v128.bitselect(v, best, wins);
-      at = v128.bitselect(where, at, wins);
     }
   }
   v128.store(y, best);
   v128.store(indices, at);
 }
 
-export function max_pool2d_task(args: usize, tid: i32, nthreads: i32): void {
+export function max_pool_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
+  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
+  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
+  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
+  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
   const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
   const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
   const simdStride = sw <= 2;
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const plane = x + (<usize>p * H * W << 2);
-    let out = <usize>p * OH * OW << 2;
-    for (let oh = 0; oh < OH; oh++) {
-      const h0 = oh * sh - pt;
-      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
-      const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
-      let ow = 0;
-      while (ow < OW) {
-        const w0 = ow * sw - pl;
-        if (simdStride && wholeRows && ow >= owWhole0 && ow + 4 <= owWhole1) {
-          maxPoolFour_simd(plane, W, h0, w0, KH, KW, sw, dh, dw, y + out, indices + out);
-          out += 16;
-          ow += 4;
-          continue;
-        }
-        const wholeCols = ow >= owWhole0 && ow < owWhole1;
-        const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
-        let best = -Infinity as f32;
-        let at = -1;
-        for (let kh = khLo; kh < khHi; kh++) {
-          const row = (h0 + kh * dh) * W + w0;
-          for (let kw = kwLo; kw < kwHi; kw++) {
-            const i = row + kw * dw;
-            const v = load<f32>(plane + (<usize>i << 2));
-            if (at < 0 || beats(v, best)) {
-              best = v;
-              at = i;
+    const volume = x + (<usize>p * D * H * W << 2);
+    let out = <usize>p * OD * OH * OW << 2;
+    for (let od = 0; od < OD; od++) {
+      const d0 = origin(args, AXIS_D, od);
+      const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = oh * sh - pt;
+        const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+        const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
+        const simdRows = simdStride && wholeRows && kdLo < kdHi;
+        let ow = 0;
+        while (ow < OW) {
+          const w0 = ow * sw - pl;
+          if (simdRows && ow >= owWhole0 && ow + 4 <= owWhole1) {
+            maxPoolFour_simd(volume, H, W, d0, kdLo, kdHi, dd, h0, w0, KH, KW, sw, dh, dw, y + out, indices + out);
+            out += 16;
+            ow += 4;
+            continue;
+          }
+          const wholeCols = ow >= owWhole0 && ow < owWhole1;
+          const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
+          let best = -Infinity as f32;
+          let at = -1;
+          for (let kd = kdLo; kd < kdHi; kd++) {
+            const slice = (d0 + kd * dd) * H;
+            for (let kh = khLo; kh < khHi; kh++) {
+              const row = (slice + h0 + kh * dh) * W + w0;
+              for (let kw = kwLo; kw < kwHi; kw++) {
+                const i = row + kw * dw;
+                const v = load<f32>(volume + (<usize>i << 2));
+                if (at < 0 || beats(v, best)) {
+                  best = v;
+                  at = i;
+                }
+              }
             }
           }
+          store<f32>(y + out, best);
+          store<i32>(indices + out, at);
+          out += 4;
+          ow++;
         }
-        store<f32>(y + out, best);
-        store<i32>(indices + out, at);
-        out += 4;
-        ow++;
       }
     }
   }
 }
 
-// Every tap with a bounds test: the yardstick for max_pool2d_task.
-export function max_pool2d_reference_task(args: usize, tid: i32, nthreads: i32): void {
+/** Output o's (od, oh, ow) and volume p, outputs numbered in (P, OD, OH, OW) order. */
+@inline function outputAxis(args: usize, o: i32, axis: i32): i32 {
+  let inner = 1;
+  for (let a = axis + 1; a <= AXIS_W; a++) inner *= outSize(args, a);
+  return (o / inner) % outSize(args, axis);
+}
+
+// Every tap with a bounds test: the yardstick for max_pool_task.
+export function max_pool_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const dh = argI32(args, ARG_DILATION_H), dw = argI32(args, ARG_DILATION_W);
-  const total = argI32(args, ARG_P) * OH * OW;
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
+  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+  const outputs = outSize(args, AXIS_D) * outSize(args, AXIS_H) * outSize(args, AXIS_W);
+  const total = argI32(args, ARG_P) * outputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let o = splitStart(total, tid, nthreads); o < end; o++) {
-    const ow = o % OW, oh = (o / OW) % OH, p = o / (OW * OH);
+    const p = o / outputs;
+    const d0 = origin(args, AXIS_D, outputAxis(args, o, AXIS_D));
+    const h0 = origin(args, AXIS_H, outputAxis(args, o, AXIS_H));
+    const w0 = origin(args, AXIS_W, outputAxis(args, o, AXIS_W));
     let best = -Infinity as f32;
     let at = -1;
-    for (let kh = 0; kh < KH; kh++) {
-      for (let kw = 0; kw < KW; kw++) {
-        const ih = oh * sh - pt + kh * dh, iw = ow * sw - pl + kw * dw;
-        if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-        const v = load<f32>(x + ((<usize>p * H * W + ih * W + iw) << 2));
-        if (at < 0 || beats(v, best)) {
-          best = v;
-          at = ih * W + iw;
+    for (let kd = 0; kd < KD; kd++) {
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++) {
+          const id = d0 + kd * dd, ih = h0 + kh * dh, iw = w0 + kw * dw;
+          if (id < 0 || id >= D || ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          const i = (id * H + ih) * W + iw;
+          const v = load<f32>(x + ((<usize>p * D * H * W + i) << 2));
+          if (at < 0 || beats(v, best)) {
+            best = v;
+            at = i;
+          }
         }
       }
     }
@@ -182,127 +235,158 @@ export function max_pool2d_reference_task(args: usize, tid: i32, nthreads: i32):
   }
 }
 
-// dx[p, indices[p, o]] += dy[p, o] over a zeroed plane, outputs in order.
-export function max_pool2d_backward_task(args: usize, tid: i32, nthreads: i32): void {
+@inline function inputsPerVolume(args: usize): i32 {
+  return size(args, AXIS_D) * size(args, AXIS_H) * size(args, AXIS_W);
+}
+
+@inline function outputsPerVolume(args: usize): i32 {
+  return outSize(args, AXIS_D) * outSize(args, AXIS_H) * outSize(args, AXIS_W);
+}
+
+// dx[p, indices[p, o]] += dy[p, o] over a zeroed volume, outputs in order.
+export function max_pool_backward_task(args: usize, tid: i32, nthreads: i32): void {
   const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const HW = argI32(args, ARG_H) * argI32(args, ARG_W), OHW = argI32(args, ARG_OH) * argI32(args, ARG_OW);
+  const inputs = inputsPerVolume(args), outputs = outputsPerVolume(args);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const plane = dx + (<usize>p * HW << 2);
-    memory.fill(plane, 0, <usize>HW << 2);
-    const base = <usize>p * OHW << 2;
-    for (let o = 0; o < OHW; o++) {
+    const volume = dx + (<usize>p * inputs << 2);
+    memory.fill(volume, 0, <usize>inputs << 2);
+    const base = <usize>p * outputs << 2;
+    for (let o = 0; o < outputs; o++) {
       const i = load<i32>(indices + base + (<usize>o << 2));
       if (i < 0) continue;
-      const at = plane + (<usize>i << 2);
+      const at = volume + (<usize>i << 2);
       store<f32>(at, load<f32>(at) + load<f32>(dy + base + (<usize>o << 2)));
     }
   }
 }
 
 // Each input element gathers the outputs that chose it, in output order: the same sums as
-// max_pool2d_backward_task, bit for bit.
-export function max_pool2d_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
+// max_pool_backward_task, bit for bit.
+export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const HW = argI32(args, ARG_H) * argI32(args, ARG_W), OHW = argI32(args, ARG_OH) * argI32(args, ARG_OW);
-  const total = argI32(args, ARG_P) * HW;
+  const inputs = inputsPerVolume(args), outputs = outputsPerVolume(args);
+  const total = argI32(args, ARG_P) * inputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let e = splitStart(total, tid, nthreads); e < end; e++) {
-    const p = e / HW, i = e - p * HW;
+    const p = e / inputs, i = e - p * inputs;
     let sum: f32 = 0;
-    for (let o = 0; o < OHW; o++) {
-      const at = (<usize>p * OHW + o) << 2;
+    for (let o = 0; o < outputs; o++) {
+      const at = (<usize>p * outputs + o) << 2;
       if (load<i32>(indices + at) == i) sum += load<f32>(dy + at);
     }
     store<f32>(dx + (<usize>e << 2), sum);
   }
 }
 
-export function avg_pool2d_task(args: usize, tid: i32, nthreads: i32): void {
+export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, 1, OH);
-  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, 1, OW);
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
+  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
+  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
+  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
+  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
+  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const plane = x + (<usize>p * H * W << 2);
-    let out = y + (<usize>p * OH * OW << 2);
-    for (let oh = 0; oh < OH; oh++) {
-      const h0 = oh * sh - pt;
-      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
-      const khLo = tapsLo(h0, 1, wholeRows), khHi = tapsHi(h0, 1, H, KH, wholeRows);
-      for (let ow = 0; ow < OW; ow++) {
-        const w0 = ow * sw - pl;
-        const wholeCols = ow >= owWhole0 && ow < owWhole1;
-        const kwLo = tapsLo(w0, 1, wholeCols), kwHi = tapsHi(w0, 1, W, KW, wholeCols);
-        let sum: f32 = 0;
-        for (let kh = khLo; kh < khHi; kh++) {
-          const row = plane + (<usize>((h0 + kh) * W + w0) << 2);
-          for (let kw = kwLo; kw < kwHi; kw++) sum += load<f32>(row + (<usize>kw << 2));
+    const volume = x + (<usize>p * D * H * W << 2);
+    let out = y + (<usize>p * OD * OH * OW << 2);
+    for (let od = 0; od < OD; od++) {
+      const d0 = origin(args, AXIS_D, od);
+      const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = oh * sh - pt;
+        const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+        const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
+        for (let ow = 0; ow < OW; ow++) {
+          const w0 = ow * sw - pl;
+          const wholeCols = ow >= owWhole0 && ow < owWhole1;
+          const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
+          let sum: f32 = 0;
+          for (let kd = kdLo; kd < kdHi; kd++) {
+            const slice = (d0 + kd * dd) * H;
+            for (let kh = khLo; kh < khHi; kh++) {
+              const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
+              for (let kw = kwLo; kw < kwHi; kw++) sum += load<f32>(row + (<usize>(kw * dw) << 2));
+            }
+          }
+          store<f32>(out, sum / avgDivisor(args, od, oh, ow));
+          out += 4;
         }
-        store<f32>(out, sum / avgDivisor(args, oh, ow));
-        out += 4;
       }
     }
   }
 }
 
-export function avg_pool2d_reference_task(args: usize, tid: i32, nthreads: i32): void {
+export function avg_pool_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const total = argI32(args, ARG_P) * OH * OW;
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
+  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+  const outputs = outputsPerVolume(args);
+  const total = argI32(args, ARG_P) * outputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let o = splitStart(total, tid, nthreads); o < end; o++) {
-    const ow = o % OW, oh = (o / OW) % OH, p = o / (OW * OH);
+    const p = o / outputs;
+    const od = outputAxis(args, o, AXIS_D), oh = outputAxis(args, o, AXIS_H), ow = outputAxis(args, o, AXIS_W);
+    const d0 = origin(args, AXIS_D, od), h0 = origin(args, AXIS_H, oh), w0 = origin(args, AXIS_W, ow);
     let sum: f32 = 0;
-    for (let kh = 0; kh < KH; kh++) {
-      for (let kw = 0; kw < KW; kw++) {
-        const ih = oh * sh - pt + kh, iw = ow * sw - pl + kw;
-        if (ih >= 0 && ih < H && iw >= 0 && iw < W) sum += load<f32>(x + ((<usize>p * H * W + ih * W + iw) << 2));
+    for (let kd = 0; kd < KD; kd++) {
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++) {
+          const id = d0 + kd * dd, ih = h0 + kh * dh, iw = w0 + kw * dw;
+          if (id < 0 || id >= D || ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          sum += load<f32>(x + ((<usize>p * D * H * W + (id * H + ih) * W + iw) << 2));
+        }
       }
     }
-    store<f32>(y + (<usize>o << 2), sum / avgDivisor(args, oh, ow));
+    store<f32>(y + (<usize>o << 2), sum / avgDivisor(args, od, oh, ow));
   }
 }
 
-// Each output spreads dy / divisor over its window, outputs in order, onto a zeroed plane.
-export function avg_pool2d_backward_task(args: usize, tid: i32, nthreads: i32): void {
+// Each output spreads dy / divisor over its window, outputs in order, onto a zeroed volume.
+export function avg_pool_backward_task(args: usize, tid: i32, nthreads: i32): void {
   const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, 1, OH);
-  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, 1, OW);
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
+  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
+  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
+  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
+  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
+  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const plane = dx + (<usize>p * H * W << 2);
-    memory.fill(plane, 0, <usize>H * W << 2);
-    let grad = dy + (<usize>p * OH * OW << 2);
-    for (let oh = 0; oh < OH; oh++) {
-      const h0 = oh * sh - pt;
-      const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
-      const khLo = tapsLo(h0, 1, wholeRows), khHi = tapsHi(h0, 1, H, KH, wholeRows);
-      for (let ow = 0; ow < OW; ow++) {
-        const g = load<f32>(grad) / avgDivisor(args, oh, ow);
-        grad += 4;
-        const w0 = ow * sw - pl;
-        const wholeCols = ow >= owWhole0 && ow < owWhole1;
-        const kwLo = tapsLo(w0, 1, wholeCols), kwHi = tapsHi(w0, 1, W, KW, wholeCols);
-        for (let kh = khLo; kh < khHi; kh++) {
-          const row = plane + (<usize>((h0 + kh) * W + w0) << 2);
-          for (let kw = kwLo; kw < kwHi; kw++) {
-            const at = row + (<usize>kw << 2);
-            store<f32>(at, load<f32>(at) + g);
+    const volume = dx + (<usize>p * D * H * W << 2);
+    memory.fill(volume, 0, <usize>D * H * W << 2);
+    let grad = dy + (<usize>p * OD * OH * OW << 2);
+    for (let od = 0; od < OD; od++) {
+      const d0 = origin(args, AXIS_D, od);
+      const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = oh * sh - pt;
+        const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
+        const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
+        for (let ow = 0; ow < OW; ow++) {
+          const g = load<f32>(grad) / avgDivisor(args, od, oh, ow);
+          grad += 4;
+          const w0 = ow * sw - pl;
+          const wholeCols = ow >= owWhole0 && ow < owWhole1;
+          const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
+          for (let kd = kdLo; kd < kdHi; kd++) {
+            const slice = (d0 + kd * dd) * H;
+            for (let kh = khLo; kh < khHi; kh++) {
+              const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
+              for (let kw = kwLo; kw < kwHi; kw++) {
+                const at = row + (<usize>(kw * dw) << 2);
+                store<f32>(at, load<f32>(at) + g);
+              }
+            }
           }
         }
       }
@@ -310,25 +394,33 @@ export function avg_pool2d_backward_task(args: usize, tid: i32, nthreads: i32): 
   }
 }
 
+/** The tap of output o's window along `axis` that lands on input coordinate i, or -1. */
+@inline function tapAt(args: usize, axis: i32, o: i32, i: i32): i32 {
+  const offset = i - origin(args, axis, o), d = dilation(args, axis);
+  if (offset < 0 || offset % d != 0 || offset / d >= taps(args, axis)) return -1;
+  return offset / d;
+}
+
 // Each input element gathers dy / divisor from the windows holding it, in output order.
-export function avg_pool2d_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
+export function avg_pool_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
-  const KH = argI32(args, ARG_KH), KW = argI32(args, ARG_KW);
-  const sh = argI32(args, ARG_STRIDE_H), sw = argI32(args, ARG_STRIDE_W);
-  const pt = argI32(args, ARG_PAD_TOP), pl = argI32(args, ARG_PAD_LEFT);
-  const total = argI32(args, ARG_P) * H * W;
+  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
+  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
+  const inputs = inputsPerVolume(args);
+  const total = argI32(args, ARG_P) * inputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let e = splitStart(total, tid, nthreads); e < end; e++) {
-    const iw = e % W, ih = (e / W) % H, p = e / (W * H);
+    const iw = e % W, ih = (e / W) % H, id = (e / (W * H)) % D, p = e / inputs;
     let sum: f32 = 0;
-    for (let oh = 0; oh < OH; oh++) {
-      const kh = ih - (oh * sh - pt);
-      if (kh < 0 || kh >= KH) continue;
-      for (let ow = 0; ow < OW; ow++) {
-        const kw = iw - (ow * sw - pl);
-        if (kw < 0 || kw >= KW) continue;
-        sum += load<f32>(dy + ((<usize>p * OH * OW + oh * OW + ow) << 2)) / avgDivisor(args, oh, ow);
+    for (let od = 0; od < OD; od++) {
+      if (tapAt(args, AXIS_D, od, id) < 0) continue;
+      for (let oh = 0; oh < OH; oh++) {
+        if (tapAt(args, AXIS_H, oh, ih) < 0) continue;
+        for (let ow = 0; ow < OW; ow++) {
+          if (tapAt(args, AXIS_W, ow, iw) < 0) continue;
+          const at = (<usize>p * OD * OH * OW + (od * OH + oh) * OW + ow) << 2;
+          sum += load<f32>(dy + at) / avgDivisor(args, od, oh, ow);
+        }
       }
     }
     store<f32>(dx + (<usize>e << 2), sum);

@@ -21,8 +21,10 @@ export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';
 export { layerNorm } from './ops/normalization.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
+export { convTranspose3d, type ConvTranspose3dOptions } from './ops/conv3d.js';
 export {
-  maxPool2d, avgPool2d, globalMaxPool2d, globalAvgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions,
+  maxPool2d, avgPool2d, maxPool3d, avgPool3d, globalMaxPool2d, globalAvgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions,
+  type AvgPool2dOptions, type MaxPool3dOptions, type AvgPool3dOptions, type ReturnIndices, type Triple, type Padding3d,
 } from './ops/pool.js';
 export { batchNorm, type BatchNormOptions } from './ops/batchnorm.js';
 export { upsampleNearest } from './ops/upsample.js';

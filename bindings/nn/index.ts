@@ -7,7 +7,10 @@ export { Dropout } from './layers/dropout.js';
 export { Embedding } from './layers/embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './layers/norm.js';
 export { Conv2d, ConvTranspose2d, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from './layers/conv.js';
-export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions } from './layers/pool.js';
+export {
+  MaxPool2d, AvgPool2d, MaxPool3d, AvgPool3d, AdaptiveAvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions,
+  type MaxPool3dLayerOptions, type AvgPool3dLayerOptions,
+} from './layers/pool.js';
 export { Flatten } from './layers/flatten.js';
 export { Upsample, type UpsampleOptions } from './layers/upsample.js';
 export * as init from './init.js';

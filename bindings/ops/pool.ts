@@ -1,96 +1,134 @@
-// Differentiable 2-D pooling over bindings/kernels/pool.ts: max (its backward routes dy through
-// the argmax indices the forward saved), average, and the global forms over a whole plane.
+// Differentiable 2-D and 3-D pooling over bindings/kernels/pool.ts: max (its backward routes dy
+// through the argmax indices the forward saved), average, and the global forms over a whole plane.
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import {
-  avgPool2dBackward, avgPool2dForward, globalAvgPool2dBackward, globalAvgPool2dForward, globalMaxPool2dForward,
-  maxPool2dBackward, maxPool2dForward, type AvgPool2dOptions, type MaxPool2dOptions, type MaxPoolResult,
+  avgPool2dBackward, avgPool2dForward, avgPool3dBackward, avgPool3dForward, globalAvgPool2dBackward,
+  globalAvgPool2dForward, globalMaxPool2dForward, maxPool2dBackward, maxPool2dForward, maxPool3dBackward,
+  maxPool3dForward, type AvgPool2dOptions, type AvgPool3dOptions, type MaxPool2dOptions, type MaxPool3dOptions,
+  type MaxPoolResult, type Triple,
 } from '../kernels/pool.js';
 import { requireTensor, withContiguous } from '../kernels/operands.js';
-import { pair, type Pair } from '../kernels/spatial.js';
+import { pair, slice, type Pair } from '../kernels/spatial.js';
 import type { Tensor } from '../tensor.js';
 
-export type { AvgPool2dOptions, MaxPool2dOptions } from '../kernels/pool.js';
+export type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, Padding3d, Triple } from '../kernels/pool.js';
 
-/** The argmax indices of one max-pool forward, held until its backward has used them. */
+/** torch's return_indices: also return the argmax indices (int32, the values' shape, positions within each (n, c) plane or volume). */
+export interface ReturnIndices {
+  returnIndices?: boolean;
+}
+
+/**
+ * The argmax indices of one max-pool forward: held until its backward has used them, and handed
+ * to the caller who asked for them (as a second handle on the same storage).
+ */
 interface SavedIndices {
   indices: Tensor | null;
+  forCaller: Tensor | null;
 }
 
 interface GlobalMaxPoolAttrs {
   saved: SavedIndices;
 }
 
-interface MaxPoolAttrs extends MaxPool2dOptions, GlobalMaxPoolAttrs {
-  kernelSize: Pair;
+interface MaxPoolAttrs extends GlobalMaxPoolAttrs, ReturnIndices {
+  kernelSize: Pair | Triple;
 }
 
 /**
  * The values of a max pooling; its indices are kept for the backward only when runOp will record
  * the op (the same test runOp makes), and freed at once otherwise.
  */
-function keepIndicesIfRecorded(x: Tensor, result: MaxPoolResult, saved: SavedIndices): Tensor {
+function keepIndices(x: Tensor, result: MaxPoolResult, saved: SavedIndices, returnIndices = false): Tensor {
+  if (returnIndices) saved.forCaller = slice(result.indices, 0, result.indices.shape);
   if (isGradEnabled() && x.requiresGrad) saved.indices = result.indices;
   else result.indices.dispose();
   return result.y;
 }
 
 /** dx from the saved indices, which are freed: a graph runs backward once. */
-function maxPoolBackward(dy: Tensor, x: Tensor, saved: SavedIndices): Tensor {
+function maxPoolBackward(op: string, dy: Tensor, x: Tensor, saved: SavedIndices): Tensor {
   const indices = saved.indices;
-  if (indices === null) throw new ArgumentError('maxPool2d backward: the indices of the forward are gone');
+  if (indices === null) throw new ArgumentError(`${op} backward: the indices of the forward are gone`);
   saved.indices = null;
   try {
-    return withContiguous([dy], ([g]) => maxPool2dBackward(g, indices, x.shape));
+    return withContiguous([dy], ([g]) =>
+      x.ndim === 5 ? maxPool3dBackward(g, indices, x.shape) : maxPool2dBackward(g, indices, x.shape));
   } finally {
     indices.dispose();
   }
 }
 
-registerKernel<MaxPoolAttrs>({
-  name: 'maxPool2d',
-  simd: true,
-  threaded: true,
-  onnx: ['MaxPool'],
-  forward: ([x], attrs) =>
-    withContiguous([x], ([xc]) => keepIndicesIfRecorded(x, maxPool2dForward(xc, attrs.kernelSize, attrs), attrs.saved)),
-});
-registerGradient<MaxPoolAttrs>({
-  name: 'maxPool2d',
-  // each window's dy goes to the input pixel that was its maximum
-  backward: (dy, { inputs: [x], attrs }) => [maxPoolBackward(dy, x, attrs.saved)],
-});
-
-/**
- * torch.nn.functional.max_pool2d on (N, C, H, W), returning the values. stride defaults to the
- * kernel size; padding (implicit -infinity) is at most half the dilated kernel.
- */
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor {
-  requireTensor('maxPool2d', x, 'x');
-  return runOp('maxPool2d', [x], { ...opts, kernelSize, saved: { indices: null } });
+/** Registers a max pooling's forward and, beside it, its backward through the saved indices. */
+function registerMaxPool<A extends GlobalMaxPoolAttrs & ReturnIndices>(
+  name: string, onnx: string[], forward: (x: Tensor, attrs: A) => MaxPoolResult,
+): void {
+  registerKernel<A>({
+    name,
+    simd: true,
+    threaded: true,
+    onnx,
+    forward: ([x], attrs) =>
+      withContiguous([x], ([xc]) => keepIndices(x, forward(xc, attrs), attrs.saved, attrs.returnIndices === true)),
+  });
+  registerGradient<A>({
+    name,
+    // each window's dy goes to the input element that was its maximum
+    backward: (dy, { inputs: [x], attrs }) => [maxPoolBackward(name, dy, x, attrs.saved)],
+  });
 }
 
-registerKernel<GlobalMaxPoolAttrs>({
-  name: 'globalMaxPool2d',
-  simd: true,
-  threaded: true,
-  onnx: ['GlobalMaxPool'],
-  forward: ([x], attrs) => withContiguous([x], ([xc]) => keepIndicesIfRecorded(x, globalMaxPool2dForward(xc), attrs.saved)),
-});
-registerGradient<GlobalMaxPoolAttrs>({
-  name: 'globalMaxPool2d',
-  backward: (dy, { inputs: [x], attrs }) => [maxPoolBackward(dy, x, attrs.saved)],
-});
+/** runOp for a max pooling: the values, or [values, indices] with returnIndices. */
+function runMaxPool(name: string, x: Tensor, kernelSize: Pair | Triple, opts: object & ReturnIndices): Tensor | [Tensor, Tensor] {
+  requireTensor(name, x, 'x');
+  if (opts.returnIndices !== undefined && typeof opts.returnIndices !== 'boolean') {
+    throw new ArgumentError(`${name}: returnIndices must be a boolean, got ${String(opts.returnIndices)}`);
+  }
+  const saved: SavedIndices = { indices: null, forCaller: null };
+  const y = runOp(name, [x], { ...opts, kernelSize, saved });
+  return saved.forCaller === null ? y : [y, saved.forCaller];
+}
+
+registerMaxPool<MaxPoolAttrs & MaxPool2dOptions>('maxPool2d', ['MaxPool'], (x, attrs) =>
+  maxPool2dForward(x, attrs.kernelSize as Pair, attrs));
+
+/**
+ * torch.nn.functional.max_pool2d on (N, C, H, W): the values, or [values, indices] with
+ * returnIndices. stride defaults to the kernel size; padding (implicit -infinity) may exceed half
+ * the window, unlike torch: a window wholly in it gives -Infinity (index -1).
+ */
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts?: MaxPool2dOptions & ReturnIndices): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions & ReturnIndices = {}): Tensor | [Tensor, Tensor] {
+  return runMaxPool('maxPool2d', x, kernelSize, opts);
+}
+
+registerMaxPool<MaxPoolAttrs & MaxPool3dOptions>('maxPool3d', ['MaxPool'], (x, attrs) =>
+  maxPool3dForward(x, attrs.kernelSize as Triple, attrs));
+
+/** torch.nn.functional.max_pool3d on (N, C, D, H, W), as maxPool2d; indices are (d*H + h)*W + w. */
+export function maxPool3d(x: Tensor, kernelSize: Triple, opts: MaxPool3dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool3d(x: Tensor, kernelSize: Triple, opts?: MaxPool3dOptions & ReturnIndices): Tensor;
+export function maxPool3d(x: Tensor, kernelSize: Triple, opts: MaxPool3dOptions & ReturnIndices = {}): Tensor | [Tensor, Tensor] {
+  return runMaxPool('maxPool3d', x, kernelSize, opts);
+}
+
+registerMaxPool<GlobalMaxPoolAttrs>('globalMaxPool2d', ['GlobalMaxPool'], (x) => globalMaxPool2dForward(x));
 
 /** The maximum of each (n, c) plane of x (N, C, H, W): (N, C, 1, 1). */
 export function globalMaxPool2d(x: Tensor): Tensor {
   requireTensor('globalMaxPool2d', x, 'x');
-  return runOp('globalMaxPool2d', [x], { saved: { indices: null } });
+  return runOp('globalMaxPool2d', [x], { saved: { indices: null, forCaller: null } });
 }
 
 interface AvgPoolAttrs extends AvgPool2dOptions {
   kernelSize: Pair;
+}
+
+interface AvgPool3dAttrs extends AvgPool3dOptions {
+  kernelSize: Triple;
 }
 
 registerKernel<AvgPoolAttrs>({
@@ -108,12 +146,33 @@ registerGradient<AvgPoolAttrs>({
 });
 
 /**
- * torch.nn.functional.avg_pool2d on (N, C, H, W). stride defaults to the kernel size;
- * countIncludePad (default true) divides by the whole window, padding included.
+ * torch.nn.functional.avg_pool2d on (N, C, H, W), plus ONNX's dilation. stride defaults to the
+ * kernel size; countIncludePad (default true) divides by the taps inside the padded input, else by
+ * those inside the input. Padding may exceed half the window, unlike torch: a window wholly in it
+ * gives 0 with countIncludePad and NaN (0 / 0) without.
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
   requireTensor('avgPool2d', x, 'x');
   return runOp('avgPool2d', [x], { ...opts, kernelSize });
+}
+
+registerKernel<AvgPool3dAttrs>({
+  name: 'avgPool3d',
+  simd: true,
+  threaded: true,
+  onnx: ['AveragePool'],
+  forward: ([x], attrs) => withContiguous([x], ([xc]) => avgPool3dForward(xc, attrs.kernelSize, attrs)),
+});
+registerGradient<AvgPool3dAttrs>({
+  name: 'avgPool3d',
+  backward: (dy, { inputs: [x], attrs }) =>
+    [withContiguous([dy], ([g]) => avgPool3dBackward(g, x.shape, attrs.kernelSize, attrs))],
+});
+
+/** torch.nn.functional.avg_pool3d on (N, C, D, H, W), as avgPool2d. */
+export function avgPool3d(x: Tensor, kernelSize: Triple, opts: AvgPool3dOptions = {}): Tensor {
+  requireTensor('avgPool3d', x, 'x');
+  return runOp('avgPool3d', [x], { ...opts, kernelSize });
 }
 
 registerKernel({

@@ -37,8 +37,10 @@
 //   wg.conv2d(x, weight, bias, {stride, padding, dilation, groups})        F.conv2d; bias may be undefined;
 //        stride/dilation: [h, w]; padding: [h, w] or, when asymmetric, [top, left, bottom, right]
 //   wg.convTranspose2d(x, weight, bias, {stride, padding, outputPadding, dilation, groups})   F.conv_transpose2d
-//   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode})     F.max_pool2d (values only)
-//   wg.avgPool2d(x, kernelSize, {stride, padding, ceilMode, countIncludePad})   F.avg_pool2d
+//   wg.convTranspose3d(x, weight, bias, {...the same, triples})               F.conv_transpose3d
+//   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode, returnIndices})   F.max_pool2d
+//   wg.avgPool2d(x, kernelSize, {stride, padding, dilation, ceilMode, countIncludePad})   F.avg_pool2d + dilation
+//   wg.maxPool3d, wg.avgPool3d                                             the same on (N,C,D,H,W), triples
 //   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps, training})  F.batch_norm; training: batch statistics
 //   wg.adaptiveAvgPool2d(x, 1)  wg.globalMaxPool2d(x)                       global pools of (N,C,H,W) to (N,C,1,1)
 const F32 = { kind: 'tensor', dtypes: ['float32'] };
@@ -102,29 +104,32 @@ function splitOptimizerInputs(inputs, groups) {
 }
 
 /**
- * ONNX spatial attributes of a 2-D op → `{stride, dilation, padding}` for wg, or `{reason}` when
- * there is none. pads are [top, left, bottom, right], wg's 4-sided padding order; auto_pad SAME_*
- * pads so that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
+ * ONNX spatial attributes of a 2-D or 3-D op → `{stride, dilation, padding}` for wg, or `{reason}`
+ * when there is none. ONNX's pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...] are wg's
+ * [top, left, bottom, right] (3-D: [front, top, left, back, bottom, right]); auto_pad SAME_* pads
+ * so that out = ceil(in / stride), the extra pixel at the end (UPPER) or the start (LOWER).
+ * `ranks` are the spatial ranks the wg function takes.
  */
-function spatial2d(attrs, inputShape, kernel) {
-  if (inputShape.length !== 4) return { reason: `${inputShape.length - 2}-D input: wasmgrad's spatial ops are 2-D (1-D runs as height 1); there is no 3-D form` };
-  const stride = attr(attrs, 'strides', [1, 1]);
-  const dilation = attr(attrs, 'dilations', [1, 1]);
+function spatialAttrs(attrs, inputShape, kernel, ranks) {
+  const rank = inputShape.length - 2;
+  if (!ranks.includes(rank)) return { reason: `${rank}-D input: this wasmgrad op takes ${ranks.join('-D or ')}-D input (1-D runs as height 1)` };
+  const stride = attr(attrs, 'strides', Array(rank).fill(1));
+  const dilation = attr(attrs, 'dilations', Array(rank).fill(1));
   const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
-  let pads = attr(attrs, 'pads', [0, 0, 0, 0]);
+  let pads = attr(attrs, 'pads', Array(2 * rank).fill(0));
   if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-    pads = [0, 0, 0, 0];
-    for (let d = 0; d < 2; d++) {
+    pads = Array(2 * rank).fill(0);
+    for (let d = 0; d < rank; d++) {
       const size = inputShape[2 + d];
       const total = Math.max(0, (Math.ceil(size / stride[d]) - 1) * stride[d] + (kernel[d] - 1) * dilation[d] + 1 - size);
       const small = Math.floor(total / 2);
-      [pads[d], pads[d + 2]] = autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+      [pads[d], pads[d + rank]] = autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
     }
   } else if (autoPad !== 'NOTSET' && autoPad !== 'VALID') {
     return { reason: `auto_pad ${autoPad} is not mapped` };
   }
-  const symmetric = pads[0] === pads[2] && pads[1] === pads[3];
-  return { stride, dilation, kernel, padding: symmetric ? [pads[0], pads[1]] : pads };
+  const symmetric = range(0, rank).every((d) => pads[d] === pads[d + rank]);
+  return { rank, stride, dilation, kernel, padding: symmetric ? pads.slice(0, rank) : pads };
 }
 
 /** A 1-D op's attributes as those of the 2-D op on images of height 1. */
@@ -141,18 +146,19 @@ function liftAttrs1d(attrs) {
 const liftShape1d = (shape) => (shape?.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape);
 
 /**
- * An entry for a 2-D spatial op, which also runs the 1-D form as 2-D on height-1 images.
+ * An entry for a spatial op of the given spatial `ranks` (default 2-D), which also runs the 1-D
+ * form as 2-D on height-1 images.
  * `kernelOf(attrs, inputShapes)` gives the window; `prepare(attrs, inputShapes)` may rewrite the
  * attributes first (or return `{reason}`); `extraReason(attrs, c, geometry)` refuses attributes
  * beyond the geometry; `call` gets the resolved geometry.
  */
-function spatialEntry({ wg, inputs, kernelOf, prepare = (attrs) => attrs, extraReason = () => null, call }) {
+function spatialEntry({ wg, inputs, kernelOf, ranks = [2], prepare = (attrs) => attrs, extraReason = () => null, call }) {
   const resolve = (attrs, shapes) => {
     const oneD = shapes[0].length === 3;
     const liftedShapes = oneD ? shapes.map(liftShape1d) : shapes;
     const prepared = prepare(oneD ? liftAttrs1d(attrs) : attrs, liftedShapes);
     if (prepared.reason !== undefined) return { geometry: prepared, attrs: prepared };
-    return { geometry: spatial2d(prepared, liftedShapes[0], kernelOf(prepared, liftedShapes)), attrs: prepared, oneD };
+    return { geometry: spatialAttrs(prepared, liftedShapes[0], kernelOf(prepared, liftedShapes), ranks), attrs: prepared, oneD };
   };
   return {
     wg: [...wg, 'reshape'],
@@ -165,17 +171,15 @@ function spatialEntry({ wg, inputs, kernelOf, prepare = (attrs) => attrs, extraR
       const { geometry, attrs: prepared, oneD } = resolve(attrs, xs.map((x) => x?.shape));
       if (!oneD) return call(wgApi, xs, prepared, geometry, ctx);
       const lifted = xs.map((x) => (x?.shape.length === 3 ? wgApi.reshape(x, liftShape1d(x.shape)) : x));
-      const y = call(wgApi, lifted, prepared, geometry, ctx);
-      return wgApi.reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
+      const flatten = (y) => wgApi.reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
+      const ys = call(wgApi, lifted, prepared, geometry, ctx);
+      return Array.isArray(ys) ? ys.map(flatten) : flatten(ys);
     },
   };
 }
 
 const kernelAttr = (attrs) => attrs.kernel_shape;
 const kernelFromWeight = (attrs, shapes) => attr(attrs, 'kernel_shape', shapes[1].slice(2));
-const onlyValuesOutput = (attrs, c) =>
-  c.outputs.length > 1 ? 'the second output (argmax indices) is not mapped: wg.maxPool2d returns values only' : null;
-
 /**
  * ConvTranspose's output_shape (and auto_pad SAME_*, which asks for in * stride) as the pads and
  * output_padding torch derives the output size from: the total padding is what the default
@@ -185,21 +189,22 @@ const onlyValuesOutput = (attrs, c) =>
 function transposedOutputShape(attrs, shapes) {
   const autoPad = attr(attrs, 'auto_pad', 'NOTSET');
   if (attrs.output_shape === undefined && autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') return attrs;
-  const [, , H, W] = shapes[0];
-  const stride = attr(attrs, 'strides', [1, 1]);
-  const dilation = attr(attrs, 'dilations', [1, 1]);
+  const sizes = shapes[0].slice(2);
+  const rank = sizes.length;
+  const stride = attr(attrs, 'strides', Array(rank).fill(1));
+  const dilation = attr(attrs, 'dilations', Array(rank).fill(1));
   const kernel = kernelFromWeight(attrs, shapes);
-  const requested = attrs.output_shape ?? [H * stride[0], W * stride[1]];
-  const outputPadding = [...attr(attrs, 'output_padding', [0, 0])];
-  const pads = [0, 0, 0, 0];
-  for (let d = 0; d < 2; d++) {
-    const total = stride[d] * ([H, W][d] - 1) + outputPadding[d] + (kernel[d] - 1) * dilation[d] + 1 - requested[d];
+  const requested = attrs.output_shape ?? sizes.map((s, d) => s * stride[d]);
+  const outputPadding = [...attr(attrs, 'output_padding', Array(rank).fill(0))];
+  const pads = Array(2 * rank).fill(0);
+  for (let d = 0; d < rank; d++) {
+    const total = stride[d] * (sizes[d] - 1) + outputPadding[d] + (kernel[d] - 1) * dilation[d] + 1 - requested[d];
     if (total < 0) {
       outputPadding[d] -= total;
       continue;
     }
     const half = Math.floor(total / 2);
-    [pads[d], pads[d + 2]] = autoPad === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
+    [pads[d], pads[d + rank]] = autoPad === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
   }
   if (outputPadding.some((p, d) => p >= Math.max(stride[d], dilation[d]))) {
     return { reason: `output_shape [${requested}] needs output_padding [${outputPadding}], which torch allows only below the stride or dilation` };
@@ -208,13 +213,19 @@ function transposedOutputShape(attrs, shapes) {
   return { ...rest, auto_pad: 'NOTSET', pads, output_padding: outputPadding };
 }
 
-/** torch's pooling refuses padding beyond half the (dilated) window: a window could lie wholly in it. */
-function padsWithinHalfWindow({ padding, kernel, dilation }) {
-  const pads = padding.length === 4 ? padding : [...padding, ...padding];
-  const half = [0, 1].map((d) => Math.floor(((kernel[d] - 1) * dilation[d] + 1) / 2));
-  return pads.some((p, i) => p > half[i % 2])
-    ? `pads [${pads}] exceed half the window (${half}): torch's pooling refuses padding a window could lie wholly in`
-    : null;
+/**
+ * MaxPool's Indices output from wg's (positions within each (n, c) plane or volume): flattened
+ * over the whole tensor, a plane's positions column-major (h + w*H) when storage_order is 1.
+ */
+function onnxIndices(wg, indices, inputShape, columnMajor) {
+  const [, , H, W] = inputShape;
+  const volume = inputShape.slice(2).reduce((a, b) => a * b, 1);
+  const perVolume = indices.shape.slice(2).reduce((a, b) => a * b, 1);
+  const flat = Int32Array.from(indices.toArray(), (i, o) => {
+    const within = columnMajor ? (i % W) * H + Math.floor(i / W) : i;
+    return Math.floor(o / perVolume) * volume + within;
+  });
+  return wg.tensor(flat, indices.shape, 'int32');
 }
 
 export const OPS = {
@@ -343,39 +354,47 @@ export const OPS = {
   // ONNX can ask for an output size (output_shape, auto_pad): transposedOutputShape turns it into
   // the pads and output_padding torch derives the size from.
   ConvTranspose: spatialEntry({
-    wg: ['convTranspose2d'],
+    wg: ['convTranspose2d', 'convTranspose3d'],
     inputs: [F32, F32, F32],
     kernelOf: kernelFromWeight,
+    ranks: [2, 3],
     prepare: transposedOutputShape,
-    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
-      wg.convTranspose2d(x, w, b, {
+    call: (wg, [x, w, b], attrs, { rank, stride, padding, dilation }) =>
+      wg[rank === 3 ? 'convTranspose3d' : 'convTranspose2d'](x, w, b, {
         stride,
         padding,
         dilation,
-        outputPadding: attr(attrs, 'output_padding', [0, 0]),
+        outputPadding: attr(attrs, 'output_padding', Array(rank).fill(0)),
         groups: attr(attrs, 'group', 1),
       }),
   }),
+  // The optional second output, Indices, comes from returnIndices.
   MaxPool: spatialEntry({
-    wg: ['maxPool2d'],
+    wg: ['maxPool2d', 'maxPool3d', 'tensor'],
     inputs: [F32],
     kernelOf: kernelAttr,
-    extraReason: (attrs, c, geometry) => onlyValuesOutput(attrs, c) ?? padsWithinHalfWindow(geometry),
-    call: (wg, [x], attrs, { stride, padding, dilation }) =>
-      wg.maxPool2d(x, attrs.kernel_shape, { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1 }),
+    ranks: [2, 3],
+    extraReason: (attrs, c, { rank }) =>
+      c.outputs.length > 1 && rank === 3 && attr(attrs, 'storage_order', 0) === 1 ? 'storage_order 1 for 3-D indices is not mapped' : null,
+    call: (wg, [x], attrs, { rank, stride, padding, dilation }, { outputCount }) => {
+      const returnIndices = outputCount > 1;
+      const opts = { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1, returnIndices };
+      const result = wg[rank === 3 ? 'maxPool3d' : 'maxPool2d'](x, attrs.kernel_shape, opts);
+      if (!returnIndices) return result;
+      const [y, indices] = result;
+      return [y, onnxIndices(wg, indices, x.shape, attr(attrs, 'storage_order', 0) === 1)];
+    },
   }),
   AveragePool: spatialEntry({
-    wg: ['avgPool2d'],
+    wg: ['avgPool2d', 'avgPool3d'],
     inputs: [F32],
     kernelOf: kernelAttr,
-    extraReason: (attrs, c, geometry) =>
-      attr(attrs, 'dilations', []).some((d) => d !== 1)
-        ? 'dilations: torch avg_pool2d has no dilation'
-        : padsWithinHalfWindow(geometry),
-    call: (wg, [x], attrs, { stride, padding }) =>
-      wg.avgPool2d(x, attrs.kernel_shape, {
+    ranks: [2, 3],
+    call: (wg, [x], attrs, { rank, stride, padding, dilation }) =>
+      wg[rank === 3 ? 'avgPool3d' : 'avgPool2d'](x, attrs.kernel_shape, {
         stride,
         padding,
+        dilation,
         ceilMode: attr(attrs, 'ceil_mode', 0) === 1,
         countIncludePad: attr(attrs, 'count_include_pad', 0) === 1,
       }),

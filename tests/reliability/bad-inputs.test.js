@@ -106,6 +106,10 @@ const CASES = [
   ['cat: dtypes differ', () => wg.cat([f([2]), i32([1, 2])]), wg.DTypeError, /cat: tensors mix float32 and int32/],
   ['split: sizes do not add up', () => wg.split(f([5]), [2, 2]), wg.ShapeError, /split: sizes \[2, 2\] do not add up/],
   ['stack: shapes differ', () => wg.stack([f([2]), f([3])]), wg.ShapeError, /stack: shapes \[2\], \[3\] differ; expected one shape/],
+  // 3-D vision ops.
+  ['maxPool3d: 4-D input', () => wg.maxPool3d(f([1, 2, 4, 4]), 2), wg.ShapeError, /maxPool3d: x must be 5-D \(N, C, D, H, W\), got shape \[1, 2, 4, 4\]/],
+  ['avgPool3d: window deeper than the input', () => wg.avgPool3d(f([1, 1, 2, 4, 4]), [3, 2, 2]), wg.ShapeError, /avgPool3d: output size would be 0x2x2 for input \[1, 1, 2, 4, 4\]/],
+  ['convTranspose3d: weight in_channels', () => wg.convTranspose3d(f([1, 2, 2, 2, 2]), f([3, 1, 2, 2, 2])), wg.ShapeError, /convTranspose3d: weight \[3, 1, 2, 2, 2\] must have in_channels = 2/],
   // Indices and labels.
   ['indexSelect: index past the end', () => wg.indexSelect(f([3, 2]), 0, i32([0, 3])), wg.ShapeError, /indexSelect: index 3 at position 1 is out of range for a dim of size 3/],
   ['indexSelect: negative index', () => wg.indexSelect(f([3, 2]), 1, i32([-1])), wg.ShapeError, /indexSelect: index -1 .*out of range/],

@@ -1,14 +1,18 @@
-// Pooling layers: stateless modules over the pooling ops, with PyTorch's arguments.
+// Pooling layers: stateless modules over the pooling ops, with PyTorch's arguments. They accept
+// what the functional ops accept, padding beyond half the window included (torch's layers refuse
+// it; ONNX models use it), and average pooling's dilation extension.
 import { Module } from '../module.js';
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../../ops/pool.js';
-import type { AvgPool2dOptions, MaxPool2dOptions } from '../../kernels/pool.js';
+import { adaptiveAvgPool2d, avgPool2d, avgPool3d, maxPool2d, maxPool3d } from '../../ops/pool.js';
+import type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, Triple } from '../../kernels/pool.js';
 import type { Pair } from '../../kernels/spatial.js';
 import type { Tensor } from '../../tensor.js';
 
 export type MaxPool2dLayerOptions = Omit<MaxPool2dOptions, 'kernel'>;
 export type AvgPool2dLayerOptions = Omit<AvgPool2dOptions, 'kernel'>;
+export type MaxPool3dLayerOptions = Omit<MaxPool3dOptions, 'kernel'>;
+export type AvgPool3dLayerOptions = Omit<AvgPool3dOptions, 'kernel'>;
 
-/** Max over kernelSize windows; stride defaults to the kernel size. */
+/** Max over kernelSize windows of (N, C, H, W); stride defaults to the kernel size. */
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: MaxPool2dLayerOptions = {}) {
     super();
@@ -19,7 +23,7 @@ export class MaxPool2d extends Module {
   }
 }
 
-/** Mean over kernelSize windows; stride defaults to the kernel size. */
+/** Mean over kernelSize windows of (N, C, H, W); stride defaults to the kernel size. */
 export class AvgPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dLayerOptions = {}) {
     super();
@@ -27,6 +31,28 @@ export class AvgPool2d extends Module {
 
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Max over kernelSize windows of (N, C, D, H, W); stride defaults to the kernel size. */
+export class MaxPool3d extends Module {
+  constructor(readonly kernelSize: Triple, readonly options: MaxPool3dLayerOptions = {}) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool3d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Mean over kernelSize windows of (N, C, D, H, W); stride defaults to the kernel size. */
+export class AvgPool3d extends Module {
+  constructor(readonly kernelSize: Triple, readonly options: AvgPool3dLayerOptions = {}) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool3d(x, this.kernelSize, this.options);
   }
 }
 
