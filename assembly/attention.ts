@@ -9,14 +9,14 @@
 // gradients: never NaN.
 //
 // Determinism: a row's sum runs over its keys in ascending tiles whose bounds depend only on S,
-// and threads own whole rows of every output (query rows for out and dq, key rows for dk and dv),
-// so no element ever takes floats from two threads. The backward recomputes the scores once per
-// pass instead of sharing dq between key-row owners, which is what buys this.
+// and threads own whole rows of out, so no element ever takes floats from two threads. The
+// backward is in attention_backward.ts.
 import { argF32, argI32, argPtr } from './args';
+import { dot, finishDot } from './attention_dot';
 import { expLanes, expScalar } from './fastmath';
 import {
-  ARG_B, ARG_CAUSAL, ARG_D, ARG_DELTA, ARG_DK, ARG_DOUT, ARG_DQ, ARG_DV, ARG_DV_OUT, ARG_H, ARG_K, ARG_LSE, ARG_OUT,
-  ARG_Q, ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK, ARG_WORK_STRIDE, keyVisible, rowAt,
+  ARG_B, ARG_CAUSAL, ARG_D, ARG_DV, ARG_H, ARG_K, ARG_OUT, ARG_Q, ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK,
+  ARG_WORK_STRIDE, keyVisible, lseAt, rowAt,
 } from './attention_args';
 
 const KEY_TILE = 64;
@@ -25,33 +25,6 @@ const QUERY_BLOCK = 4;
 const SCORE_ROW_BYTES: usize = KEY_TILE * 4;
 /** Bytes of scratch each thread needs for the fused tasks: a tile of scores per row of a block, and its softmax state. */
 export const ATTENTION_WORKSPACE_BYTES: i32 = QUERY_BLOCK * (KEY_TILE + 3) * 4;
-
-// acc0 and acc1 hold the lanes of a . b up to element d: their sum, then the scalar tail to n.
-// Every dot product below ends here, so a row's score has the same bits whichever path made it.
-@inline function finishDot(acc0: v128, acc1: v128, a: usize, b: usize, d: i32, n: i32): f32 {
-  const acc = f32x4.add(acc0, acc1);
-  let s = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
-    (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-  for (; d < n; d++) s += load<f32>(a + (<usize>d << 2)) * load<f32>(b + (<usize>d << 2));
-  return s;
-}
-
-// a and b are (n): their dot product, two vector accumulators, then lanes, then the scalar tail.
-@inline function dot(a: usize, b: usize, n: i32): f32 {
-  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-  let d = 0;
-  for (; d + 8 <= n; d += 8) {
-    const o = <usize>d << 2;
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
-  }
-  if (d + 4 <= n) {
-    const o = <usize>d << 2;
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-    d += 4;
-  }
-  return finishDot(acc0, acc1, a, b, d, n);
-}
 
 // q0..q3 and k are (n): the four products q_r . k, each summed as dot() sums it, sharing the loads
 // of k; score r goes to scores + r * rowBytes, times scale.
@@ -278,90 +251,4 @@ export function attention_forward_task(args: usize, tid: i32, nthreads: i32): vo
     const i0 = block * QUERY_BLOCK;
     forwardBlock(args, b, h, i0, min(QUERY_BLOCK, argI32(args, ARG_T) - i0), scores);
   });
-}
-
-@inline function lseAt(args: usize, b: i32, h: i32, i: i32): usize {
-  return argPtr(args, ARG_LSE) + ((<usize>(b * argI32(args, ARG_H) + h) * argI32(args, ARG_T) + i) << 2);
-}
-
-@inline function deltaAt(args: usize, b: i32, h: i32, i: i32): usize {
-  return argPtr(args, ARG_DELTA) + ((<usize>(b * argI32(args, ARG_H) + h) * argI32(args, ARG_T) + i) << 2);
-}
-
-// dq[b, h, i] = scale sum_j p_ij (dp_ij - delta_i) k_j, with dp_ij = dout_i . v_j; also delta_i.
-function dqRow(args: usize, b: i32, h: i32, i: i32, scores: usize): void {
-  const H = argI32(args, ARG_H), T = argI32(args, ARG_T), S = argI32(args, ARG_S);
-  const D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
-  const scale = argF32(args, ARG_SCALE);
-  const dq = argPtr(args, ARG_DQ) + ((<usize>(b * H + h) * T + i) * D << 2);
-  memory.fill(dq, 0, <usize>D << 2);
-  const lse = load<f32>(lseAt(args, b, h, i));
-  if (lse == -Infinity) {
-    store<f32>(deltaAt(args, b, h, i), 0);
-    return;
-  }
-  const q = rowAt(args, ARG_Q, b, h, i);
-  const dout = rowAt(args, ARG_DOUT, b, h, i);
-  const delta = dot(dout, rowAt(args, ARG_OUT, b, h, i), Dv);
-  store<f32>(deltaAt(args, b, h, i), delta);
-  const end = argI32(args, ARG_CAUSAL) != 0 ? min(S, i + 1) : S;
-  for (let j0 = 0; j0 < end; j0 += KEY_TILE) {
-    const n = min(KEY_TILE, end - j0);
-    for (let t = 0; t < n; t++) {
-      const s = keyVisible(args, b, j0 + t) ? dot(q, rowAt(args, ARG_K, b, h, j0 + t), D) * scale - lse : <f32>-Infinity;
-      store<f32>(scores + (<usize>t << 2), s);
-    }
-    expTile(scores, n, 0);
-    for (let t = 0; t < n; t++) {
-      const p = load<f32>(scores + (<usize>t << 2));
-      if (p == 0) continue;
-      const dp = dot(dout, rowAt(args, ARG_V, b, h, j0 + t), Dv);
-      axpy(dq, p * (dp - delta), rowAt(args, ARG_K, b, h, j0 + t), D);
-    }
-  }
-  scaleRow(dq, scale, D);
-}
-
-// The first backward pass: dq and delta, by query rows.
-export function attention_backward_dq_task(args: usize, tid: i32, nthreads: i32): void {
-  eachRow(args, tid, nthreads, argI32(args, ARG_T), dqRow);
-}
-
-// dv[b, h, j] = sum_i p_ij dout_i and dk[b, h, j] = scale sum_i p_ij (dp_ij - delta_i) q_i.
-function dkdvRow(args: usize, b: i32, h: i32, j: i32, scores: usize): void {
-  const H = argI32(args, ARG_H), T = argI32(args, ARG_T), S = argI32(args, ARG_S);
-  const D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
-  const scale = argF32(args, ARG_SCALE);
-  const dk = argPtr(args, ARG_DK) + ((<usize>(b * H + h) * S + j) * D << 2);
-  const dv = argPtr(args, ARG_DV_OUT) + ((<usize>(b * H + h) * S + j) * Dv << 2);
-  memory.fill(dk, 0, <usize>D << 2);
-  memory.fill(dv, 0, <usize>Dv << 2);
-  if (!keyVisible(args, b, j)) return;
-  const k = rowAt(args, ARG_K, b, h, j);
-  const v = rowAt(args, ARG_V, b, h, j);
-  // Query tiles start at the first row that can see key j, so their bounds depend on j and T only.
-  const start = argI32(args, ARG_CAUSAL) != 0 ? j : 0;
-  for (let i0 = start; i0 < T; i0 += KEY_TILE) {
-    const n = min(KEY_TILE, T - i0);
-    for (let t = 0; t < n; t++) {
-      const lse = load<f32>(lseAt(args, b, h, i0 + t));
-      const s = lse == -Infinity ? <f32>-Infinity : dot(rowAt(args, ARG_Q, b, h, i0 + t), k, D) * scale - lse;
-      store<f32>(scores + (<usize>t << 2), s);
-    }
-    expTile(scores, n, 0);
-    for (let t = 0; t < n; t++) {
-      const p = load<f32>(scores + (<usize>t << 2));
-      if (p == 0) continue;
-      const dout = rowAt(args, ARG_DOUT, b, h, i0 + t);
-      axpy(dv, p, dout, Dv);
-      const dp = dot(dout, v, Dv);
-      axpy(dk, p * (dp - load<f32>(deltaAt(args, b, h, i0 + t))), rowAt(args, ARG_Q, b, h, i0 + t), D);
-    }
-  }
-  scaleRow(dk, scale, D);
-}
-
-// The second backward pass, after the first has written delta: by key rows.
-export function attention_backward_dkdv_task(args: usize, tid: i32, nthreads: i32): void {
-  eachRow(args, tid, nthreads, argI32(args, ARG_S), dkdvRow);
 }

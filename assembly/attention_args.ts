@@ -40,3 +40,13 @@ export const ARG_DV_OUT = 36; // dv is (B, H, S, Dv) contiguous
   return argI32(args, ARG_MASK_FLOAT) != 0 ? load<f32>(at) != 0 : load<i32>(at) != 0;
 }
 
+
+/** Address of lse[b, h, i]. */
+@inline export function lseAt(args: usize, b: i32, h: i32, i: i32): usize {
+  return argPtr(args, ARG_LSE) + ((<usize>(b * argI32(args, ARG_H) + h) * argI32(args, ARG_T) + i) << 2);
+}
+
+/** Address of delta[b, h, i]. */
+@inline export function deltaAt(args: usize, b: i32, h: i32, i: i32): usize {
+  return argPtr(args, ARG_DELTA) + ((<usize>(b * argI32(args, ARG_H) + h) * argI32(args, ARG_T) + i) << 2);
+}

@@ -16,6 +16,7 @@ export * from './copy';
 export * from './lstm';
 export * from './lstm_reference';
 export * from './attention';
+export * from './attention_backward';
 export * from './attention_reference';
 export * from './im2col';
 export * from './channels';

@@ -155,6 +155,10 @@ function workspaceBytes(): number {
   return (engine().exports.ATTENTION_WORKSPACE_BYTES as WebAssembly.Global).value as number;
 }
 
+function backwardWorkspaceBytes({ D, Dv }: Dims): number {
+  return (engine().exports.attention_backward_workspace_bytes as (D: number, Dv: number) => number)(D, Dv);
+}
+
 /**
  * out = softmax(scale q k^T + mask) v for q (B, H, T, D), k (B, H, S, D), v (B, H, S, Dv), with
  * the online softmax: memory linear in T. Also returns lse (B, H, T) for attentionBackward.
@@ -214,8 +218,8 @@ export function attentionBackward(
     };
     const n = pairs(dims, o.causal);
     if (o.kernel === 'fused') {
-      run('attention_backward_dq', call, workspaceBytes(), n * (2 * D + Dv + 4));
-      run('attention_backward_dkdv', call, workspaceBytes(), n * (2 * D + 2 * Dv + 4));
+      run('attention_backward_dq', call, backwardWorkspaceBytes(dims), n * (2 * D + Dv + 4));
+      run('attention_backward_dkdv', call, backwardWorkspaceBytes(dims), n * (2 * D + 2 * Dv + 4));
     } else {
       run('attention_backward_reference', call, 8 * S, n * (2 * D + 2 * Dv + 4));
     }

@@ -304,7 +304,7 @@ describe('attention kernels: layouts', () => {
   });
 });
 
-describe('attention kernels: the same bits for 1, 2 and 3 threads', () => {
+describe('attention kernels: the same bits for 1, 2, 3 and 4 threads', () => {
   after(() => wg.setNumThreads(2));
 
   for (const causal of [false, true]) {
@@ -314,7 +314,7 @@ describe('attention kernels: the same bits for 1, 2 and 3 threads', () => {
       const opts = { causal, keyPaddingMask: wg.tensor(randomMask(2, 90), [2, 90]) };
       const dout = randn([2, 3, 70, 12]);
       const seen = [];
-      for (const n of [1, 2, 3]) {
+      for (const n of [1, 2, 3, 4]) {
         await wg.setNumThreads(n);
         const fwd = attentionForward(t.q, t.k, t.v, opts);
         const g = attentionBackward(dout, t.q, t.k, t.v, fwd.out, fwd.lse, opts);
@@ -322,6 +322,7 @@ describe('attention kernels: the same bits for 1, 2 and 3 threads', () => {
       }
       assert.equal(seen[1], seen[0], '2 threads differ from 1');
       assert.equal(seen[2], seen[0], '3 threads differ from 1');
+      assert.equal(seen[3], seen[0], '4 threads differ from 1');
     });
   }
 });
