@@ -10,7 +10,8 @@ import {
   type MaxPoolResult, type Triple,
 } from '../kernels/pool.js';
 import { requireTensor, withContiguous } from '../kernels/operands.js';
-import { pair, slice, type Pair } from '../kernels/spatial.js';
+import { pair, type Pair } from '../kernels/spatial.js';
+import { viewAs } from '../kernels/operands.js';
 import type { Tensor } from '../tensor.js';
 
 export type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, Padding3d, Triple } from '../kernels/pool.js';
@@ -42,7 +43,7 @@ interface MaxPoolAttrs extends GlobalMaxPoolAttrs, ReturnIndices {
  * the op (the same test runOp makes), and freed at once otherwise.
  */
 function keepIndices(x: Tensor, result: MaxPoolResult, saved: SavedIndices, returnIndices = false): Tensor {
-  if (returnIndices) saved.forCaller = slice(result.indices, 0, result.indices.shape);
+  if (returnIndices) saved.forCaller = viewAs(result.indices, result.indices.shape);
   if (isGradEnabled() && x.requiresGrad) saved.indices = result.indices;
   else result.indices.dispose();
   return result.y;
