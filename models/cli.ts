@@ -102,7 +102,7 @@ async function results(names: string[], flags: Record<string, string | number | 
     result.model.dispose();
     const row: ResultRow = {
       model: model.name, measured: result.criterion.measured, criterion: result.criterion.description, met: result.criterion.met,
-      seconds, threads: info.threads, runtime: info.runtime, machine, load: loadavg()[0], date: new Date(),
+      seconds, threads: info.threads, runtime: `${info.runtime} ${process.version}`, machine, load: loadavg()[0], date: new Date(),
     };
     const existing = await readFile(file, 'utf8').catch(() => '');
     await writeFile(file, mergeResults(existing, [row], Object.keys(models)));
