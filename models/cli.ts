@@ -1,23 +1,31 @@
 #!/usr/bin/env node
 // The `wasmgrad` command: list the zoo, train a model with progress and a verdict, evaluate a
 // checkpoint.
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as wg from '../bindings/index.js';
 import { models } from './index.js';
 import { progressPrinter } from './progress.js';
+import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
-import type { TrainOptions } from './zoo.js';
+import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
 
 const USAGE = `usage:
   wasmgrad list
   wasmgrad train <model> [--epochs N] [--batch N] [--lr X] [--threads N] [--seed N] [--data PATH] [--out DIR] [--quick]
   wasmgrad eval <model> --checkpoint FILE [--threads N] [--seed N]
-  wasmgrad sample <model> --checkpoint FILE [--temperature X] [--length N] [--prompt TEXT] [--seed N]`;
+  wasmgrad sample <model> --checkpoint FILE [--temperature X] [--length N] [--prompt TEXT] [--seed N]
+  wasmgrad results [--full] [models...] [--threads N] [--file PATH]   (full runs into models/RESULTS.md; default: all models)`;
 
 const FLAGS: Record<string, 'int' | 'number' | 'string' | 'bool'> = {
   epochs: 'int', batch: 'int', lr: 'number', threads: 'int', seed: 'int', data: 'string', out: 'string',
-  checkpoint: 'string', quick: 'bool', temperature: 'number', length: 'int', prompt: 'string',
+  checkpoint: 'string', quick: 'bool', full: 'bool', temperature: 'number', length: 'int', prompt: 'string', file: 'string',
 };
+
+/** The repository's results table, next to this file's source. */
+const RESULTS_FILE = fileURLToPath(new URL('../../models/RESULTS.md', import.meta.url));
 
 class UsageError extends Error {}
 
@@ -58,12 +66,61 @@ function modelNamed(name: string | undefined) {
   return model;
 }
 
+interface RunInfo {
+  threads: number;
+  runtime: string;
+}
+
+/** Trains with a progress bar, writes the run directory and prints the verdict. */
+async function trainAndReport(model: ZooModel, options: TrainOptions, info: RunInfo, out: string | undefined): Promise<{ result: TrainResult; seconds: number }> {
+  const started = performance.now();
+  const result = await model.train({ ...options, onProgress: progressPrinter(process.stderr), log: (l) => console.error(`\n${l}`) });
+  const seconds = (performance.now() - started) / 1000;
+  const dir = out ?? join('runs', `${model.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  await writeRun(dir, model.name, result, seconds, { threads: info.threads, runtime: info.runtime, budget: options.budget });
+  console.log(`\n${model.name} on ${result.dataset}, ${seconds.toFixed(1)} s`);
+  console.log(`criterion: ${result.criterion.description}`);
+  console.log(`measured:  ${result.criterion.measured}`);
+  console.log(result.criterion.met ? 'MET' : 'NOT MET');
+  console.log(`wrote ${dir}/checkpoint.safetensors, metrics.json, report.html`);
+  return { result, seconds };
+}
+
+/** Full runs of the named models (all by default), each row written to the results file as it lands. */
+async function results(names: string[], flags: Record<string, string | number | boolean>): Promise<number> {
+  if (flags.quick) throw new UsageError('results records full runs only; drop --quick');
+  const chosen = names.length === 0 ? Object.values(models) : names.map(modelNamed);
+  const info = await wg.ready(flags.threads === undefined ? {} : { threads: flags.threads as number });
+  const file = (flags.file as string | undefined) ?? RESULTS_FILE;
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores`;
+  let failed = 0;
+  for (const model of chosen) {
+    console.log(`wasmgrad results ${model.name}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
+    const { result, seconds } = await trainAndReport(model, { budget: 'full', seed: flags.seed as number | undefined }, info, undefined);
+    // The next model trains in the memory this one held.
+    result.model.dispose();
+    const row: ResultRow = {
+      model: model.name, measured: result.criterion.measured, criterion: result.criterion.description, met: result.criterion.met,
+      seconds, threads: info.threads, runtime: `${info.runtime} ${process.version}`, machine, load: loadavg()[0], date: new Date(),
+    };
+    const existing = await readFile(file, 'utf8').catch(() => '');
+    await writeFile(file, mergeResults(existing, [row], Object.keys(models)));
+    console.log(`updated ${file}`);
+    if (!result.criterion.met) failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { positional: [command, name], flags } = parse(argv);
+  const { positional, flags } = parse(argv);
+  const [command, name] = positional;
   if (command === 'list') {
     for (const m of Object.values(models)) console.log(`${m.name.padEnd(14)} ${m.summary}`);
     return 0;
   }
+  if (command === 'results') return results(positional.slice(1), flags);
+  if (flags.full && flags.quick) throw new UsageError('--full and --quick exclude each other');
   if (command !== 'train' && command !== 'eval' && command !== 'sample') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
   const model = modelNamed(name);
   const info = await wg.ready(flags.threads === undefined ? {} : { threads: flags.threads as number });
@@ -96,16 +153,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const started = performance.now();
-  const result = await model.train({ ...options, onProgress: progressPrinter(process.stderr), log: (l) => console.error(`\n${l}`) });
-  const seconds = (performance.now() - started) / 1000;
-  const out = (flags.out as string | undefined) ?? join('runs', `${model.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  await writeRun(out, model.name, result, seconds, { threads: info.threads, runtime: info.runtime, budget: options.budget });
-  console.log(`\n${model.name} on ${result.dataset}, ${seconds.toFixed(1)} s`);
-  console.log(`criterion: ${result.criterion.description}`);
-  console.log(`measured:  ${result.criterion.measured}`);
-  console.log(result.criterion.met ? 'MET' : 'NOT MET');
-  console.log(`wrote ${out}/checkpoint.safetensors, metrics.json, report.html`);
+  const { result } = await trainAndReport(model, options, info, flags.out as string | undefined);
   return result.criterion.met ? 0 : 1;
 }
 

@@ -1,9 +1,10 @@
 // The training loop every zoo model shares: scoped steps (so memory stays flat), per-epoch
-// evaluation, and progress with throughput.
+// evaluation, progress with throughput, and per-parameter statistics every few steps.
 import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Optimizer } from '../bindings/optim/optimizer.js';
 import type { Tensor } from '../bindings/tensor.js';
+import { LayerStatsRecorder } from './layer-stats.js';
 import type { EpochRecord, Progress } from './zoo.js';
 
 export interface Batch {
@@ -33,6 +34,8 @@ export interface FitConfig {
 export function fit(cfg: FitConfig): EpochRecord[] {
   const history: EpochRecord[] = [];
   const started = performance.now();
+  const stats = new LayerStatsRecorder(cfg.model, cfg.epochs * cfg.stepsPerEpoch);
+  const trained = [...cfg.model.namedParameters()].filter(([, p]) => p.requiresGrad);
   let done = 0;
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     cfg.model.train();
@@ -44,7 +47,8 @@ export function fit(cfg: FitConfig): EpochRecord[] {
         const l = cfg.loss(x, y);
         l.backward();
         if (cfg.clipGradNorm !== undefined) wg.optim.clipGradNorm(cfg.model.parameters(), cfg.clipGradNorm);
-        cfg.optimizer.step();
+        if (stats.due(done)) stats.record(done, trained, () => cfg.optimizer.step());
+        else cfg.optimizer.step();
         return l.item();
       });
       x.dispose();

@@ -4,6 +4,7 @@
 import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
+import { LayerStatsRecorder } from './layer-stats.js';
 import type { EpochRecord, Progress } from './zoo.js';
 
 export interface AdversarialConfig {
@@ -21,6 +22,13 @@ export interface AdversarialConfig {
   real(step: number): Tensor;
   evaluate?(epoch: number): Record<string, number>;
   onProgress?: (p: Progress) => void;
+  /** The module whose report shows both players' parameter statistics; the generator by default. */
+  owner?: Module;
+}
+
+/** A player's trained parameters, named as in the pair that holds them. */
+function playerParameters(player: string, m: Module): (readonly [string, Tensor])[] {
+  return [...m.namedParameters()].filter(([, p]) => p.requiresGrad).map(([k, p]) => [`${player}.${k}`, p] as const);
 }
 
 /** Runs the game; history `loss` is the discriminator's, `generatorLoss` the generator's. */
@@ -30,6 +38,9 @@ export function adversarialTraining(cfg: AdversarialConfig): EpochRecord[] {
   const optG = new wg.optim.Adam(G.parameters(), { lr: cfg.lr, betas: [0.5, 0.999] });
   const optD = new wg.optim.Adam(D.parameters(), { lr: cfg.lr, betas: [0.5, 0.999] });
   const history: EpochRecord[] = [];
+  const stats = new LayerStatsRecorder(cfg.owner ?? G, cfg.epochs * cfg.stepsPerEpoch);
+  const dParameters = playerParameters('discriminator', D);
+  const gParameters = playerParameters('generator', G);
   const started = performance.now();
   let step = 0;
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
@@ -46,11 +57,13 @@ export function adversarialTraining(cfg: AdversarialConfig): EpochRecord[] {
         const fake = wg.noGrad(() => G.forward(cfg.noise(step, 0)));
         const dl = wg.add(wg.bceWithLogits(D.forward(real), ones), wg.bceWithLogits(D.forward(fake), zeros));
         dl.backward();
-        optD.step();
+        if (stats.due(step)) stats.record(step, dParameters, () => optD.step());
+        else optD.step();
         optG.zeroGrad();
         const gl = wg.bceWithLogits(D.forward(G.forward(cfg.noise(step, 1))), ones);
         gl.backward();
-        optG.step();
+        if (stats.due(step)) stats.record(step, gParameters, () => optG.step());
+        else optG.step();
         return [dl.item(), gl.item()];
       });
       dTotal += dLoss;

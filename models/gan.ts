@@ -60,7 +60,7 @@ function trainRing(full: boolean, seed: number, opts: TrainOptions): RingOutcome
   const batch = opts.batch ?? 256;
   const epochs = opts.epochs ?? (full ? 30 : 7);
   const history = adversarialTraining({
-    phase: '8 Gaussians', generator: pair.generator, discriminator: pair.discriminator,
+    phase: '8 Gaussians', generator: pair.generator, discriminator: pair.discriminator, owner: pair,
     epochs, stepsPerEpoch: 100, batch, lr: opts.lr ?? 1e-3,
     noise: (step, purpose) => wg.randn([batch, NOISE], { seed: noiseSeed(seed, step, purpose) }),
     real: (step) => wg.tensor(ringSamples(RING, batch, new wg.SeededRandom(seed, step)), [batch, 2]),

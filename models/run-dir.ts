@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
+import { layerStatsTable } from './layer-stats-figure.js';
+import { layerStatsOf } from './layer-stats.js';
 import { base64, grayscalePng } from './png.js';
 import type { ReportImage, TrainResult } from './zoo.js';
 
@@ -48,13 +50,13 @@ function report(name: string, result: TrainResult, seconds: number): string {
 <style>body{font-family:sans-serif;max-width:720px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
 <h1>${name}</h1><p>${result.dataset}. ${seconds.toFixed(1)} s.</p>
 <p><b>Criterion:</b> ${result.criterion.description}. <b>Measured:</b> ${result.criterion.measured}.
-<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${images}${weights}`;
+<b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${images}${layerStatsTable(layerStatsOf(result.model))}${weights}`;
 }
 
 export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: object): Promise<void> {
   await mkdir(dir, { recursive: true });
   await wg.saveWeights(join(dir, 'checkpoint.safetensors'), result.model.stateDict(), { model: name });
-  const metrics = { model: name, dataset: result.dataset, seconds, ...info, metrics: result.metrics, criterion: result.criterion, history: result.history };
+  const metrics = { model: name, dataset: result.dataset, seconds, ...info, metrics: result.metrics, criterion: result.criterion, history: result.history, layerStats: layerStatsOf(result.model) };
   await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), report(name, result, seconds));
 }

@@ -15,7 +15,7 @@ describe('the wasmgrad command', () => {
   });
 
   it('refuses an unknown model or flag with the usage and exit code 2', async () => {
-    for (const args of [['train', 'nosuch'], ['train', 'mlp', '--bogus'], ['train', 'mlp', '--epochs', '-1'], ['frobnicate']]) {
+    for (const args of [['train', 'nosuch'], ['train', 'mlp', '--bogus'], ['train', 'mlp', '--epochs', '-1'], ['frobnicate'], ['results', 'nosuch'], ['results', '--quick']]) {
       await assert.rejects(run('node', [CLI, ...args]), (e) => {
         assert.equal(e.code, 2);
         assert.match(e.stderr, /wasmgrad: .*\nusage:/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { layerStatsOf } from '../../dist/models/layer-stats.js';
 
 describe('zoo: gan (quick budget)', () => {
   let result;
@@ -25,6 +26,13 @@ describe('zoo: gan (quick budget)', () => {
     assert.equal(grid.width, 8 * 29 + 1);
     assert.equal(grid.height, 8 * 29 + 1);
     assert.equal(grid.pixels.length, grid.width * grid.height);
+  });
+
+  it("records both players' weight and gradient statistics for the pair's report", () => {
+    const stats = layerStatsOf(result.model);
+    const names = [...result.model.namedParameters()].map(([k]) => k);
+    assert.deepEqual(stats.parameters.map((p) => p.name).sort(), names.sort());
+    for (const p of stats.parameters) assert.ok(p.gradRms.length === stats.steps.length && p.gradRms.every((v) => Number.isFinite(v) && v > 0), p.name);
   });
 
   it('gives the same losses for the same seed', async function () {
