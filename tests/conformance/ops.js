@@ -49,6 +49,9 @@ const RAW_INDEX = { kind: 'raw', dtypes: ['int64', 'int32'] };
 const INTS = { kind: 'ints', dtypes: ['int64', 'int32'] };
 const AS_F32 = { kind: 'float', dtypes: ['float32', 'int32', 'int64', 'uint32', 'uint64'] };
 const SCALAR_F32 = { kind: 'scalar', dtypes: ['float32'] };
+// Ops that only pick among their inputs (max pooling) give the same values for small integers
+// widened to float32: every uint8 and int8 is exact there.
+const PICKED_F32 = { kind: 'float', dtypes: ['float32', 'uint8', 'int8'] };
 const SCALAR_INT = { kind: 'scalar', dtypes: ['int64', 'int32'] };
 
 const attr = (attrs, name, fallback) => (attrs[name] === undefined ? fallback : attrs[name]);
@@ -371,7 +374,7 @@ export const OPS = {
   // The optional second output, Indices, comes from returnIndices.
   MaxPool: spatialEntry({
     wg: ['maxPool2d', 'maxPool3d', 'tensor'],
-    inputs: [F32],
+    inputs: [PICKED_F32],
     kernelOf: kernelAttr,
     ranks: [2, 3],
     extraReason: (attrs, c, { rank }) =>
