@@ -280,8 +280,11 @@ export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads
   }
 }
 
-export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
+// Average pooling's walk over the windows, shared by the forward (sums each window of x into y) and
+// the backward (spreads dy / divisor over each window of a zeroed dx, outputs in order): the same
+// window bounds and order either way.
+@inline function avgPoolWalk(args: usize, tid: i32, nthreads: i32, backward: bool): void {
+  const volumes = argPtr(args, ARG_X), outputs = argPtr(args, ARG_Y);
   const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
   const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
   const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
@@ -293,8 +296,9 @@ export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const volume = x + (<usize>p * D * H * W << 2);
-    let out = y + (<usize>p * OD * OH * OW << 2);
+    const volume = volumes + (<usize>p * D * H * W << 2);
+    if (backward) memory.fill(volume, 0, <usize>D * H * W << 2);
+    let out = outputs + (<usize>p * OD * OH * OW << 2);
     for (let od = 0; od < OD; od++) {
       const d0 = origin(args, AXIS_D, od);
       const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
@@ -306,20 +310,29 @@ export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
           const w0 = ow * sw - pl;
           const wholeCols = ow >= owWhole0 && ow < owWhole1;
           const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
+          const g: f32 = backward ? load<f32>(out) / avgDivisor(args, od, oh, ow) : 0;
           let sum: f32 = 0;
           for (let kd = kdLo; kd < kdHi; kd++) {
             const slice = (d0 + kd * dd) * H;
             for (let kh = khLo; kh < khHi; kh++) {
               const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
-              for (let kw = kwLo; kw < kwHi; kw++) sum += load<f32>(row + (<usize>(kw * dw) << 2));
+              for (let kw = kwLo; kw < kwHi; kw++) {
+                const at = row + (<usize>(kw * dw) << 2);
+                if (backward) store<f32>(at, load<f32>(at) + g);
+                else sum += load<f32>(at);
+              }
             }
           }
-          store<f32>(out, sum / avgDivisor(args, od, oh, ow));
+          if (!backward) store<f32>(out, sum / avgDivisor(args, od, oh, ow));
           out += 4;
         }
       }
     }
   }
+}
+
+export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
+  avgPoolWalk(args, tid, nthreads, false);
 }
 
 export function avg_pool_reference_task(args: usize, tid: i32, nthreads: i32): void {
@@ -348,50 +361,8 @@ export function avg_pool_reference_task(args: usize, tid: i32, nthreads: i32): v
   }
 }
 
-// Each output spreads dy / divisor over its window, outputs in order, onto a zeroed volume.
 export function avg_pool_backward_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
-  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
-  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
-  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
-  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
-  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
-  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
-  const P = argI32(args, ARG_P);
-  const end = splitStart(P, tid + 1, nthreads);
-  for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const volume = dx + (<usize>p * D * H * W << 2);
-    memory.fill(volume, 0, <usize>D * H * W << 2);
-    let grad = dy + (<usize>p * OD * OH * OW << 2);
-    for (let od = 0; od < OD; od++) {
-      const d0 = origin(args, AXIS_D, od);
-      const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
-      for (let oh = 0; oh < OH; oh++) {
-        const h0 = oh * sh - pt;
-        const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
-        const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
-        for (let ow = 0; ow < OW; ow++) {
-          const g = load<f32>(grad) / avgDivisor(args, od, oh, ow);
-          grad += 4;
-          const w0 = ow * sw - pl;
-          const wholeCols = ow >= owWhole0 && ow < owWhole1;
-          const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
-          for (let kd = kdLo; kd < kdHi; kd++) {
-            const slice = (d0 + kd * dd) * H;
-            for (let kh = khLo; kh < khHi; kh++) {
-              const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
-              for (let kw = kwLo; kw < kwHi; kw++) {
-                const at = row + (<usize>(kw * dw) << 2);
-                store<f32>(at, load<f32>(at) + g);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  avgPoolWalk(args, tid, nthreads, true);
 }
 
 /** The tap of output o's window along `axis` that lands on input coordinate i, or -1. */
