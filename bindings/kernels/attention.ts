@@ -3,11 +3,12 @@
 // Heads are a batch dim. Masks: key j is visible to query i when keyPaddingMask[b, j] != 0 and,
 // when causal, j <= i (PyTorch's top-left alignment for T != S). A query row that sees no key at
 // all gets out = 0, lse = -Infinity and zero gradients, never NaN.
-import { empty } from '../creation.js';
+import { empty, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { engine, f32, type F32 } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
+import { runGemm, type GemmOperand } from './gemm.js';
 import { checkShape, checkTensor, rowMajor } from './operands.js';
 
 export interface AttentionOptions {
@@ -113,7 +114,6 @@ interface Call {
   out: Operand;
   dout?: Operand;
   lse: number;
-  delta?: number;
   mask: number;
   maskFloat: number;
   causal: boolean;
@@ -123,21 +123,25 @@ interface Call {
   dv?: number;
 }
 
+/** The argument words of assembly/attention_args.ts, up to ARG_DV_OUT. */
+function words(call: Call, scratch: number, stride: number): (number | F32)[] {
+  const { B, H, T, S, D, Dv } = call.dims;
+  const none: Operand = [0, 0, 0, 0];
+  return [
+    ...call.q, ...call.k, ...call.v, ...call.out, ...(call.dout ?? none),
+    call.lse, call.mask, call.maskFloat,
+    B, H, T, S, D, Dv, call.causal ? 1 : 0, f32(call.scale), scratch, stride,
+    call.dq ?? 0, call.dk ?? 0, call.dv ?? 0,
+  ];
+}
+
 /** Runs `task` with `scratchBytes` of scratch per thread over the threads `work` earns. */
 function run(task: string, call: Call, scratchBytes: number, work: number): void {
   const heap = engine().heap;
   const stride = Math.max(16, Math.ceil(scratchBytes / 16) * 16);
   const scratch = heap.alloc(stride * engine().threads);
-  const { B, H, T, S, D, Dv } = call.dims;
-  const none: Operand = [0, 0, 0, 0];
-  const words: (number | F32)[] = [
-    ...call.q, ...call.k, ...call.v, ...call.out, ...(call.dout ?? none),
-    call.lse, call.delta ?? 0, call.mask, call.maskFloat,
-    B, H, T, S, D, Dv, call.causal ? 1 : 0, f32(call.scale), scratch, stride,
-    call.dq ?? 0, call.dk ?? 0, call.dv ?? 0,
-  ];
   try {
-    dispatch(task, words, work);
+    dispatch(task, words(call, scratch, stride), work);
   } finally {
     heap.free(scratch);
   }
@@ -155,8 +159,79 @@ function workspaceBytes(): number {
   return (engine().exports.ATTENTION_WORKSPACE_BYTES as WebAssembly.Global).value as number;
 }
 
-function backwardWorkspaceBytes({ D, Dv }: Dims): number {
-  return (engine().exports.attention_backward_workspace_bytes as (D: number, Dv: number) => number)(D, Dv);
+// Query rows per block of the backward, and the floats of scores (two blocks of rows x S per
+// head, for as many heads as fit) it may hold at once.
+const BACKWARD_BLOCK_ROWS = 128;
+const BACKWARD_SCRATCH_FLOATS = 1 << 22;
+
+/** Element offset of row `r` of head n = b * H + h of an operand. */
+function rowOffset(x: Operand, H: number, n: number, r: number): number {
+  return Math.floor(n / H) * x[1] + (n % H) * x[2] + r * x[3];
+}
+
+/**
+ * attentionBackward's fused path: per block of query rows, for a group of heads batched in each
+ * GEMM call, the products of assembly/attention_backward.ts on the packed GEMM. The blocks run in
+ * a fixed order, so dk and dv sum the same way whatever the thread count.
+ */
+function fusedBackward(call: Call): void {
+  const { B, H, T, S, D, Dv } = call.dims;
+  const heads = B * H;
+  if (heads === 0 || T === 0 || S === 0) return;
+  const rows = Math.min(T, BACKWARD_BLOCK_ROWS, Math.max(8, Math.floor(BACKWARD_SCRATCH_FLOATS / (2 * S))));
+  const perHead = rows * S;
+  const group = Math.max(1, Math.min(heads, Math.floor(BACKWARD_SCRATCH_FLOATS / (2 * perHead))));
+  const heap = engine().heap;
+  const scores = heap.alloc(8 * group * perHead);
+  const dscores = scores + 4 * group * perHead;
+  const keys = call.mask === 0 ? 0 : heap.alloc(4 * heads * S * D);
+  try {
+    const base = words(call, 0, 0);
+    if (keys !== 0) {
+      dispatch('attention_backward_keys', [...base, 0, 0, 0, 0, 0, 0, 0, 0, 0, keys], heads * S * D);
+    }
+    const kd: Operand = keys === 0 ? call.k : [keys, H * S * D, S * D, D];
+    const operands = [call.q, call.k, call.v, call.out, call.dout!, kd];
+    // A group of heads spans batches only where every operand steps evenly from head to head.
+    const acrossBatches = B === 1 || H === 1 || operands.every((x) => x[1] === H * x[2]);
+    const headStride = (x: Operand): number => (H === 1 ? x[1] : x[2]);
+    const at = (x: Operand, n: number, r: number): number => x[0] + 4 * rowOffset(x, H, n, r);
+    const gemm = (a: GemmOperand, b: GemmOperand, c: GemmOperand, M: number, N: number, K: number, batch: number,
+      strides: [number, number, number], alpha: number, beta: number): void => {
+      runGemm({
+        a, b, c, M, N, K, batch, strideA: strides[0], strideB: strides[1], strideC: strides[2],
+        alpha, beta, bias: 0, activation: 0, slope: 0,
+      });
+    };
+    const { q, k, v, dout } = { q: call.q, k: call.k, v: call.v, dout: call.dout! };
+    for (let n0 = 0; n0 < heads;) {
+      const g = Math.min(group, acrossBatches ? heads - n0 : H - (n0 % H));
+      for (let i0 = 0; i0 < T; i0 += rows) {
+        const nq = Math.min(rows, T - i0);
+        const cols = call.causal ? Math.min(S, i0 + nq) : S;
+        const qBlock = { ptr: at(q, n0, i0), ld: q[3], trans: false };
+        const doBlock = { ptr: at(dout, n0, i0), ld: dout[3], trans: false };
+        const sBlock = { ptr: scores, ld: S, trans: false };
+        const dsBlock = { ptr: dscores, ld: S, trans: false };
+        gemm(qBlock, { ptr: at(k, n0, 0), ld: k[3], trans: true }, sBlock, nq, cols, D, g,
+          [headStride(q), headStride(k), perHead], call.scale, 0);
+        gemm(doBlock, { ptr: at(v, n0, 0), ld: v[3], trans: true }, dsBlock, nq, cols, Dv, g,
+          [headStride(dout), headStride(v), perHead], 1, 0);
+        dispatch('attention_backward_probabilities', [...base, n0, g, i0, nq, cols, scores, dscores, perHead, S, 0],
+          g * nq * cols * 16);
+        gemm({ ...sBlock, trans: true }, doBlock, { ptr: call.dv! + 4 * n0 * S * Dv, ld: Dv, trans: false }, cols, Dv, nq, g,
+          [perHead, headStride(dout), S * Dv], 1, 1);
+        gemm(dsBlock, { ptr: at(kd, n0, 0), ld: kd[3], trans: false }, { ptr: call.dq! + 4 * (n0 * T + i0) * D, ld: D, trans: false },
+          nq, D, cols, g, [perHead, headStride(kd), T * D], call.scale, 0);
+        gemm({ ...dsBlock, trans: true }, qBlock, { ptr: call.dk! + 4 * n0 * S * D, ld: D, trans: false }, cols, D, nq, g,
+          [perHead, headStride(q), S * D], call.scale, 1);
+      }
+      n0 += g;
+    }
+  } finally {
+    heap.free(scores);
+    if (keys !== 0) heap.free(keys);
+  }
 }
 
 /**
@@ -188,7 +263,7 @@ export function attentionForward(q: Tensor, k: Tensor, v: Tensor, opts: Attentio
 
 /**
  * The gradients of attentionForward's out given dout (B, H, T, Dv), from the same q, k, v and
- * options and the out and lse it returned. Scores are recomputed tile by tile from lse.
+ * options and the out and lse it returned. Scores are recomputed block by block from lse.
  */
 export function attentionBackward(
   dout: Tensor, q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, opts: AttentionOptions = {},
@@ -207,22 +282,16 @@ export function attentionBackward(
     const o = options(op, opts, dims, temps);
     const lseRows = rowMajor(lse);
     temps.push(lseRows);
-    const delta = empty([B, H, T]);
-    temps.push(delta);
-    const grads = { dq: empty([B, H, T, D]), dk: empty([B, H, S, D]), dv: empty([B, H, S, Dv]) };
+    // The fused path accumulates dk and dv from zero, and leaves dq alone when there is no key.
+    const grads = { dq: S === 0 ? zeros([B, H, T, D]) : empty([B, H, T, D]), dk: zeros([B, H, S, D]), dv: zeros([B, H, S, Dv]) };
     const call: Call = {
       dims, q: operand(op, q, temps), k: operand(op, k, temps), v: operand(op, v, temps),
-      out: operand(op, out, temps), dout: operand(op, dout, temps), lse: lseRows.ptr(op), delta: delta.ptr(op),
+      out: operand(op, out, temps), dout: operand(op, dout, temps), lse: lseRows.ptr(op),
       mask: o.mask, maskFloat: o.maskFloat, causal: o.causal, scale: o.scale,
       dq: grads.dq.ptr(op), dk: grads.dk.ptr(op), dv: grads.dv.ptr(op),
     };
-    const n = pairs(dims, o.causal);
-    if (o.kernel === 'fused') {
-      run('attention_backward_dq', call, backwardWorkspaceBytes(dims), n * (2 * D + Dv + 4));
-      run('attention_backward_dkdv', call, backwardWorkspaceBytes(dims), n * (2 * D + 2 * Dv + 4));
-    } else {
-      run('attention_backward_reference', call, 8 * S, n * (2 * D + 2 * Dv + 4));
-    }
+    if (o.kernel === 'fused') fusedBackward(call);
+    else run('attention_backward_reference', call, 8 * S, pairs(dims, o.causal) * (2 * D + 2 * Dv + 4));
     return grads;
   } finally {
     for (const t of temps) t.dispose();
