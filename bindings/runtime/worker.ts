@@ -97,5 +97,5 @@ function serve({ module, memory, tid, generation, lifeline: line }: Init, port: 
   }
 }
 
-const port = await parentPort();
-port.onMessage((init: Init) => serve(init, port));
+// No top-level await: Vite bundles a worker entry as a classic script unless told otherwise.
+void parentPort().then((port) => port.onMessage((init: Init) => serve(init, port)));
