@@ -1,7 +1,7 @@
 // Bundles what tsc wrote into dist/, after build:wasm and tsc:
 // - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js and its ~115
 //   modules in one file, since Node spends most of a cold start resolving and linking modules one
-//   by one (~100 ms for the graph, ~20 ms for the one file). It sits beside engine.js and pool.js
+//   by one (~100 ms for the graph, ~20 ms for the one file, on the loaded 2-core machine). It sits beside engine.js and pool.js
 //   so their `new URL(..., import.meta.url)` still point at build/ and at worker.js.
 // - dist/bindings/runtime/embedded-assets.js for the `wasmgrad/embedded` entry: the simd-threads
 //   wasm, gzipped and in base64 (the simd flavour differs from it in one byte, checked here), and
@@ -21,7 +21,11 @@ await build({
   bundle: true,
   format: 'esm',
   platform: 'neutral',
-  minifySyntax: true,
+  // Minified, since dist/ also holds the modules it bundles; names kept (errors name themselves
+  // from their class), lines short (Node prints an uncaught error's whole source line).
+  minify: true,
+  keepNames: true,
+  lineLimit: 120,
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
