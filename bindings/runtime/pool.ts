@@ -152,7 +152,11 @@ export class Pool {
     if (threads !== this.threads) await this.spawn(threads);
     if (!wait) return;
     for (;;) {
-      if (this.checkedIn()) return;
+      if (this.checkedIn()) {
+        // Fewer threads only when an op gave up on these workers meanwhile (see usable()).
+        if (this.threads < threads) throw new RuntimeError(`a pool worker failed to start: ${this.startFailure}`);
+        return;
+      }
       const failure = this.startFailureOfRunningSet();
       if (failure !== '') throw new RuntimeError(`a pool worker failed to start: ${failure}`);
       await new Promise((r) => setTimeout(r, 1));
