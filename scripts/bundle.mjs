@@ -21,11 +21,12 @@ await build({
   bundle: true,
   format: 'esm',
   platform: 'neutral',
-  // Minified, since dist/ also holds the modules it bundles; names kept (errors name themselves
-  // from their class), lines short (Node prints an uncaught error's whole source line).
-  minify: true,
+  // Minified, since dist/ also holds the modules it bundles; but names kept (errors name
+  // themselves from their class) and lines too: Node prints an uncaught error's whole source line,
+  // and esbuild's lineLimit would split string literals, hiding `new URL('...wasm')` from Vite.
+  minifyIdentifiers: true,
+  minifySyntax: true,
   keepNames: true,
-  lineLimit: 120,
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
