@@ -52,14 +52,18 @@ function convnetStepMs(wg) {
 }
 
 /**
- * Imports wasmgrad from `packageUrl` (its dist/bindings/index.js), so this must be the first
- * import of it in the process or page for the cold start to be cold.
+ * Imports wasmgrad from `packageUrl` (the package's entry file) and makes it ready: this must be
+ * the first import of it in the process or page for the start to be cold.
  */
-export async function measureRuntime(packageUrl) {
+export async function coldStart(packageUrl) {
   const t0 = performance.now();
   const wg = await import(packageUrl);
   await wg.ready();
-  const coldStartMs = performance.now() - t0;
+  return { wg, coldStartMs: performance.now() - t0 };
+}
+
+export async function measureRuntime(packageUrl) {
+  const { wg, coldStartMs } = await coldStart(packageUrl);
   const info = wg.runtimeInfo();
   const all = info.threads;
   return {

@@ -5,6 +5,7 @@ import { ARGS_BYTES, ARGS_PTR, PAGE_BYTES } from './layout.js';
 import { Heap } from './memory.js';
 import { hardwareConcurrency, readBytes, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
 import { checkThreadCount, Pool } from './pool.js';
+import { embeddedWasm } from './embedded-sources.js';
 import { taskTable, type TaskTable } from './tasks.js';
 
 export type Flavour = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
@@ -46,9 +47,14 @@ export class Engine {
     readonly exports: WebAssembly.Exports,
     readonly pool: Pool | null,
     readonly flavour: Flavour,
-    readonly singleThreadReason: string | undefined,
+    private readonly noSharedMemoryReason: string | undefined,
   ) {
     this.tasks = taskTable(exports);
+  }
+
+  get singleThreadReason(): string | undefined {
+    const failure = this.pool?.startFailure;
+    return failure ? `workers could not start (${failure})` : this.noSharedMemoryReason;
   }
 
   get threads(): number {
@@ -144,6 +150,8 @@ async function wasmAt(url: URL): Promise<ArrayBuffer | string> {
 }
 
 async function compile(source: WasmSource | undefined, flavour: Flavour): Promise<WebAssembly.Module> {
+  const embedded = source === undefined ? await embeddedWasm(flavour) : null;
+  if (embedded !== null) return WebAssembly.compile(embedded);
   if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
   const urls = source === undefined ? defaultUrls(flavour) : [new URL(source, import.meta.url)];
   const failures: string[] = [];
@@ -191,9 +199,11 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   let pool: Pool | null = null;
   if (shared.ok) {
     const tasks = taskTable(instance.exports);
-    pool = new Pool(module, heap.memory, tasks.fns, tasks.names);
+    const onStartFailure = (why: string) => wanted > 1 && warnSingleThread(`workers could not start (${why})`);
+    pool = new Pool(module, heap.memory, tasks.fns, tasks.names, onStartFailure);
     try {
-      await pool.resize(wanted);
+      // Not waiting for the workers: ops run on this thread until they check in (pool.ts, "Starting").
+      await pool.resize(wanted, false);
     } catch (e) {
       pool.shutdown();
       pool = null;

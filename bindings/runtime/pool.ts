@@ -22,11 +22,18 @@
 // A heartbeat was rejected: a worker inside a long kernel cannot beat, so it would not tell busy
 // from dead. Without the watchdog (web Workers: their MessagePorts have no 'close' event), a death
 // after the take-up is not caught.
+//
+// Starting. Spawning a worker costs milliseconds to tens of them (a new isolate, its imports, an
+// instance), far more than the engine's own start, so `ready()` does not wait for the workers:
+// ops run on the calling thread (the same bits) until every worker has checked in, and a start
+// that fails turns the pool down to one thread with the loud single-thread warning.
+// setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { canBlock, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
+import { embeddedWorkerUrl } from './embedded-sources.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
 export const MAX_THREADS = 64;
@@ -53,10 +60,18 @@ interface WorkerHandle {
 
 type Init = { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number };
 
+/** How long workers may take to check in before the pool gives up on them. */
+const START_TIMEOUT_MS = 30000;
+
+// Node's thread files, named by a variable: a literal `new URL('./x.js', import.meta.url)` would
+// make Vite and webpack copy them into a browser bundle, which never runs them.
+const NODE_WORKER_FILE = './worker.js';
+const WATCHDOG_FILE = './watchdog.js';
+
 /** Starts the watchdog thread (see watchdog.ts). */
 async function spawnWatchdog(): Promise<import('node:worker_threads').Worker> {
   const { Worker } = await nodeBuiltin('node:worker_threads');
-  const w = new Worker(new URL('./watchdog.js', import.meta.url));
+  const w = new Worker(new URL(WATCHDOG_FILE, import.meta.url));
   w.unref();
   return w;
 }
@@ -67,10 +82,9 @@ async function spawnWorker(
   onFault: (message: string) => void,
   onExit: (message: string) => void,
 ): Promise<WorkerHandle> {
-  const url = new URL('./worker.js', import.meta.url);
   if (nodeWorkers) {
     const { MessageChannel, Worker } = await nodeBuiltin('node:worker_threads');
-    const w = new Worker(url);
+    const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
     w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
@@ -86,7 +100,11 @@ async function spawnWorker(
     w.unref();
     return w;
   }
-  const w = new Worker(url, { type: 'module' });
+  // The literal `new Worker(new URL(...))` is the form Vite and webpack bundle as a worker entry.
+  const embedded = embeddedWorkerUrl();
+  const w = embedded !== null
+    ? new Worker(embedded, { type: 'module' })
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (e: MessageEvent) => e.data?.fault !== undefined && onFault(e.data.message);
   w.onerror = (e: ErrorEvent) => onExit(`worker ${init.tid} failed: ${e.message}`);
   w.postMessage(init);
@@ -103,12 +121,18 @@ export class Pool {
   private lost = '';
   /** The Ctl.Generation value of the running set of workers. */
   private generation: number;
+  /** When the running set has not all checked in yet: the time to give up on it. */
+  private startDeadline: number | null = null;
+  /** Why the last start without waiting failed, leaving one thread; '' if none did. */
+  startFailure = '';
 
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly tasks: readonly Task[],
     private readonly taskNames: readonly string[],
+    /** Told why, when workers started without waiting fail to check in. */
+    private readonly onStartFailure: (why: string) => void,
   ) {
     // The memory is shared, so this view never goes stale: growth does not detach it.
     this.ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
@@ -120,12 +144,32 @@ export class Pool {
     return this.workers.length + 1;
   }
 
-  async resize(threads: number): Promise<void> {
-    if (threads === this.threads) return;
+  /**
+   * Runs ops on `threads` threads from now on. With `wait`, resolves once every worker has checked
+   * in and throws if one fails to start; without, resolves once they are spawned (see "Starting").
+   */
+  async resize(threads: number, wait = true): Promise<void> {
+    if (threads !== this.threads) await this.spawn(threads);
+    if (!wait) return;
+    for (;;) {
+      if (this.checkedIn()) {
+        // Fewer threads only when an op gave up on these workers meanwhile (see usable()).
+        if (this.threads < threads) throw new RuntimeError(`a pool worker failed to start: ${this.startFailure}`);
+        return;
+      }
+      const failure = this.startFailureOfRunningSet();
+      if (failure !== '') throw new RuntimeError(`a pool worker failed to start: ${failure}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  private async spawn(threads: number): Promise<void> {
     this.stopWorkers();
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
+    this.lastFault = '';
+    this.startFailure = '';
     const generation = this.generation;
     // Workers stopped on purpose exit after the generation moved on: only a current one is a loss.
     const onExit = (why: string) => {
@@ -139,18 +183,46 @@ export class Pool {
       fresh.push(spawnWorker(init, this.watchdog, (m) => (this.lastFault = m), onExit));
     }
     this.workers = await Promise.all(fresh);
-    const deadline = Date.now() + 30000;
-    while (Atomics.load(ctl, Ctl.Ready) < threads - 1) {
-      if (this.lastFault !== '' || this.lost !== '' || this.deadWorker() !== 0) {
-        throw new RuntimeError(`a pool worker failed to start: ${this.lastFault || this.lost || `worker ${this.deadWorker()} died`}`);
-      }
-      if (Date.now() > deadline) throw new RuntimeError(`pool workers did not start within 30 s`);
-      await new Promise((r) => setTimeout(r, 1));
+    this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
+  }
+
+  /** Whether every worker of the running set has checked in (and so takes part in ops). */
+  private checkedIn(): boolean {
+    if (this.startDeadline === null) return true;
+    if (Atomics.load(this.ctl, Ctl.Ready) < this.workers.length) return false;
+    this.startDeadline = null;
+    return true;
+  }
+
+  /** Why the running set cannot finish starting: a worker failed, died or is too late; or ''. */
+  private startFailureOfRunningSet(): string {
+    if (this.lastFault !== '' || this.lost !== '') return this.lastFault || this.lost;
+    const dead = this.deadWorker();
+    if (dead !== 0) return `worker ${dead} died`;
+    if (this.startDeadline !== null && Date.now() > this.startDeadline) {
+      return `pool workers did not start within ${START_TIMEOUT_MS / 1000} s`;
     }
+    return '';
+  }
+
+  /**
+   * Whether ops may use the workers now. While they are starting, no: the caller runs ops alone.
+   * A start that failed stops them for good (one thread, with the warning).
+   */
+  private usable(): boolean {
+    if (this.checkedIn()) return true;
+    const failure = this.startFailureOfRunningSet();
+    if (failure !== '') {
+      this.stopWorkers();
+      this.startFailure = failure;
+      this.onStartFailure(failure);
+    }
+    return false;
   }
 
   private stopWorkers(): void {
     this.lost = '';
+    this.startDeadline = null;
     if (this.workers.length === 0) return;
     this.generation = Atomics.add(this.ctl, Ctl.Generation, 1) + 1;
     Atomics.add(this.ctl, Ctl.Seq, 1);
@@ -196,6 +268,10 @@ export class Pool {
 
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
   run(index: number, nthreads: number): void {
+    if (!this.usable()) {
+      this.tasks[index](ARGS_PTR, 0, 1);
+      return;
+    }
     if (this.lost !== '') throw this.broken(index, this.lost);
     if (this.anyDead()) throw this.broken(index, `worker ${this.deadWorker()} died`);
     const workers = this.workers.length;

@@ -46,6 +46,8 @@ const held: unknown[] = [];
  * environment the worker started with, so the test sets it before setNumThreads().
  */
 const exitAfterTakeUp = runtimeName === 'node' ? Number(globalThis.process.env.WASMGRAD_FAULT_EXIT_AFTER_TAKE_UP ?? 0) : 0;
+/** Likewise: the worker this names exits before it checks in, a start that fails after ready(). */
+const exitBeforeCheckIn = runtimeName === 'node' ? Number(globalThis.process.env.WASMGRAD_FAULT_EXIT_BEFORE_CHECK_IN ?? 0) : 0;
 
 // Workers spin this many polls before sleeping: ops often come back to back, and a wake-up from
 // Atomics.wait costs tens of microseconds.
@@ -66,6 +68,7 @@ function serve({ module, memory, tid, generation, lifeline: line }: Init, port: 
   const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
   let seen = Atomics.load(ctl, Ctl.Seq);
   if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
+  if (tid === exitBeforeCheckIn) globalThis.process.exit(71);
   Atomics.add(ctl, Ctl.Ready, 1);
   Atomics.notify(ctl, Ctl.Ready);
   port.post({ ready: tid });
@@ -97,5 +100,5 @@ function serve({ module, memory, tid, generation, lifeline: line }: Init, port: 
   }
 }
 
-const port = await parentPort();
-port.onMessage((init: Init) => serve(init, port));
+// No top-level await: Vite bundles a worker entry as a classic script unless told otherwise.
+void parentPort().then((port) => port.onMessage((init: Init) => serve(init, port)));

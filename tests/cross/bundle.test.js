@@ -1,10 +1,13 @@
-// An app importing `wasmgrad` by name, bundled for the browser with esbuild exactly as the README's
-// "Bundlers" section says, runs in Chromium with no wasm path in its code, threaded, on the page
-// and inside a module Worker, and gives Node's bits. A bundle missing the wasm fails with an
-// error saying what to do.
+// An app importing wasmgrad by name, bundled for the browser exactly as the README's "Bundlers"
+// section says, with no wasm path and no bundler configuration, runs in Chromium threaded, on the
+// page and inside a module Worker, and gives Node's bits:
+// - esbuild, which copies no assets, with `wasmgrad/embedded` (the wasm and the pool's worker
+//   inside the JavaScript);
+// - Vite, with plain `wasmgrad` (it emits the wasm and the pool's worker itself).
+// Where threads cannot start, the page still runs, on one thread, with the warning.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,76 +18,101 @@ import { startServer } from './server.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
-const esbuild = join(repository, 'node_modules/.bin/esbuild');
+const bin = (name) => join(repository, 'node_modules/.bin', name);
+const run = promisify(execFile);
 
-/** The README's command, run in the app's directory (the pool's worker is a second entry point). */
-const DOCUMENTED_BUILD = [
-  'app.js', 'app-worker.js', 'node_modules/wasmgrad/dist/bindings/runtime/worker.js',
-  '--bundle', '--format=esm', '--entry-names=[name]', '--outdir=out',
-];
-/** ...and the wasm beside the bundle: the files of the two flavours a browser may load. */
-const WASM = ['wasmgrad-simd.wasm', 'wasmgrad-simd-threads.wasm'];
+/** The README's commands, each run in its app's directory. */
+const ESBUILD = ['app.js', 'app-worker.js', '--bundle', '--format=esm', '--outdir=out'];
+const VITE = ['build'];
 
-describe('esbuild bundle in Chromium', function () {
+describe('bundled apps in Chromium, no wasm-path configuration', function () {
   let app;
   let chromium;
-  let server;
-  let esbuildOutput;
+  const servers = {};
+  const output = {};
 
   before(async function () {
     chromium = await launchChromium(this);
     app = await mkdtemp(join(tmpdir(), 'wasmgrad-bundle-'));
     await mkdir(join(app, 'node_modules'));
     await symlink(repository, join(app, 'node_modules/wasmgrad'), 'dir');
-    for (const f of ['bundle-app/app.js', 'bundle-app/app-worker.js', 'bundle-app/index.html', 'suite.js', 'training-cases.js']) {
-      await copyFile(join(here, f), join(app, f.replace('bundle-app/', '')));
-    }
-    const run = promisify(execFile);
-    esbuildOutput = await run(esbuild, DOCUMENTED_BUILD, { cwd: app });
-    await copyFile(join(app, 'index.html'), join(app, 'out/index.html'));
-    for (const w of WASM) await copyFile(join(app, 'node_modules/wasmgrad/build', w), join(app, 'out', w));
-    // The same app without the wasm beside it, for the error.
-    await run(esbuild, ['app.js', '--bundle', '--format=esm', '--outdir=bare'], { cwd: app });
-    await copyFile(join(app, 'index.html'), join(app, 'bare/index.html'));
-    server = await startServer({ isolated: true, root: app });
+    await cp(join(here, 'bundle-app'), app, { recursive: true });
+    for (const f of ['suite.js', 'training-cases.js']) await copyFile(join(here, f), join(app, f));
+    output.esbuild = await run(bin('esbuild'), ESBUILD, { cwd: join(app, 'esbuild') });
+    await copyFile(join(app, 'esbuild/index.html'), join(app, 'esbuild/out/index.html'));
+    output.vite = await run(bin('vite'), VITE, { cwd: join(app, 'vite'), env: { ...process.env, NO_COLOR: '1' } });
+    servers.esbuild = await startServer({ isolated: true, root: join(app, 'esbuild/out') });
+    servers.esbuildPlain = await startServer({ isolated: false, root: join(app, 'esbuild/out') });
+    // Vite's pages refer to /assets/...: served from the root of its output.
+    servers.vite = await startServer({ isolated: true, root: join(app, 'vite/dist') });
   });
 
   after(async () => {
     await chromium?.close();
-    await server?.close();
+    for (const s of Object.values(servers)) await s.close();
     if (app) await rm(app, { recursive: true, force: true });
   });
 
-  async function open(path) {
+  /** Opens a page of a server; returns the app's result and the page's console warnings. */
+  async function open(server, query) {
     const page = await chromium.browser.newPage();
+    const warnings = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
     try {
-      await page.goto(`${server.url}${path}`);
-      await page.waitForFunction(() => window.result !== undefined, null, { timeout: 60000 });
-      return await page.evaluate(() => window.result);
+      await page.goto(`${server.url}index.html${query}`);
+      await page.waitForFunction(() => window.result !== undefined, null, { timeout: 120000 });
+      return { result: await page.evaluate(() => window.result), warnings };
     } finally {
       await page.close();
     }
   }
 
-  it('bundles the package for the browser without warnings (node: built-ins left alone)', async () => {
-    assert.equal(esbuildOutput.stderr.includes('warning'), false, esbuildOutput.stderr);
-    assert.deepEqual((await readdir(join(app, 'out'))).sort(), ['app-worker.js', 'app.js', 'index.html', ...WASM, 'worker.js'].sort());
+  describe('esbuild, wasmgrad/embedded', () => {
+    it('bundles without warnings into the two entry files and nothing else', async () => {
+      assert.equal(output.esbuild.stderr.includes('warning'), false, output.esbuild.stderr);
+      assert.deepEqual((await readdir(join(app, 'esbuild/out'))).sort(), ['app-worker.js', 'app.js', 'index.html']);
+    });
+
+    for (const [where, query] of [['on the page', '?page'], ['inside a module Worker', '?worker']]) {
+      it(`runs threaded ${where} and gives Node's hashes`, async () => {
+        const { result, warnings } = await open(servers.esbuild, query);
+        assert.equal(result.error, undefined, result.error);
+        assert.equal(result.info.flavour, 'simd-threads');
+        assert.equal(result.info.threads, 2);
+        assert.equal(result.info.singleThreadReason, undefined);
+        assert.deepEqual(warnings.filter((w) => w.includes('[wasmgrad]')), []);
+        await assertSameAsNode(`the esbuild bundle ${where}`, { 2: result.hashes }, 2);
+      });
+    }
+
+    it('without cross-origin isolation: one thread, the same bits, and the warning in the console', async () => {
+      const { result, warnings } = await open(servers.esbuildPlain, '?page');
+      assert.equal(result.error, undefined, result.error);
+      assert.equal(result.info.flavour, 'simd');
+      assert.equal(result.info.threads, 1);
+      assert.match(result.info.singleThreadReason, /not cross-origin isolated/);
+      assert.ok(warnings.some((w) => /THREADS ARE OFF/.test(w)), `no warning among ${JSON.stringify(warnings)}`);
+      await assertSameAsNode('the esbuild bundle without isolation', { 2: result.hashes }, 2);
+    });
   });
 
-  for (const [where, query] of [['on the page', '?page'], ['inside a module Worker', '?worker']]) {
-    it(`runs threaded ${where} and gives Node's hashes`, async () => {
-      const result = await open(`out/index.html${query}`);
-      assert.equal(result.error, undefined, result.error);
-      assert.equal(result.info.flavour, 'simd-threads');
-      assert.equal(result.info.threads, 2);
-      await assertSameAsNode(`the bundled app ${where}`, { 2: result.hashes }, 2);
+  describe('Vite, plain wasmgrad', () => {
+    it('builds, emitting the wasm and the pool worker as assets', async () => {
+      const assets = await readdir(join(app, 'vite/dist/assets'));
+      assert.ok(assets.some((f) => /^wasmgrad-simd-threads-.*\.wasm$/.test(f)), `no simd-threads wasm in ${assets}`);
+      assert.ok(assets.some((f) => /^worker-.*\.js$/.test(f)), `no pool worker in ${assets}`);
+      assert.doesNotMatch(output.vite.stdout + output.vite.stderr, /warn|error/i);
     });
-  }
 
-  it('without the wasm beside the bundle, ready() says where it looked and what to do', async () => {
-    const result = await open('bare/index.html?page');
-    assert.match(result.error, /cannot load wasmgrad-simd-threads\.wasm/);
-    assert.match(result.error, /bare\/wasmgrad-simd-threads\.wasm: fetching .* failed: HTTP 404/);
-    assert.match(result.error, /beside your bundle, or pass ready\(\{ wasm \}\)/);
+    for (const [where, query] of [['on the page', '?page'], ['inside a module Worker', '?worker']]) {
+      it(`runs threaded ${where} and gives Node's hashes`, async () => {
+        const { result } = await open(servers.vite, query);
+        assert.equal(result.error, undefined, result.error);
+        assert.equal(result.info.flavour, 'simd-threads');
+        assert.equal(result.info.threads, 2);
+        assert.equal(result.info.singleThreadReason, undefined);
+        await assertSameAsNode(`the Vite build ${where}`, { 2: result.hashes }, 2);
+      });
+    }
   });
 });
