@@ -3,7 +3,7 @@
 // runtime starts fresh (a process, a browser page) so its cold start is cold; the cold start is
 // the best of COLD_RUNS fresh starts, since one sample on a busy machine says little.
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -54,36 +54,40 @@ async function inChromium() {
   }
 }
 
-async function filesUnder(dir, keep) {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && keep(e.name)).map((e) => join(e.parentPath ?? e.path, e.name));
-}
-
 const gzipped = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
+/** What `npm publish` would ship: its file list and the size of its tarball (npm's own gzip). */
+async function packed() {
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root });
+  const [pack] = JSON.parse(stdout);
+  return { files: pack.files.map((f) => f.path), tarball: pack.size };
+}
+
 /**
- * Gzipped bytes: of all the JavaScript in dist/ (no maps or types) plus one wasm flavour, the
- * established measure; and of what a browser loads for each entry: `wasmgrad` (the bundled entry,
- * the pool worker's modules, the simd-threads wasm) and `wasmgrad/embedded` as esbuild bundles it.
+ * Gzipped bytes: of the JavaScript the package ships plus one wasm flavour (the issue's measure);
+ * of the whole tarball (types, source maps, the TypeScript sources and all four flavours too); and
+ * of what a browser loads for each entry: `wasmgrad` (the bundled entry, the pool worker's
+ * modules, the simd-threads wasm) and `wasmgrad/embedded` as esbuild bundles it.
  */
 async function packageSize() {
-  const js = await filesUnder(join(root, 'dist'), (n) => n.endsWith('.js'));
+  const pack = await packed();
+  const js = pack.files.filter((f) => f.endsWith('.js'));
   let raw = 0;
   let jsGzipped = 0;
   for (const f of js) {
-    const bytes = await readFile(f);
+    const bytes = await readFile(join(root, f));
     raw += bytes.length;
     jsGzipped += gzipped(bytes);
   }
   const runtime = join(root, 'dist/bindings/runtime');
   const wasm = await readFile(join(root, 'build/wasmgrad-simd-threads.wasm'));
   let entry = gzipped(wasm);
-  for (const f of ['bundle.js', 'worker.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
+  for (const f of ['bundle.js', 'embedded-sources.js', 'worker.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
     entry += gzipped(await readFile(join(runtime, f)));
   }
-  const embedded = await build({ entryPoints: [join(runtime, 'embedded.js')], bundle: true, format: 'esm', minify: true, write: false });
+  const embedded = await build({ entryPoints: [join(runtime, 'embedded-bundle.js')], bundle: true, format: 'esm', minify: true, write: false });
   return {
-    files: js.length, raw, jsGzipped, wasmRaw: wasm.length, wasmGzipped: gzipped(wasm),
+    files: js.length, raw, jsGzipped, wasmRaw: wasm.length, wasmGzipped: gzipped(wasm), tarball: pack.tarball,
     entry, embedded: gzipped(embedded.outputFiles[0].contents),
   };
 }
@@ -108,7 +112,8 @@ export async function main({ json }) {
   }
   const size = await packageSize();
   const kib = (b) => b / 1024;
-  report.add({ case: 'package: dist JS + simd-threads wasm, gzipped', unit: 'KiB', ours: kib(size.jsGzipped + size.wasmGzipped), peers: {} });
+  report.add({ case: 'package: published JS + simd-threads wasm, gzipped', unit: 'KiB', ours: kib(size.jsGzipped + size.wasmGzipped), peers: {} });
+  report.add({ case: 'package: npm tarball (types, maps, TypeScript sources, 4 wasm flavours)', unit: 'KiB', ours: kib(size.tarball), peers: {} });
   report.add({ case: "browser loads for 'wasmgrad': entry bundle + pool worker + wasm, gzipped", unit: 'KiB', ours: kib(size.entry), peers: {} });
   report.add({ case: "browser loads for 'wasmgrad/embedded', bundled and minified by esbuild, gzipped", unit: 'KiB', ours: kib(size.embedded), peers: {} });
   report.note('"ours" is Node; the bracket is Node/peer. Ratios peer vs Node (>1 = peer better):');
@@ -120,7 +125,7 @@ export async function main({ json }) {
   report.note(`Engines: ${Object.entries(results).map(([k, r]) => `${k} ${r.info.flavour} ${r.info.threads} threads`).join('; ')}. ` +
     `Best of 5 GEMMs and 8 steps, each runtime in a fresh process or page, cold start best of ${COLD_RUNS} fresh starts; ` +
     'Chromium runs on the page\'s main thread. "cold start" imports the package entry (the one-file bundle).');
-  report.note(`Package: ${size.files} JS files, ${kib(size.raw).toFixed(0)} KiB raw / ${kib(size.jsGzipped).toFixed(0)} KiB gzipped; ` +
+  report.note(`Package: ${size.files} published JS files, ${kib(size.raw).toFixed(0)} KiB raw / ${kib(size.jsGzipped).toFixed(0)} KiB gzipped; ` +
     `wasm ${kib(size.wasmRaw).toFixed(0)} KiB raw / ${kib(size.wasmGzipped).toFixed(0)} KiB gzipped.`);
   report.print({ json });
 }

@@ -2,7 +2,7 @@
 // blocks: a few sample grids do not need compression, and this keeps models/ free of node:zlib, so
 // the zoo still loads in browsers.
 
-import { ArgumentError } from '../bindings/errors.js';
+import { ArgumentError } from '../bindings/index.js';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

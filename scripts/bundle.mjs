@@ -1,35 +1,89 @@
-// Bundles what tsc wrote into dist/, after build:wasm and tsc:
-// - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js and its ~115
-//   modules in one file, since Node spends most of a cold start resolving and linking modules one
-//   by one (~100 ms for the graph, ~20 ms for the one file, on the loaded 2-core machine). It sits beside engine.js and pool.js
-//   so their `new URL(..., import.meta.url)` still point at build/ and at worker.js.
-// - dist/bindings/runtime/embedded-assets.js for the `wasmgrad/embedded` entry: the simd-threads
-//   wasm, gzipped and in base64 (the simd flavour differs from it in one byte, checked here), and
-//   the pool's worker bundled into one ES module. Gzip first, since base64 text compresses poorly.
+// Bundles what tsc wrote into dist/, after build:wasm and tsc. The package ships these bundles
+// and not the ~115 modules they are made of (package.json "files"), so it carries each line once:
+// - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js (the zoo
+//   included) in one file, since Node spends most of a cold start resolving and linking modules
+//   one by one (~100 ms for the graph, ~20 ms for the one file, on the loaded 2-core machine). It
+//   sits beside engine.js and pool.js so their `new URL(..., import.meta.url)` still point at
+//   build/ and at worker.js.
+// - dist/bindings/runtime/embedded-bundle.js, the `wasmgrad/embedded` entry: embedded.js over
+//   bundle.js. Both import embedded-sources.js as a file of its own, so the sources it registers
+//   are the ones the engine in bundle.js reads.
+// - dist/bindings/runtime/embedded-assets.js for that entry: the simd-threads wasm, gzipped and
+//   in base64 (the simd flavour differs from it in one byte, checked here), and the pool's worker
+//   bundled into one ES module. Gzip first, since base64 text compresses poorly.
+// - dist/models/wasmgrad.js, the `wasmgrad` command: cli.js over bundle.js.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runtime = join(root, 'dist/bindings/runtime');
+const bindings = join(root, 'dist/bindings');
 
-await build({
-  entryPoints: [join(root, 'dist/bindings/index.js')],
-  outfile: join(runtime, 'bundle.js'),
+/**
+ * Leaves the modules of `external` out of a bundle, imported from the path given for each. With
+ * `onlyVia`, any other import of a module under that folder fails the build: it would be a second
+ * copy, with an engine of its own.
+ */
+function importFrom(external, onlyVia = null) {
+  return {
+    name: 'import-from',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const target = resolve(args.resolveDir, args.path);
+        if (target in external) return { path: external[target], external: true };
+        if (onlyVia !== null && target.startsWith(onlyVia.folder)) {
+          return { errors: [{ text: `${args.importer} imports ${args.path}: import it through ${onlyVia.entry} instead` }] };
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+const sourcesFile = join(runtime, 'embedded-sources.js');
+const bundled = {
   bundle: true,
   format: 'esm',
-  platform: 'neutral',
-  // Minified, since dist/ also holds the modules it bundles; but names kept (errors name
-  // themselves from their class) and lines too: Node prints an uncaught error's whole source line,
-  // and esbuild's lineLimit would split string literals, hiding `new URL('...wasm')` from Vite.
+  // Minified, but names kept (errors name themselves from their class) and lines too: Node prints
+  // an uncaught error's whole source line, and esbuild's lineLimit would split string literals,
+  // hiding `new URL('...wasm')` from Vite.
   minifyIdentifiers: true,
   minifySyntax: true,
   keepNames: true,
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
+};
+
+await build({
+  ...bundled,
+  entryPoints: [join(bindings, 'index.js')],
+  outfile: join(runtime, 'bundle.js'),
+  platform: 'neutral',
+  plugins: [importFrom({ [sourcesFile]: './embedded-sources.js' })],
+});
+
+await build({
+  ...bundled,
+  entryPoints: [join(runtime, 'embedded.js')],
+  outfile: join(runtime, 'embedded-bundle.js'),
+  platform: 'neutral',
+  plugins: [importFrom({
+    [join(bindings, 'index.js')]: './bundle.js',
+    [sourcesFile]: './embedded-sources.js',
+    [join(runtime, 'embedded-assets.js')]: './embedded-assets.js',
+  })],
+});
+
+await build({
+  ...bundled,
+  entryPoints: [join(root, 'dist/models/cli.js')],
+  outfile: join(root, 'dist/models/wasmgrad.js'),
+  platform: 'node',
+  plugins: [importFrom({ [join(bindings, 'index.js')]: '../bindings/runtime/bundle.js' }, { folder: bindings, entry: 'bindings/index.js' })],
 });
 
 const worker = await build({
@@ -51,7 +105,7 @@ if (differing === null || differing.length !== 1 || threads[differing[0]] !== 0x
 
 const file = join(runtime, 'embedded-assets.js');
 writeFileSync(file, [
-  '// Generated by scripts/embed-assets.mjs: do not edit.',
+  '// Generated by scripts/bundle.mjs: do not edit.',
   `export const THREADS_WASM_GZIP_BASE64 = ${JSON.stringify(gzipSync(threads, { level: 9 }).toString('base64'))};`,
   `export const SHARED_FLAG_OFFSET = ${differing[0]};`,
   `export const WORKER_SCRIPT = ${JSON.stringify(worker.outputFiles[0].text)};`,

@@ -8,7 +8,7 @@ import * as wg from '../../dist/bindings/index.js';
 import { grammarEntropyRate, grammarText } from '../../dist/models/data/grammar-text.js';
 
 const run = promisify(execFile);
-const CLI = new URL('../../dist/models/cli.js', import.meta.url).pathname;
+const CLI = new URL('../../dist/models/wasmgrad.js', import.meta.url).pathname;
 const GRAMMAR_CHARS = new Set('abdeikmnorstu .\n');
 
 describe('zoo: char-lstm (quick budget)', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const CLI = new URL('../../dist/models/cli.js', import.meta.url).pathname;
+const CLI = new URL('../../dist/models/wasmgrad.js', import.meta.url).pathname;
 
 describe('the wasmgrad command', () => {
   it('lists the zoo', async () => {

@@ -1,0 +1,71 @@
+// The package as npm would publish it: packed, unpacked into an app's node_modules, and used there
+// through its entries and its command. It catches a file that the "files" list leaves out, and
+// a bundle that reaches past the package entry for a module of its own.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const APP = `
+import * as wg from 'wasmgrad';
+import * as embedded from 'wasmgrad/embedded';
+await wg.ready({ threads: 2 });
+const x = wg.randn([64, 8], { seed: 1 });
+const y = wg.sum(x, 1, true);
+const model = new wg.nn.Sequential(new wg.nn.Linear(8, 16, { seed: 2 }), new wg.nn.ReLU(), new wg.nn.Linear(16, 1, { seed: 3 }));
+const optimizer = new wg.optim.Adam(model.parameters(), { lr: 0.01 });
+const losses = [];
+for (let step = 0; step < 50; step++) {
+  wg.scope(() => {
+    optimizer.zeroGrad();
+    const loss = wg.mseLoss(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    losses.push(loss.item());
+  });
+}
+console.log(JSON.stringify({
+  threads: wg.getNumThreads(), first: losses[0], last: losses.at(-1),
+  oneEngine: embedded.ready === wg.ready, models: Object.keys(wg.models),
+}));
+wg.shutdown();
+`;
+
+describe('the published package, installed in an app', function () {
+  this.timeout(120000);
+  let app;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-package-'));
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root });
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    app = join(dir, 'app');
+    const installed = join(app, 'node_modules', 'wasmgrad');
+    mkdirSync(installed, { recursive: true });
+    await run('tar', ['-xzf', join(dir, tarball), '-C', installed, '--strip-components=1']);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    writeFileSync(join(app, 'app.js'), APP);
+  });
+
+  it('trains through both entries, which share one engine, on 2 threads', async () => {
+    const { stdout } = await run('node', ['app.js'], { cwd: app });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
+    assert.equal(result.threads, 2);
+    assert.ok(result.oneEngine, 'wasmgrad/embedded must re-export the engine of wasmgrad, not a second copy');
+    assert.ok(result.last < result.first / 4, `loss fell from ${result.first} to ${result.last} only`);
+    assert.ok(result.models.includes('convnet'));
+  });
+
+  it('runs the wasmgrad command its bin names', async () => {
+    const installed = join(app, 'node_modules', 'wasmgrad');
+    const { bin } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const { stdout } = await run('node', [join(installed, bin.wasmgrad), 'list'], { cwd: app });
+    assert.match(stdout, /^convnet\s+2 conv/m);
+  });
+});
