@@ -9,7 +9,7 @@ import * as wg from '../bindings/index.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
-import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
+import { fullRunsOf, type TrainOptions, type TrainResult, type ZooModel } from './zoo.js';
 
 const { models } = wg;
 
@@ -95,20 +95,23 @@ async function results(names: string[], flags: Record<string, string | number | 
   const file = (flags.file as string | undefined) ?? RESULTS_FILE;
   const cpu = cpus();
   const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores`;
+  const rows = Object.values(models).flatMap((m) => fullRunsOf(m).map((r) => r.row));
   let failed = 0;
   for (const model of chosen) {
-    console.log(`wasmgrad results ${model.name}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
-    const { result, seconds } = await trainAndReport(model, { budget: 'full', seed: flags.seed as number | undefined }, info, undefined);
-    // The next model trains in the memory this one held.
-    result.model.dispose();
-    const row: ResultRow = {
-      model: model.name, measured: result.criterion.measured, criterion: result.criterion.description, met: result.criterion.met,
-      seconds, threads: info.threads, runtime: `${info.runtime} ${process.version}`, machine, load: loadavg()[0], date: new Date(),
-    };
-    const existing = await readFile(file, 'utf8').catch(() => '');
-    await writeFile(file, mergeResults(existing, [row], Object.keys(models)));
-    console.log(`updated ${file}`);
-    if (!result.criterion.met) failed++;
+    for (const run of fullRunsOf(model)) {
+      console.log(`wasmgrad results ${run.row}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
+      const { result, seconds } = await trainAndReport(model, { ...run.options, budget: 'full', seed: flags.seed as number | undefined }, info, undefined);
+      // The next model trains in the memory this one held.
+      result.model.dispose();
+      const row: ResultRow = {
+        model: run.row, measured: result.criterion.measured, criterion: result.criterion.description, met: result.criterion.met,
+        seconds, threads: info.threads, runtime: `${info.runtime} ${process.version}`, machine, load: loadavg()[0], date: new Date(),
+      };
+      const existing = await readFile(file, 'utf8').catch(() => '');
+      await writeFile(file, mergeResults(existing, [row], rows));
+      console.log(`updated ${file}`);
+      if (!result.criterion.met) failed++;
+    }
   }
   return failed === 0 ? 0 : 1;
 }

@@ -125,6 +125,7 @@ export const mlp: ZooModel = {
   name: 'mlp',
   summary: 'MLP on 3-arm spirals (or --data fashion-mnist); 10-layer ReLU vs sigmoid',
   train: (opts = {}) => (opts.data ? trainFashion(opts) : trainSpirals(opts)),
+  fullRuns: [{ row: 'mlp', options: {} }, { row: 'mlp --data fashion-mnist', options: { data: 'fashion-mnist' } }],
   build: (seed = 1) => spiralNet(seed),
   async evaluate(model, opts = {}) {
     const test = spiralTestSet(opts.seed ?? 1);
