@@ -18,6 +18,9 @@ const ARG_PAD_BEFORE = 16; // front, top, left
 const ARG_PAD_AFTER = 19; // back, bottom, right
 const ARG_DILATION = 22;
 const ARG_COUNT_INCLUDE_PAD = 25; // average pooling only: divide by the taps inside the padded input, or the input itself
+// max pooling backward only: set to 1 when an index is neither -1 nor inside its volume. Such an
+// index is skipped, and the wrapper throws: threads only ever store 1, so the word needs no atomics.
+const ARG_BAD_INDEX = 26;
 const AXIS_D = 0;
 const AXIS_H = 1;
 const AXIS_W = 2;
@@ -255,7 +258,10 @@ export function max_pool_backward_task(args: usize, tid: i32, nthreads: i32): vo
     const base = <usize>p * outputs << 2;
     for (let o = 0; o < outputs; o++) {
       const i = load<i32>(indices + base + (<usize>o << 2));
-      if (i < 0) continue;
+      if (<u32>i >= <u32>inputs) {
+        if (i != -1) store<i32>(args + (ARG_BAD_INDEX << 2), 1);
+        continue;
+      }
       const at = volume + (<usize>i << 2);
       store<f32>(at, load<f32>(at) + load<f32>(dy + base + (<usize>o << 2)));
     }
@@ -274,7 +280,10 @@ export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads
     let sum: f32 = 0;
     for (let o = 0; o < outputs; o++) {
       const at = (<usize>p * outputs + o) << 2;
-      if (load<i32>(indices + at) == i) sum += load<f32>(dy + at);
+      const index = load<i32>(indices + at);
+      if (index == i) sum += load<f32>(dy + at);
+      // Exactly one thread visits element 0 of a volume: it checks that volume's indices.
+      else if (i == 0 && index != -1 && <u32>index >= <u32>inputs) store<i32>(args + (ARG_BAD_INDEX << 2), 1);
     }
     store<f32>(dx + (<usize>e << 2), sum);
   }

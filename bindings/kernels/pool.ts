@@ -8,8 +8,7 @@
 // dilation too (ONNX's AveragePool has one, torch's avg_pool has not).
 import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { engine } from '../runtime/engine.js';
+import { argumentWordAfterRun, dispatch } from '../runtime/dispatch.js';
 import { checkShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type KernelChoice, type Padding, type Pair } from './spatial.js';
@@ -204,6 +203,14 @@ function maxPoolForward(op: string, rank: Rank, x: Tensor, kernelSize: unknown, 
   return { y, indices };
 }
 
+/** The error for indices the kernel found outside their volume, naming the first one. */
+function outOfVolume(op: string, rank: Rank, indices: Tensor, inner: readonly number[]): ArgumentError {
+  const volume = inner.reduce((a, b) => a * b, 1);
+  const values = indices.toArray();
+  const at = values.findIndex((v) => v < -1 || v >= volume);
+  return new ArgumentError(`${op}: index ${values[at]} at flat position ${at} is outside an input ${rank === 3 ? 'volume' : 'plane'} of ${inner.join('x')}`);
+}
+
 function maxPoolBackward(op: string, rank: Rank, dy: Tensor, indices: Tensor, inputShape: readonly number[], kernel?: KernelChoice): Tensor {
   checkTensor(op, 'dy', dy, rank + 2, OUTPUT_LAYOUT[rank]);
   if (!(indices instanceof Tensor)) throw new ArgumentError(`${op}: indices must be a Tensor, got ${String(indices)}`);
@@ -213,15 +220,6 @@ function maxPoolBackward(op: string, rank: Rank, dy: Tensor, indices: Tensor, in
   if (!indices.isContiguous()) throw new ShapeError(`${op}: indices of shape ${formatShape(indices.shape)} must be contiguous`);
   const shape = checkInputShape(op, rank, inputShape, dy);
   const [N, C, ...inner] = shape;
-  const volume = inner.reduce((a, b) => a * b, 1);
-  // An index out of its volume would make the kernel write outside dx: refuse it here.
-  const start = indices.ptr(op) >> 2;
-  const view = engine().heap.i32.subarray(start, start + indices.size);
-  for (let i = 0; i < view.length; i++) {
-    if (view[i] < -1 || view[i] >= volume) {
-      throw new ArgumentError(`${op}: index ${view[i]} at flat position ${i} is outside an input ${rank === 3 ? 'volume' : 'plane'} of ${inner.join('x')}`);
-    }
-  }
   const dx = empty(shape);
   const one: Axes = [1, 1, 1];
   const g: PoolGeometry = {
@@ -229,7 +227,12 @@ function maxPoolBackward(op: string, rank: Rank, dy: Tensor, indices: Tensor, in
     kernel: one, stride: one, dilation: one, before: [0, 0, 0], after: [0, 0, 0],
   };
   const task = kernelChoice(op, kernel) === 'simd' ? 'max_pool_backward' : 'max_pool_backward_reference';
-  dispatch(task, poolArgs(g, dx.ptr(), dy.ptr(), indices.ptr(), false), dx.size + dy.size);
+  const args = [...poolArgs(g, dx.ptr(), dy.ptr(), indices.ptr(), false), 0];
+  dispatch(task, args, dx.size + dy.size);
+  if (argumentWordAfterRun(args.length - 1) !== 0) {
+    dx.dispose();
+    throw outOfVolume(op, rank, indices, inner);
+  }
   return dx;
 }
 

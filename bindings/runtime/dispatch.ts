@@ -1,6 +1,7 @@
 // The one way TypeScript runs a kernel: name the task, give its argument words, and say how much
 // work it is, so that small ops stay on the calling thread.
 import { engine, type F32 } from './engine.js';
+import { ARGS_PTR } from './layout.js';
 
 /**
  * Work, in rough multiply-adds, below which one more thread costs more to wake than it saves.
@@ -17,4 +18,12 @@ export function threadsFor(work: number): number {
 export function dispatch(task: string, args: readonly (number | F32)[], work: number): void {
   const e = engine();
   e.run(e.tasks.indexOf(task), args, threadsFor(work));
+}
+
+/**
+ * Argument word `i` of the op that just ran. A kernel that meets bad input it can only see while it
+ * runs (indices, say) sets a word of its arguments rather than trap, and its wrapper reads it here.
+ */
+export function argumentWordAfterRun(i: number): number {
+  return engine().heap.i32[(ARGS_PTR >> 2) + i];
 }

@@ -217,4 +217,23 @@ describe('pool kernels: argument errors', () => {
     throwsWith(() => maxPool2dBackward(y, wg.full(y.shape, 16, 'int32'), x.shape), wg.ArgumentError, /index 16 at flat position 0 is outside an input plane of 4x4/);
     throwsWith(() => avgPool2dBackward(randn([1, 2, 3, 3]), x.shape, 2), wg.ShapeError, /dy must have shape \[1, 2, 2, 2\]/);
   });
+
+  it('refuses an index outside its plane wherever it sits, in either kernel and on every thread, and stays usable', () => {
+    const x = randn([8, 16, 24, 24]); // enough work for every thread
+    const { y, indices } = maxPool2dForward(x, 2);
+    const good = indices.toArray();
+    const want = maxPool2dBackward(y, indices, x.shape).toArray();
+    for (const [at, bad] of [[good.length - 1, 576], [1234, -2], [777, 2 ** 31 - 1]]) {
+      const broken = good.slice();
+      broken[at] = bad;
+      for (const kernel of ['simd', 'reference']) {
+        throwsWith(() => maxPool2dBackward(y, wg.tensor(broken, y.shape, 'int32'), x.shape, kernel), wg.ArgumentError,
+          new RegExp(`index ${bad} at flat position ${at} is outside an input plane of 24x24`));
+      }
+    }
+    const padded = good.slice();
+    padded[5] = -1; // an empty window's index: skipped, not refused
+    maxPool2dBackward(y, wg.tensor(padded, y.shape, 'int32'), x.shape);
+    assertBitEqual(maxPool2dBackward(y, indices, x.shape), wg.tensor(want, x.shape), 'dx after the refusals');
+  });
 });
