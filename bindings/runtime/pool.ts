@@ -11,7 +11,10 @@
 // when it has finished. Deaths are written into shared memory by the watchdog thread
 // (watchdog.ts), which the caller reads between bounded wait slices. Only how the watchdog learns
 // of a death differs by runtime, from events that only a death fires: in Node the worker's
-// lifeline port closes; in Deno and browsers the worker's Web Lock is released. Then:
+// lifeline port closes; in Deno and browsers the worker's Web Lock is released. (Chromium ends a
+// worker busy in its loop about 2 s after terminate(), and only while the thread that called it
+// runs its event loop, so never in the middle of that thread's op; the worker serves ops until.)
+// Then:
 // - a worker that has not counted itself in within TAKE_UP_TIMEOUT_MS, or is known dead, is
 //   closed out of the op and the caller runs that slice itself: the op completes with the same
 //   bits, and a slow worker that wakes later leaves the op alone;
