@@ -9,7 +9,12 @@
 // cannot receive an 'exit' event, which is queued on its own event loop. So each worker counts
 // itself in on an op (its Ctl.TakeUp word) before it touches the op, and marks the word again
 // when it has finished. Deaths are written into shared memory by the watchdog thread
-// (watchdog.ts), which the caller reads between bounded wait slices:
+// (watchdog.ts), which the caller reads between bounded wait slices. Only how the watchdog learns
+// of a death differs by runtime, from events that only a death fires: in Node the worker's
+// lifeline port closes; in Deno and browsers the worker's Web Lock is released. (Chromium ends a
+// worker busy in its loop about 2 s after terminate(), and only while the thread that called it
+// runs its event loop, so never in the middle of that thread's op; the worker serves ops until.)
+// Then:
 // - a worker that has not counted itself in within TAKE_UP_TIMEOUT_MS, or is known dead, is
 //   closed out of the op and the caller runs that slice itself: the op completes with the same
 //   bits, and a slow worker that wakes later leaves the op alone;
@@ -20,8 +25,9 @@
 //   'exit' or 'error' listener: it throws, the pool stops its workers and every op runs on the
 //   calling thread (same bits) until setNumThreads() starts new ones.
 // A heartbeat was rejected: a worker inside a long kernel cannot beat, so it would not tell busy
-// from dead. Without the watchdog (web Workers: their MessagePorts have no 'close' event), a death
-// after the take-up is not caught.
+// from dead. Nor would progress words that kernels bump: a worker descheduled on a loaded machine
+// makes none. Only where there is no Web Locks API (not a secure context, which also has no shared
+// memory) does the pool run without a watchdog, and a death after the take-up would not be caught.
 //
 // Starting. Spawning a worker costs milliseconds to tens of them (a new isolate, its imports, an
 // instance), far more than the engine's own start, so `ready()` does not wait for the workers:
@@ -34,6 +40,7 @@ import { canBlock, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 import { embeddedWorkerUrl } from './embedded-sources.js';
+import { workerFaults, type WorkerFaults } from './worker-faults.js';
 
 /** Threads beyond this are refused: more would only oversubscribe any machine we run on. */
 export const MAX_THREADS = 64;
@@ -58,62 +65,92 @@ interface WorkerHandle {
   terminate(): void;
 }
 
-type Init = { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number };
+interface Watchdog extends WorkerHandle {
+  postMessage(message: unknown, transfer: any[]): void;
+}
+
+type Init = { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number; generation: number; faults: WorkerFaults };
 
 /** How long workers may take to check in before the pool gives up on them. */
 const START_TIMEOUT_MS = 30000;
 
-// Node's thread files, named by a variable: a literal `new URL('./x.js', import.meta.url)` would
-// make Vite and webpack copy them into a browser bundle, which never runs them.
+// Node's thread file, named by a variable: a literal `new URL('./x.js', import.meta.url)` would
+// make Vite and webpack copy it into a browser bundle, which never runs it.
 const NODE_WORKER_FILE = './worker.js';
-const WATCHDOG_FILE = './watchdog.js';
 
-/** Starts the watchdog thread (see watchdog.ts). */
-async function spawnWatchdog(): Promise<import('node:worker_threads').Worker> {
+/**
+ * How the watchdog learns of a death (see watchdog.ts): 'lifeline' in Node, 'lock' where the Web
+ * Locks API is, null where neither works (a browser page that is not a secure context), so a
+ * death after the take-up would not be caught; such a page has no shared memory anyway.
+ */
+const watchBy: 'lifeline' | 'lock' | null =
+  runtimeName === 'node' ? 'lifeline' : (globalThis as any).navigator?.locks !== undefined ? 'lock' : null;
+
+/** A web Worker on worker.js: bundled from the page's blob when embedded. */
+function webWorker(): Worker {
+  // The literal `new Worker(new URL(...))` is the form Vite and webpack bundle as a worker entry.
+  const embedded = embeddedWorkerUrl();
+  return embedded !== null
+    ? new Worker(embedded, { type: 'module' })
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+}
+
+/** Starts the watchdog thread (see watchdog.ts): worker.js, told by its first message to watch. */
+async function spawnWatchdog(): Promise<Watchdog> {
+  if (!nodeWorkers) return webWorker();
   const { Worker } = await nodeBuiltin('node:worker_threads');
-  const w = new Worker(new URL(WATCHDOG_FILE, import.meta.url));
+  const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
   w.unref();
   return w;
 }
 
+/** Lock names are origin-wide in browsers: the engine's random id keeps two pages' apart. */
+function randomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (x) => x.toString(36)).join('');
+}
+
 async function spawnWorker(
   init: Init,
-  watchdog: import('node:worker_threads').Worker | null,
+  watchdog: Watchdog | null,
+  lock: string | null,
   onFault: (message: string) => void,
   onExit: (message: string) => void,
 ): Promise<WorkerHandle> {
+  const channel = watchdog === null ? null
+    : nodeWorkers ? new (await nodeBuiltin('node:worker_threads')).MessageChannel()
+    : new MessageChannel();
+  const start = (post: (message: unknown, transfer: any[]) => void) => {
+    if (channel === null) return post(init, []);
+    const { memory, tid, generation } = init;
+    watchdog!.postMessage({ watch: { memory, port: channel.port2, tid, generation, lock } }, [channel.port2]);
+    post({ ...init, lifeline: channel.port1, lock }, [channel.port1]);
+  };
   if (nodeWorkers) {
-    const { MessageChannel, Worker } = await nodeBuiltin('node:worker_threads');
+    const { Worker } = await nodeBuiltin('node:worker_threads');
     const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
     w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
     w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
-    if (watchdog === null) {
-      w.postMessage(init);
-    } else {
-      const { port1, port2 } = new MessageChannel();
-      watchdog.postMessage({ memory: init.memory, port: port2, tid: init.tid, generation: init.generation }, [port2]);
-      w.postMessage({ ...init, lifeline: port1 }, [port1]);
-    }
+    start((m, transfer) => w.postMessage(m, transfer));
     // After the listeners, which would otherwise take the reference back: a program that is done
     // must be able to exit while the workers sleep.
     w.unref();
     return w;
   }
-  // The literal `new Worker(new URL(...))` is the form Vite and webpack bundle as a worker entry.
-  const embedded = embeddedWorkerUrl();
-  const w = embedded !== null
-    ? new Worker(embedded, { type: 'module' })
-    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const w = webWorker();
   w.onmessage = (e: MessageEvent) => e.data?.fault !== undefined && onFault(e.data.message);
   w.onerror = (e: ErrorEvent) => onExit(`worker ${init.tid} failed: ${e.message}`);
-  w.postMessage(init);
+  start((m, transfer) => w.postMessage(m, transfer));
   return w;
 }
 
 export class Pool {
   private workers: WorkerHandle[] = [];
-  private watchdog: import('node:worker_threads').Worker | null = null;
+  private watchdog: Watchdog | null = null;
+  /** Part of the workers' lock names (see watchdog.ts). */
+  private readonly id = randomId();
+  /** Test-only: the faults the next workers started will inject (worker-faults.ts). */
+  faults: WorkerFaults = {};
   private readonly ctl: Int32Array;
   private readonly blocking = canBlock();
   private lastFault = '';
@@ -175,12 +212,13 @@ export class Pool {
     const onExit = (why: string) => {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
-    // Node only: Deno's node:worker_threads ports are not known to report a closed end.
-    if (runtimeName === 'node' && threads > 1) this.watchdog ??= await spawnWatchdog();
+    if (watchBy !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
+    const faults = workerFaults(this.faults);
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
-      const init = { module: this.module, memory: this.memory, tid, generation };
-      fresh.push(spawnWorker(init, this.watchdog, (m) => (this.lastFault = m), onExit));
+      const init = { module: this.module, memory: this.memory, tid, generation, faults };
+      const lock = watchBy === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
+      fresh.push(spawnWorker(init, this.watchdog, lock, (m) => (this.lastFault = m), onExit));
     }
     this.workers = await Promise.all(fresh);
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;

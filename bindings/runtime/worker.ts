@@ -1,17 +1,24 @@
 // A pool worker: instantiates the engine's compiled module over the shared memory, then sleeps
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
+// The same file runs the pool's watchdog (watchdog.ts) when its first message says so: bundlers
+// (Vite, webpack, the embedded entry) then have one worker file to carry, not two.
 import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { nodeWorkers, runtimeName } from './platform.js';
+import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
+import { LOCK_HELD, watch, type Watch } from './watchdog.js';
+import type { WorkerFaults } from './worker-faults.js';
 
 interface Init {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   tid: number;
   generation: number;
-  /** This worker's end of the channel the watchdog listens on (Node only; see watchdog.ts). */
-  lifeline?: unknown;
+  /** This worker's end of the channel the watchdog listens on (see watchdog.ts), if it watches. */
+  lifeline?: any;
+  /** The Web Lock to hold for this worker's lifetime, where the watchdog watches by lock. */
+  lock?: string | null;
+  faults: WorkerFaults;
 }
 
 interface Port {
@@ -39,15 +46,22 @@ async function parentPort(): Promise<Port> {
 // The lifeline, held for the worker's lifetime: the runtime must close it only when this thread dies.
 const held: unknown[] = [];
 
-/**
- * Fault injection for the worker-fault tests: the worker whose thread index this names exits
- * right after counting itself in on an op, the one death nothing else can stage at a chosen point
- * (the caller is blocked in the op, so it cannot terminate a worker then). Read from the
- * environment the worker started with, so the test sets it before setNumThreads().
- */
-const exitAfterTakeUp = runtimeName === 'node' ? Number(globalThis.process.env.WASMGRAD_FAULT_EXIT_AFTER_TAKE_UP ?? 0) : 0;
-/** Likewise: the worker this names exits before it checks in, a start that fails after ready(). */
-const exitBeforeCheckIn = runtimeName === 'node' ? Number(globalThis.process.env.WASMGRAD_FAULT_EXIT_BEFORE_CHECK_IN ?? 0) : 0;
+/** Ends this thread for the fault tests (worker-faults.ts); the caller returns at once after. */
+function die(code: number): void {
+  if (nodeWorkers) globalThis.process.exit(code);
+  // A web worker cannot end itself mid-task: close() ends it once this task, which returns now, is over.
+  else (globalThis as any).close();
+}
+
+/** Resolves once this thread holds `lock`, which it then keeps until it dies. */
+function holdForLife(lock: string): Promise<void> {
+  return new Promise((held) => {
+    void (globalThis as any).navigator.locks.request(lock, () => {
+      held();
+      return new Promise(() => {});
+    });
+  });
+}
 
 // Workers spin this many polls before sleeping: ops often come back to back, and a wake-up from
 // Atomics.wait costs tens of microseconds.
@@ -61,14 +75,14 @@ function takeUp(ctl: Int32Array, tid: number): boolean {
   return Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_TAKEN) === TAKE_UP_OPEN;
 }
 
-function serve({ module, memory, tid, generation, lifeline: line }: Init, port: Port): void {
+function serve({ module, memory, tid, generation, lifeline: line, faults }: Init, port: Port): void {
   held.push(line);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const tasks = taskTable(instance.exports).fns;
   const ctl = new Int32Array(memory.buffer, CONTROL_PTR, Ctl.Words);
   let seen = Atomics.load(ctl, Ctl.Seq);
   if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
-  if (tid === exitBeforeCheckIn) globalThis.process.exit(71);
+  if (tid === faults.exitBeforeCheckIn) return die(71);
   Atomics.add(ctl, Ctl.Ready, 1);
   Atomics.notify(ctl, Ctl.Ready);
   port.post({ ready: tid });
@@ -81,9 +95,10 @@ function serve({ module, memory, tid, generation, lifeline: line }: Init, port: 
     }
     seen = seq;
     if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
+    if (tid === faults.exitBeforeTakeUp) return die(72);
     if (!takeUp(ctl, tid)) continue;
     const n = Atomics.load(ctl, Ctl.Threads);
-    if (tid === exitAfterTakeUp && tid < n) globalThis.process.exit(70);
+    if (tid === faults.exitAfterTakeUp && tid < n) return die(70);
     if (tid < n) {
       try {
         tasks[Atomics.load(ctl, Ctl.Task)](ARGS_PTR, tid, n);
@@ -100,5 +115,16 @@ function serve({ module, memory, tid, generation, lifeline: line }: Init, port: 
   }
 }
 
+async function start(init: Init, port: Port): Promise<void> {
+  if (init.lock) {
+    // Before checking in, so the watchdog can tell this worker's death from the first op on.
+    await holdForLife(init.lock);
+    init.lifeline.postMessage(LOCK_HELD);
+  }
+  serve(init, port);
+}
+
 // No top-level await: Vite bundles a worker entry as a classic script unless told otherwise.
-void parentPort().then((port) => port.onMessage((init: Init) => serve(init, port)));
+void parentPort().then((port) =>
+  port.onMessage((m: Init | { watch: Watch }) => ('watch' in m ? watch(m.watch) : void start(m, port))),
+);

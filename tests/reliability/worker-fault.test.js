@@ -96,6 +96,27 @@ describe('worker faults', () => {
     await checkRecovery(error, ms);
   });
 
+  it('a worker that exits before taking up its share: the caller runs it, the next op throws', async () => {
+    await wg.setNumThreads(1);
+    const bits = () => wg.scope(() => [...wg.randn([1 << 16], { seed: 3 }).toArray()]); // one dispatch
+    const expectedBits = bits();
+    // Worker 1 exits when it wakes for its first op, before counting itself in (see worker-faults.ts).
+    process.env.WASMGRAD_FAULT_EXIT_BEFORE_TAKE_UP = '1';
+    try {
+      await wg.setNumThreads(2);
+    } finally {
+      delete process.env.WASMGRAD_FAULT_EXIT_BEFORE_TAKE_UP;
+    }
+    let result;
+    const first = timeToThrow(() => (result = bits()));
+    assert.equal(first.error, undefined);
+    assert.deepEqual(result, expectedBits);
+    const { error, ms } = timeToThrow(bits);
+    assert.match(String(error?.message), /^kernel rand_normal_task: pool worker 1 (died|exited \(code 72\));/);
+    console.log(`      the op the worker died in took ${first.ms} ms`);
+    await checkRecovery(error, ms);
+  });
+
   it('a worker terminated just as an op starts: the op gives the same bits or throws, never hangs', async () => {
     // Where the death falls (before, during or after its share) is a race; every outcome is fine
     // except a hang or a wrong result.
