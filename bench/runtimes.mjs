@@ -82,7 +82,7 @@ async function packageSize() {
   const runtime = join(root, 'dist/bindings/runtime');
   const wasm = await readFile(join(root, 'build/wasmgrad-simd-threads.wasm'));
   let entry = gzipped(wasm);
-  for (const f of ['bundle.js', 'embedded-sources.js', 'worker.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
+  for (const f of ['bundle.js', 'embedded-sources.js', 'worker.js', 'watchdog.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
     entry += gzipped(await readFile(join(runtime, f)));
   }
   const embedded = await build({ entryPoints: [join(runtime, 'embedded-bundle.js')], bundle: true, format: 'esm', minify: true, write: false });
