@@ -187,7 +187,7 @@ async function trainGan(opts: TrainOptions): Promise<TrainResult> {
   const dcgan = await trainDcgan(full, seed, opts);
   const dcganLast = dcgan.history[dcgan.history.length - 1];
   opts.log?.(`DCGAN: mean-image gap ${dcgan.gapBefore.toFixed(3)} -> ${dcgan.gapAfter.toFixed(3)}`);
-  const [minModes, minQuality] = full ? [7, 0.7] : [3, 0.1];
+  const [minModes, minQuality] = full ? [7, 0.7] : [6, 0.25];
   return {
     model: ring.pair, history: ring.history,
     dataset: `ring of ${RING.modes} Gaussians (radius ${RING.radius}, sigma ${RING.sigma}, seed ${seed}); DCGAN on ${dcgan.images} Fashion-MNIST images`,
