@@ -71,7 +71,7 @@ interface RingOutcome {
 function trainRing(full: boolean, seed: number, opts: TrainOptions): RingOutcome {
   const pair = new GanPair(seed);
   const batch = opts.batch ?? 256;
-  const epochs = opts.epochs ?? (full ? 30 : 5);
+  const epochs = opts.epochs ?? (full ? 30 : 4);
   const history = adversarialTraining({
     phase: '8 Gaussians', generator: pair.generator, discriminator: pair.discriminator, owner: pair,
     epochs, stepsPerEpoch: 100, batch, lr: opts.lr ?? 1e-3, decayAfter: 0.5,
