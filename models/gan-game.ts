@@ -16,6 +16,12 @@ export interface AdversarialConfig {
   stepsPerEpoch: number;
   batch: number;
   lr: number;
+  /**
+   * The fraction of the steps after which both learning rates decay linearly to zero; 1 (the default)
+   * keeps them constant. The falling step size lets the generator settle its samples onto the modes
+   * instead of jittering around them as the two players keep moving.
+   */
+  decayAfter?: number;
   /** Generator input for `step`; called twice a step (purpose 0 for D's update, 1 for G's). */
   noise(step: number, purpose: 0 | 1): Tensor;
   /** A batch of real data for `step`. */
@@ -41,6 +47,8 @@ export function adversarialTraining(cfg: AdversarialConfig): EpochRecord[] {
   const stats = new LayerStatsRecorder(cfg.owner ?? G, cfg.epochs * cfg.stepsPerEpoch);
   const dParameters = playerParameters('discriminator', D);
   const gParameters = playerParameters('generator', G);
+  const totalSteps = cfg.epochs * cfg.stepsPerEpoch;
+  const decayStart = Math.floor((cfg.decayAfter ?? 1) * totalSteps);
   const started = performance.now();
   let step = 0;
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
@@ -49,13 +57,17 @@ export function adversarialTraining(cfg: AdversarialConfig): EpochRecord[] {
     let dTotal = 0;
     let gTotal = 0;
     for (let s = 0; s < cfg.stepsPerEpoch; s++, step++) {
+      const lr = step < decayStart ? cfg.lr : cfg.lr * (totalSteps - step) / (totalSteps - decayStart);
+      optD.lr = lr;
+      optG.lr = lr;
       const [dLoss, gLoss] = wg.scope(() => {
         const real = cfg.real(step);
-        const ones = wg.ones([cfg.batch, 1]);
-        const zeros = wg.zeros([cfg.batch, 1]);
         optD.zeroGrad();
         const fake = wg.noGrad(() => G.forward(cfg.noise(step, 0)));
-        const dl = wg.add(wg.bceWithLogits(D.forward(real), ones), wg.bceWithLogits(D.forward(fake), zeros));
+        // A discriminator that packs samples (PacGAN) gives fewer verdicts than the batch has rows.
+        const dReal = D.forward(real);
+        const ones = wg.ones(dReal.shape);
+        const dl = wg.add(wg.bceWithLogits(dReal, ones), wg.bceWithLogits(D.forward(fake), wg.zeros(dReal.shape)));
         dl.backward();
         if (stats.due(step)) stats.record(step, dParameters, () => optD.step());
         else optD.step();

@@ -1,21 +1,28 @@
 // gan: generative adversarial networks. On a ring of 8 Gaussians an MLP generator must spread its
-// samples over every mode, where a weak game collapses onto a few; the report plots its samples
-// against the modes. A DCGAN (strided and transposed convolutions, batch norm, leaky ReLU) then
-// learns Fashion-MNIST images and the report shows a grid of its samples.
+// samples over every mode, where a plain game collapses onto a few; the report plots its samples
+// against the modes. Three stabilisers make the game cover the ring: batch norm in the generator
+// (Ioffe and Szegedy 2015, as in the DCGAN generator of Radford et al. 2015 and the 2D experiments of
+// PacGAN), a discriminator that judges packs of 2 samples (PacGAN, Lin et al. 2018) with a minibatch
+// standard-deviation feature (Karras et al. 2018), and a learning rate decaying to zero over the
+// second half so the samples settle within 3 sigma of their modes. A DCGAN (strided and transposed
+// convolutions, batch norm, leaky ReLU) then learns Fashion-MNIST images and the report shows a grid
+// of its samples.
 import * as wg from '../bindings/index.js';
 import { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { adversarialTraining } from './gan-game.js';
+import { MinibatchStd, Pack } from './gan-layers.js';
 import { modeCentre, modeCoverage, ringSamples, type Ring } from './data/ring.js';
 import { scatterSvg } from './figures.js';
 import { imageGrid } from './image-grid.js';
 import type { EpochRecord, ReportImage, TrainOptions, TrainResult, ZooModel } from './zoo.js';
 
-const { Linear, ReLU, LeakyReLU, Sequential, Conv2d, ConvTranspose2d, BatchNorm2d, Tanh, Flatten } = wg.nn;
+const { Linear, ReLU, LeakyReLU, Sequential, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, Tanh, Flatten } = wg.nn;
 
 const RING: Ring = { modes: 8, radius: 2, sigma: 0.05 };
 const NOISE = 16;
 const HIDDEN = 128;
+const PACK = 2;
 
 /** Generator and discriminator of the ring, saved and loaded together. */
 class GanPair extends Module {
@@ -24,11 +31,15 @@ class GanPair extends Module {
 
   constructor(seed: number) {
     super();
-    const mlp = (inputs: number, outputs: number, s: number) => new Sequential(
-      new Linear(inputs, HIDDEN, { seed: s }), new ReLU(), new Linear(HIDDEN, HIDDEN, { seed: s + 2 }), new ReLU(),
-      new Linear(HIDDEN, HIDDEN, { seed: s + 4 }), new ReLU(), new Linear(HIDDEN, outputs, { seed: s + 6 }));
-    this.generator = this.addModule('generator', mlp(NOISE, 2, seed));
-    this.discriminator = this.addModule('discriminator', mlp(2, 1, seed + 10));
+    this.generator = this.addModule('generator', new Sequential(
+      new Linear(NOISE, HIDDEN, { seed }), new BatchNorm1d(HIDDEN), new ReLU(),
+      new Linear(HIDDEN, HIDDEN, { seed: seed + 2 }), new BatchNorm1d(HIDDEN), new ReLU(),
+      new Linear(HIDDEN, HIDDEN, { seed: seed + 4 }), new BatchNorm1d(HIDDEN), new ReLU(),
+      new Linear(HIDDEN, 2, { seed: seed + 6 })));
+    const d = seed + 10;
+    this.discriminator = this.addModule('discriminator', new Sequential(
+      new Pack(PACK), new Linear(2 * PACK, HIDDEN, { seed: d }), new ReLU(), new Linear(HIDDEN, HIDDEN, { seed: d + 2 }), new ReLU(),
+      new MinibatchStd(), new Linear(HIDDEN + 1, HIDDEN, { seed: d + 4 }), new ReLU(), new Linear(HIDDEN, 1, { seed: d + 6 })));
   }
 
   /** Samples of the generator for noise z (n, NOISE). */
@@ -41,6 +52,8 @@ class GanPair extends Module {
 const noiseSeed = (seed: number, step: number, purpose: number) => seed * 1_000_003 + 4 * step + purpose;
 
 function sampleRing(pair: Module, count: number, seed: number): Float32Array {
+  // Batch norm's running statistics, so a sample does not depend on the others drawn with it.
+  pair.eval();
   return wg.scope(() => wg.noGrad(() => pair.forward(wg.randn([count, NOISE], { seed })).toArray())) as Float32Array;
 }
 
@@ -58,10 +71,10 @@ interface RingOutcome {
 function trainRing(full: boolean, seed: number, opts: TrainOptions): RingOutcome {
   const pair = new GanPair(seed);
   const batch = opts.batch ?? 256;
-  const epochs = opts.epochs ?? (full ? 30 : 7);
+  const epochs = opts.epochs ?? (full ? 30 : 4);
   const history = adversarialTraining({
     phase: '8 Gaussians', generator: pair.generator, discriminator: pair.discriminator, owner: pair,
-    epochs, stepsPerEpoch: 100, batch, lr: opts.lr ?? 1e-3,
+    epochs, stepsPerEpoch: 100, batch, lr: opts.lr ?? 1e-3, decayAfter: 0.5,
     noise: (step, purpose) => wg.randn([batch, NOISE], { seed: noiseSeed(seed, step, purpose) }),
     real: (step) => wg.tensor(ringSamples(RING, batch, new wg.SeededRandom(seed, step)), [batch, 2]),
     evaluate: () => {
@@ -174,7 +187,7 @@ async function trainGan(opts: TrainOptions): Promise<TrainResult> {
   const dcgan = await trainDcgan(full, seed, opts);
   const dcganLast = dcgan.history[dcgan.history.length - 1];
   opts.log?.(`DCGAN: mean-image gap ${dcgan.gapBefore.toFixed(3)} -> ${dcgan.gapAfter.toFixed(3)}`);
-  const [minModes, minQuality] = full ? [7, 0.7] : [3, 0.1];
+  const [minModes, minQuality] = full ? [7, 0.7] : [6, 0.25];
   return {
     model: ring.pair, history: ring.history,
     dataset: `ring of ${RING.modes} Gaussians (radius ${RING.radius}, sigma ${RING.sigma}, seed ${seed}); DCGAN on ${dcgan.images} Fashion-MNIST images`,

@@ -11,10 +11,10 @@ describe('zoo: gan (quick budget)', () => {
   });
   after(() => result?.model.dispose());
 
-  it('meets the scaled-down criterion: >= 3 of 8 modes covered, >= 10% of samples within 3 sigma', () => {
+  it('meets the scaled-down criterion: >= 6 of 8 modes covered, >= 25% of samples within 3 sigma', () => {
     console.log(`      ${result.criterion.measured}`);
     assert.ok(result.criterion.met, result.criterion.measured);
-    assert.ok(result.metrics.modesCovered >= 3 && result.metrics.highQuality >= 0.1);
+    assert.ok(result.metrics.modesCovered >= 6 && result.metrics.highQuality >= 0.25);
   });
 
   it('steps a DCGAN and puts its sample grid and the ring scatter in the report', () => {
@@ -37,12 +37,15 @@ describe('zoo: gan (quick budget)', () => {
 
   it('gives the same losses for the same seed', async function () {
     this.timeout(120_000);
-    // A one-round run plays the same first 100 steps as the full quick run.
-    const again = await wg.models.gan.train({ budget: 'quick', epochs: 1 });
-    assert.equal(again.history.at(-1).loss, result.history[0].loss);
-    assert.equal(again.history.at(-1).generatorLoss, result.history[0].generatorLoss);
-    assert.equal(again.metrics.dcganGeneratorLoss, result.metrics.dcganGeneratorLoss);
-    again.model.dispose();
+    // The learning-rate decay follows the length of the run, so two short runs (one round, small
+    // batches; the DCGAN phase is the full quick one) are compared.
+    const short = () => wg.models.gan.train({ budget: 'quick', epochs: 1, batch: 64 });
+    const [a, b] = [await short(), await short()];
+    assert.equal(a.history.at(-1).loss, b.history.at(-1).loss);
+    assert.equal(a.history.at(-1).generatorLoss, b.history.at(-1).generatorLoss);
+    assert.equal(a.metrics.dcganGeneratorLoss, result.metrics.dcganGeneratorLoss);
+    a.model.dispose();
+    b.model.dispose();
   });
 
   it('evaluates a rebuilt model from its state dict to the same coverage', async () => {
