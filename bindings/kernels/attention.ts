@@ -155,8 +155,9 @@ function pairs(dims: Dims, causal: boolean): number {
   return B * H * perHead;
 }
 
-function workspaceBytes(): number {
-  return (engine().exports.ATTENTION_WORKSPACE_BYTES as WebAssembly.Global).value as number;
+/** Bytes of scratch each thread of attention_forward_task needs: a few tiles, whatever T and S. */
+function forwardScratchBytes(dims: Dims): number {
+  return (engine().exports.attention_forward_scratch_bytes as (D: number, Dv: number) => number)(dims.D, dims.Dv);
 }
 
 // Query rows per block of the backward, and the floats of scores (two blocks of rows x S per
@@ -253,7 +254,7 @@ export function attentionForward(q: Tensor, k: Tensor, v: Tensor, opts: Attentio
       scale: o.scale,
     };
     const work = pairs(dims, o.causal) * (dims.D + dims.Dv + 4);
-    if (o.kernel === 'fused') run('attention_forward', call, workspaceBytes(), work);
+    if (o.kernel === 'fused') run('attention_forward', call, forwardScratchBytes(dims), work);
     else run('attention_forward_reference', call, 4 * dims.S, work);
     return { out, lse };
   } finally {
