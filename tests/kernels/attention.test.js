@@ -89,11 +89,11 @@ function randomMask(B, S) {
 }
 
 /** Runs fused (or reference) forward and backward and checks both against the double-precision reference. */
-function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'fused' } = {}) {
+function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'fused', mask = null } = {}) {
   const dims = dimsOf(shape);
   const { t, d } = problem(dims);
-  const maskData = masked ? randomMask(dims.B, dims.S) : null;
-  const keyPaddingMask = masked ? wg.tensor(maskData, [dims.B, dims.S]) : undefined;
+  const maskData = mask ?? (masked ? randomMask(dims.B, dims.S) : null);
+  const keyPaddingMask = maskData !== null ? wg.tensor(maskData, [dims.B, dims.S]) : undefined;
   const scale = 1 / Math.sqrt(dims.D);
   const opts = { causal, keyPaddingMask, kernel };
   const fwd = attentionForward(t.q, t.k, t.v, opts);
@@ -127,6 +127,34 @@ describe('attention kernels: against softmax(q k^T scale + mask) v in double pre
   for (const causal of [false, true]) {
     it(`key padding mask${causal ? ' with causal' : ''}, (2, 2, 33, 70, 12, 9)`, function () {
       this.test.title += `: max |diff| ${checkAgainstReference([2, 2, 33, 70, 12, 9], { causal, masked: true }).toExponential(2)}`;
+    });
+  }
+});
+
+describe('attention kernels: the forward\'s tiles of 64 queries x 64 keys', () => {
+  const cases = [
+    { shape: [1, 2, 129, 128, 16, 8], what: 'T one past two query blocks, S two whole key tiles' },
+    { shape: [2, 1, 64, 65, 7, 9], what: 'T one whole block, S one past a tile, odd D and Dv' },
+    { shape: [1, 1, 70, 90, 300, 5], what: 'D = 300 summed in two K blocks' },
+    { shape: [1, 2, 150, 40, 8, 8], what: 'T > S: causal rows past S see every key' },
+    { shape: [1, 1, 1, 130, 3, 1], what: 'a single query over three tiles, Dv = 1' },
+  ];
+  for (const { shape, what } of cases) {
+    for (const causal of [false, true]) {
+      it(`${what}: (B, H, T, S, D, Dv) = (${shape.join(', ')})${causal ? ', causal' : ''}`, function () {
+        this.test.title += `: max |diff| ${checkAgainstReference(shape, { causal }).toExponential(2)}`;
+      });
+    }
+  }
+
+  for (const causal of [false, true]) {
+    it(`key tiles the padding mask hides entirely are skipped${causal ? ', causal' : ''}: (2, 2, 100, 200, 12, 10)`, () => {
+      const S = 200;
+      const mask = new Int32Array(2 * S);
+      // Batch 0 keeps keys 0..63 and 192..199 (tiles 1 and 2 hidden); batch 1 keeps key 199 only.
+      for (let j = 0; j < S; j++) mask[j] = j < 64 || j >= 192 ? 1 : 0;
+      mask[S + 199] = 1;
+      checkAgainstReference([2, 2, 100, S, 12, 10], { causal, mask });
     });
   }
 });
