@@ -27,13 +27,13 @@ import {
   ARG_B, ARG_CAUSAL, ARG_D, ARG_DV, ARG_H, ARG_K, ARG_OUT, ARG_Q, ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK,
   ARG_WORK_STRIDE, keyVisible, lseAt, rowAt,
 } from './attention_args';
-import { expLanes } from './fastmath';
+import { expLanesNonPositive } from './fastmath';
 import { gemm_4x8_simd, KC, MR, NR, packA, packB } from './gemm_kernel';
 
 // Queries per work item: the N of the score product (a multiple of NR) and the M of the output one.
-const QUERY_BLOCK = 64;
+const QUERY_BLOCK = 128;
 // Keys per tile: the M of the score product (a multiple of MR) and the K of the output one.
-const KEY_TILE = 64;
+const KEY_TILE = 128;
 
 const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
 const SCORE_ROW_BYTES: usize = QUERY_BLOCK * 4;
@@ -113,21 +113,22 @@ function softmaxColumns(args: usize, g: i32, i0: i32, j0: i32, nk: i32, anyHidde
       if (causal) keep = v128.and(keep, i32x4.le_s(i32x4.splat(j0 + t), iLanes));
       const s = v128.bitselect(v128.load(at), negInf, keep);
       v128.store(at, s);
-      mx = f32x4.max(mx, s);
+      // pmax skips a NaN score; its p below is NaN all the same, and so is the row's out.
+      mx = f32x4.pmax(mx, s);
     }
   } else {
-    for (let t = 0; t < nk; t++) mx = f32x4.max(mx, v128.load(col + <usize>t * SCORE_ROW_BYTES));
+    for (let t = 0; t < nk; t++) mx = f32x4.pmax(mx, v128.load(col + <usize>t * SCORE_ROW_BYTES));
   }
   const mAt = work + M_AT + (<usize>g << 4), lAt = work + L_AT + (<usize>g << 4);
-  const mOld = v128.load(mAt), mNew = f32x4.max(mOld, mx);
+  const mOld = v128.load(mAt), mNew = f32x4.pmax(mOld, mx);
   // A query that has seen no key yet keeps m = -Infinity; its p = exp(-Infinity - 0) = 0.
   const shift = v128.andnot(mNew, f32x4.eq(mNew, negInf));
   // alpha is exactly 1 when m did not grow (-Infinity to -Infinity included).
-  const alpha = v128.bitselect(f32x4.splat(1), expLanes(f32x4.sub(mOld, shift)), f32x4.eq(mOld, mNew));
+  const alpha = v128.bitselect(f32x4.splat(1), expLanesNonPositive(f32x4.sub(mOld, shift)), f32x4.eq(mOld, mNew));
   let sum = f32x4.splat(0);
   let p = work + P_AT + (<usize>g * nk << 4);
   for (let t = 0; t < nk; t++) {
-    const e = expLanes(f32x4.sub(v128.load(col + <usize>t * SCORE_ROW_BYTES), shift));
+    const e = expLanesNonPositive(f32x4.sub(v128.load(col + <usize>t * SCORE_ROW_BYTES), shift));
     v128.store(p, e);
     sum = f32x4.add(sum, e);
     p += 16;

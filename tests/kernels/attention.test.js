@@ -131,13 +131,13 @@ describe('attention kernels: against softmax(q k^T scale + mask) v in double pre
   }
 });
 
-describe('attention kernels: the forward\'s tiles of 64 queries x 64 keys', () => {
+describe('attention kernels: the forward\'s tiles of 128 queries x 128 keys', () => {
   const cases = [
-    { shape: [1, 2, 129, 128, 16, 8], what: 'T one past two query blocks, S two whole key tiles' },
-    { shape: [2, 1, 64, 65, 7, 9], what: 'T one whole block, S one past a tile, odd D and Dv' },
+    { shape: [1, 2, 129, 256, 16, 8], what: 'T one past a query block, S two whole key tiles' },
+    { shape: [2, 1, 128, 129, 7, 9], what: 'T one whole block, S one past a tile, odd D and Dv' },
     { shape: [1, 1, 70, 90, 300, 5], what: 'D = 300 summed in two K blocks' },
     { shape: [1, 2, 150, 40, 8, 8], what: 'T > S: causal rows past S see every key' },
-    { shape: [1, 1, 1, 130, 3, 1], what: 'a single query over three tiles, Dv = 1' },
+    { shape: [1, 1, 1, 300, 3, 1], what: 'a single query over three tiles, Dv = 1' },
   ];
   for (const { shape, what } of cases) {
     for (const causal of [false, true]) {
@@ -148,12 +148,12 @@ describe('attention kernels: the forward\'s tiles of 64 queries x 64 keys', () =
   }
 
   for (const causal of [false, true]) {
-    it(`key tiles the padding mask hides entirely are skipped${causal ? ', causal' : ''}: (2, 2, 100, 200, 12, 10)`, () => {
-      const S = 200;
+    it(`key tiles the padding mask hides entirely are skipped${causal ? ', causal' : ''}: (2, 2, 100, 400, 12, 10)`, () => {
+      const S = 400;
       const mask = new Int32Array(2 * S);
-      // Batch 0 keeps keys 0..63 and 192..199 (tiles 1 and 2 hidden); batch 1 keeps key 199 only.
-      for (let j = 0; j < S; j++) mask[j] = j < 64 || j >= 192 ? 1 : 0;
-      mask[S + 199] = 1;
+      // Batch 0 keeps keys 0..127 and 384..399 (tiles 1 and 2 hidden); batch 1 keeps key 399 only.
+      for (let j = 0; j < S; j++) mask[j] = j < 128 || j >= 384 ? 1 : 0;
+      mask[S + 399] = 1;
       checkAgainstReference([2, 2, 100, S, 12, 10], { causal, mask });
     });
   }
@@ -354,10 +354,10 @@ describe('attention kernels: the same bits for 1, 2, 3 and 4 threads', () => {
   after(() => wg.setNumThreads(2));
 
   for (const causal of [false, true]) {
-    it(`forward and backward${causal ? ', causal' : ''}, with a padding mask, over several blocks of query rows`, async () => {
-      const dims = dimsOf([2, 3, 300, 90, 20, 12]);
+    it(`forward and backward${causal ? ', causal' : ''}, with a padding mask, over several blocks of query rows and key tiles`, async () => {
+      const dims = dimsOf([2, 3, 300, 260, 20, 12]);
       const { t } = problem(dims);
-      const opts = { causal, keyPaddingMask: wg.tensor(randomMask(2, 90), [2, 90]) };
+      const opts = { causal, keyPaddingMask: wg.tensor(randomMask(2, 260), [2, 260]) };
       const dout = randn([2, 3, 300, 12]);
       const seen = [];
       for (const n of [1, 2, 3, 4]) {
