@@ -67,9 +67,10 @@ const ROUNDER: f32 = 12582912.0;
 const ROUNDER_BITS: i32 = 0x4b400000;
 
 /**
- * `expLanes` of lanes x <= 0, for softmax's exp(s - max), in fewer instructions: no upper clamp,
- * pmax (one instruction where max must order NaN and -0) for the lower one, and the rounding by
- * ROUNDER rather than nearest + a saturating conversion. NaN stays NaN; -Infinity gives 0.
+ * `expLanes` for softmax's exp(s - max), whose lanes are <= 0 (or masked away by the caller), in
+ * fewer instructions: no upper clamp (a lane above 88 gives garbage), pmax (one instruction where
+ * max must order NaN and -0) for the lower one, and the rounding by ROUNDER rather than nearest
+ * and a saturating conversion. NaN stays NaN; -Infinity gives 0.
  */
 @inline export function expLanesNonPositive(x: v128): v128 {
   const c = f32x4.pmax(x, f32x4.splat(EXP_MIN));
