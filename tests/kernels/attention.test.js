@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { attentionBackward, attentionForward } from '../../dist/bindings/kernels/attention.js';
+import { gemm } from '../../dist/bindings/kernels/gemm.js';
 import { assertClose, bits, maxAbs, numericGradient, weightedSum } from './sequence-checks.js';
 
 let seed = 9000;
@@ -146,6 +147,23 @@ describe('attention kernels: the forward\'s tiles of 128 queries x 128 keys', ()
       });
     }
   }
+
+  it('sums each score as the GEMM the backward recomputes it with does, to the bit (D = 300, two K blocks)', () => {
+    // With one visible key, l = 1 and lse = m + log 1 is that key's score exactly.
+    const [H, T, S, D, kept] = [2, 5, 7, 300, 3];
+    const [q, k, v] = [randn([1, H, T, D]), randn([1, H, S, D]), randn([1, H, S, 4])];
+    const mask = wg.tensor(new Int32Array(S).map((_, j) => (j === kept ? 1 : 0)), [1, S]);
+    const scale = 0.37;
+    const lse = attentionForward(q, k, v, { keyPaddingMask: mask, scale }).lse.toArray();
+    const [qd, kd] = [q.toArray(), k.toArray()];
+    for (let h = 0; h < H; h++) {
+      const scores = gemm({
+        a: wg.tensor(qd.subarray(h * T * D, (h + 1) * T * D), [T, D]),
+        b: wg.tensor(kd.subarray(h * S * D, (h + 1) * S * D), [S, D]), transB: true, alpha: scale,
+      }).toArray();
+      for (let i = 0; i < T; i++) assert.equal(lse[h * T + i], scores[i * S + kept], `head ${h} row ${i}`);
+    }
+  });
 
   for (const causal of [false, true]) {
     it(`key tiles the padding mask hides entirely are skipped${causal ? ', causal' : ''}: (2, 2, 100, 400, 12, 10)`, () => {
