@@ -1,254 +1,238 @@
 // Fused scaled-dot-product attention, FlashAttention style: out = softmax(scale Q K^T + mask) V
-// without ever holding a T x S score matrix. Each query row walks the keys in tiles of KEY_TILE,
-// keeping a running max m and sum l of its softmax and rescaling its partial output when m grows
-// (the online softmax), so memory is linear in T. The forward also writes lse = m + log l per
-// row, from which the backward recomputes every probability exactly as p = exp(s - lse).
+// without ever holding a T x S score matrix. A work item is one block of QUERY_BLOCK query rows
+// of one head; it walks the keys in tiles of KEY_TILE, and per tile
+//   scores^T = scale K_tile Q_blk^T   on the packed GEMM's micro-kernel (gemm_kernel.ts),
+//   the online softmax: a running max m and sum l per query, the partial output rescaled by
+//     alpha = exp(m_old - m_new) when m grows, and p = exp(s - m_new),
+//   acc += P V_tile                     on the same micro-kernel,
+// and finally out = acc / l, lse = m + log l, from which the backward (attention_backward.ts)
+// recomputes every probability as p = exp(s - lse). Memory: a thread's scratch is a few tiles,
+// whatever T and S.
+//
+// The scores are computed transposed (keys x queries) so that the softmax runs down columns with
+// four queries in the lanes of a vector, and writes p straight into the layout the output
+// product packs its A operand in (four queries per strip), so P is never packed separately.
+// Each score is summed over D exactly as the backward's GEMM sums it (same micro-kernel, same K
+// blocks), so the backward recomputes the forward's scores bit for bit.
 //
 // Masks: key j is visible to query i when keyPaddingMask[b, j] != 0 and, if causal, j <= i
-// (PyTorch's top-left alignment). A row that sees no key gets out = 0, lse = -Infinity and zero
-// gradients: never NaN.
+// (PyTorch's top-left alignment). Hidden scores are -Infinity by selection and hidden keys' v rows
+// are zeroed in the packed tile, so a hidden key's k and v may hold anything (NaN included). A row
+// that sees no key gets out = 0, lse = -Infinity and zero gradients: never NaN.
 //
-// Determinism: a row's sum runs over its keys in ascending tiles whose bounds depend only on S,
-// and threads own whole rows of out, so no element ever takes floats from two threads. The
-// backward is in attention_backward.ts.
+// Determinism: a work item belongs to one thread, and its keys go in ascending tiles whose bounds
+// depend only on S, so the bits do not depend on the thread count.
 import { argF32, argI32, argPtr } from './args';
-import { dot, finishDot } from './attention_dot';
-import { expLanes, expScalar } from './fastmath';
 import {
   ARG_B, ARG_CAUSAL, ARG_D, ARG_DV, ARG_H, ARG_K, ARG_OUT, ARG_Q, ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK,
   ARG_WORK_STRIDE, keyVisible, lseAt, rowAt,
 } from './attention_args';
+import { expLanesNonPositive } from './fastmath';
+import { gemm_4x8_simd, KC, MR, NR, packA, packB } from './gemm_kernel';
 
-const KEY_TILE = 64;
-// Query rows the forward takes per pass over the keys.
-const QUERY_BLOCK = 4;
-const SCORE_ROW_BYTES: usize = KEY_TILE * 4;
-/** Bytes of scratch each thread needs for the fused tasks: a tile of scores per row of a block, and its softmax state. */
-export const ATTENTION_WORKSPACE_BYTES: i32 = QUERY_BLOCK * (KEY_TILE + 3) * 4;
+// Queries per work item: the N of the score product (a multiple of NR) and the M of the output one.
+const QUERY_BLOCK = 128;
+// Keys per tile: the M of the score product (a multiple of MR) and the K of the output one.
+const KEY_TILE = 128;
 
-// q0..q3 and k are (n): the four products q_r . k, each summed as dot() sums it, sharing the loads
-// of k; score r goes to scores + r * rowBytes, times scale.
-@inline function dot_4x1_simd(q0: usize, q1: usize, q2: usize, q3: usize, k: usize, n: i32, scale: f32, scores: usize, rowBytes: usize): void {
-  let a0 = f32x4.splat(0), b0 = f32x4.splat(0), a1 = f32x4.splat(0), b1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
-  let d = 0;
-  for (; d + 8 <= n; d += 8) {
-    const o = <usize>d << 2;
-    const k0 = v128.load(k + o), k1 = v128.load(k + o, 16);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(q0 + o), k0));
-    b0 = f32x4.add(b0, f32x4.mul(v128.load(q0 + o, 16), k1));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(q1 + o), k0));
-    b1 = f32x4.add(b1, f32x4.mul(v128.load(q1 + o, 16), k1));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(q2 + o), k0));
-    b2 = f32x4.add(b2, f32x4.mul(v128.load(q2 + o, 16), k1));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(q3 + o), k0));
-    b3 = f32x4.add(b3, f32x4.mul(v128.load(q3 + o, 16), k1));
-  }
-  if (d + 4 <= n) {
-    const o = <usize>d << 2;
-    const k0 = v128.load(k + o);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(q0 + o), k0));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(q1 + o), k0));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(q2 + o), k0));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(q3 + o), k0));
-    d += 4;
-  }
-  store<f32>(scores, finishDot(a0, b0, q0, k, d, n) * scale);
-  store<f32>(scores + rowBytes, finishDot(a1, b1, q1, k, d, n) * scale);
-  store<f32>(scores + 2 * rowBytes, finishDot(a2, b2, q2, k, d, n) * scale);
-  store<f32>(scores + 3 * rowBytes, finishDot(a3, b3, q3, k, d, n) * scale);
+const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
+const SCORE_ROW_BYTES: usize = QUERY_BLOCK * 4;
+
+@inline function roundUp(n: i32, to: i32): i32 {
+  return (n + to - 1) / to * to;
 }
 
-// y and x are (n): y += alpha x.
-@inline function axpy(y: usize, alpha: f32, x: usize, n: i32): void {
-  const va = f32x4.splat(alpha);
-  let d = 0;
-  for (; d + 4 <= n; d += 4) {
-    const o = <usize>d << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
-  }
-  for (; d < n; d++) {
-    const o = <usize>d << 2;
-    store<f32>(y + o, load<f32>(y + o) + alpha * load<f32>(x + o));
-  }
+// A thread's scratch, in this order (every part a multiple of 16 bytes):
+//   scores  (KEY_TILE, QUERY_BLOCK)            the tile's scores^T, then masked scores
+//   p       (QUERY_BLOCK / MR, KEY_TILE, MR)   packed A of the output product
+//   m, l, alpha  (QUERY_BLOCK) each            the running softmax of each query
+//   visible (KEY_TILE) i32                     -1 where the padding mask keeps the tile's key
+//   q       (QUERY_BLOCK / NR, D, NR)          packed B of the score product, per K block
+//   k       (KEY_TILE / MR, min(D, KC), MR)    packed A of the score product, one K block
+//   v       (Dv' / NR, KEY_TILE, NR)           packed B of the output product, Dv' = Dv rounded up to NR
+//   acc     (QUERY_BLOCK, Dv')                 the unnormalised output
+const P_AT: usize = KEY_TILE * SCORE_ROW_BYTES;
+const M_AT: usize = P_AT + QUERY_BLOCK * KEY_TILE * 4;
+const L_AT: usize = M_AT + QUERY_BLOCK * 4;
+const ALPHA_AT: usize = L_AT + QUERY_BLOCK * 4;
+const VISIBLE_AT: usize = ALPHA_AT + QUERY_BLOCK * 4;
+const Q_AT: usize = VISIBLE_AT + KEY_TILE * 4;
+
+@inline function kAt(D: i32): usize {
+  return Q_AT + <usize>QUERY_BLOCK * D * 4;
 }
 
-// y is (n): y *= alpha.
-@inline function scaleRow(y: usize, alpha: f32, n: i32): void {
-  const va = f32x4.splat(alpha);
-  let d = 0;
-  for (; d + 4 <= n; d += 4) v128.store(y + (<usize>d << 2), f32x4.mul(va, v128.load(y + (<usize>d << 2))));
-  for (; d < n; d++) store<f32>(y + (<usize>d << 2), alpha * load<f32>(y + (<usize>d << 2)));
+@inline function vAt(D: i32): usize {
+  return kAt(D) + <usize>KEY_TILE * min(D, KC) * 4;
 }
 
-// s is (n): s = exp(s - shift), -Infinity giving 0.
-@inline function expTile(s: usize, n: i32, shift: f32): void {
-  const vs = f32x4.splat(shift);
-  let t = 0;
-  for (; t + 4 <= n; t += 4) v128.store(s + (<usize>t << 2), expLanes(f32x4.sub(v128.load(s + (<usize>t << 2)), vs)));
-  for (; t < n; t++) store<f32>(s + (<usize>t << 2), expScalar(load<f32>(s + (<usize>t << 2)) - shift));
+@inline function accAt(D: i32, Dv: i32): usize {
+  return vAt(D) + <usize>KEY_TILE * roundUp(Dv, NR) * 4;
 }
 
-/** The work on one row of one head: a query row of out or dq, or a key row of dk and dv. */
-type RowKernel = (args: usize, b: i32, h: i32, r: i32, scores: usize) => void;
-
-// Threads take the B*H*rows rows round-robin, so that causal rows, whose cost grows with i (or
-// shrinks with j), balance out. Each thread has its own tile of scores in the scratch.
-function eachRow(args: usize, tid: i32, nthreads: i32, rows: i32, row: RowKernel): void {
-  const H = argI32(args, ARG_H);
-  const scores = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
-  const total = argI32(args, ARG_B) * H * rows;
-  for (let u = tid; u < total; u += nthreads) row(args, u / (H * rows), u / rows % H, u % rows, scores);
+/** Bytes of scratch each thread needs for attention_forward_task at head sizes D and Dv. */
+export function attention_forward_scratch_bytes(D: i32, Dv: i32): i32 {
+  return <i32>accAt(D, Dv) + QUERY_BLOCK * roundUp(Dv, NR) * 4;
 }
 
-// The running softmax of each query row of a block, after its tile of scores in the scratch:
-// max m (f32), sum l (f32) and the keys n (i32) the row takes from the current tile, 0 for none.
-const ROW_M: usize = <usize>QUERY_BLOCK * SCORE_ROW_BYTES;
-const ROW_L: usize = ROW_M + <usize>QUERY_BLOCK * 4;
-const ROW_N: usize = ROW_L + <usize>QUERY_BLOCK * 4;
-
-// out_r (Dv) += sum over t < n of p_r[t] v_t for the four rows r: v_t is v + t * vStride and p_r
-// is at p + r * SCORE_ROW_BYTES. Each element adds its terms in t order, as axpy does, but stays in
-// a register over the whole tile, and each load of v serves four rows.
-function accumulate_4xn_simd(out: usize, outStride: usize, p: usize, v: usize, vStride: usize, n: i32, Dv: i32): void {
-  const out1 = out + outStride, out2 = out1 + outStride, out3 = out2 + outStride;
-  let d = 0;
-  for (; d + 4 <= Dv; d += 4) {
-    const o = <usize>d << 2;
-    let c0 = v128.load(out + o), c1 = v128.load(out1 + o), c2 = v128.load(out2 + o), c3 = v128.load(out3 + o);
-    let vt = v + o, pt = p;
-    for (let t = 0; t < n; t++) {
-      const x = v128.load(vt);
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pt), x));
-      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pt + SCORE_ROW_BYTES), x));
-      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pt + 2 * SCORE_ROW_BYTES), x));
-      c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pt + 3 * SCORE_ROW_BYTES), x));
-      vt += vStride;
-      pt += 4;
-    }
-    v128.store(out + o, c0);
-    v128.store(out1 + o, c1);
-    v128.store(out2 + o, c2);
-    v128.store(out3 + o, c3);
-  }
-  for (; d < Dv; d++) {
-    for (let r = 0; r < QUERY_BLOCK; r++) {
-      const y = out + <usize>r * outStride + (<usize>d << 2);
-      let c = load<f32>(y);
-      for (let t = 0; t < n; t++) c += load<f32>(p + <usize>r * SCORE_ROW_BYTES + (<usize>t << 2)) * load<f32>(v + <usize>t * vStride + (<usize>d << 2));
-      store<f32>(y, c);
-    }
-  }
-}
-
-// Keys j < end are visible to query row i (before the padding mask).
-@inline function keyEnd(args: usize, i: i32): i32 {
-  const S = argI32(args, ARG_S);
-  return argI32(args, ARG_CAUSAL) != 0 ? min(S, i + 1) : S;
-}
-
-// Folds the tile of scores of row r (n keys) into its running softmax: rescales its partial out
-// if the max grew and turns the scores into p = exp(s - m). Returns the keys the row takes from
-// the tile: n, or 0 when it sees none of them.
-function foldTile(state: usize, r: i32, scores: usize, n: i32, out: usize, Dv: i32): i32 {
-  let tileMax = <f32>-Infinity;
-  for (let t = 0; t < n; t++) tileMax = max(tileMax, load<f32>(scores + (<usize>t << 2)));
-  if (tileMax == -Infinity) return 0;
-  const mAt = state + ROW_M + (<usize>r << 2), lAt = state + ROW_L + (<usize>r << 2);
-  const m = load<f32>(mAt), mNew = max(m, tileMax);
-  const l = load<f32>(lAt);
-  if (m != mNew && l != 0) {
-    // The running max grew: what was summed against the old one shrinks by exp(m - mNew).
-    const shrink = expScalar(m - mNew);
-    store<f32>(lAt, l * shrink);
-    scaleRow(out, shrink, Dv);
-  }
-  store<f32>(mAt, mNew);
-  expTile(scores, n, mNew);
-  return n;
-}
-
-// Query rows i0 .. i0 + rows - 1 (rows <= QUERY_BLOCK) of the forward: out[b, h, i] and lse[b, h, i].
-// Each row walks the keys in tiles (the online softmax), and a block shares every load of a k or
-// v row among its rows; each row's arithmetic is term for term what it would be alone, so the
-// bits do not depend on how rows are grouped. scores is the thread's scratch: a tile of scores
-// per row, then the rows' running state.
-function forwardBlock(args: usize, b: i32, h: i32, i0: i32, rows: i32, scores: usize): void {
-  const D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
+// scores^T (nk, nq) of the tile at keys j0.. = scale K_tile Q_blk^T, in K blocks as gemm_task
+// takes them. Whole micro-tiles are stored: the scratch has room, and packing zero-pads the edges.
+function scoreTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, work: usize): void {
+  const D = argI32(args, ARG_D);
   const scale = argF32(args, ARG_SCALE);
-  for (let r = 0; r < rows; r++) {
-    memory.fill(rowAt(args, ARG_OUT, b, h, i0 + r), 0, <usize>Dv << 2);
-    store<f32>(scores + ROW_M + (<usize>r << 2), -Infinity);
-    store<f32>(scores + ROW_L + (<usize>r << 2), 0);
-  }
-  // Rows past the last of a short block repeat it, so the 4-row dot products have valid addresses.
-  const q0 = rowAt(args, ARG_Q, b, h, i0);
-  const q1 = rowAt(args, ARG_Q, b, h, i0 + min(1, rows - 1));
-  const q2 = rowAt(args, ARG_Q, b, h, i0 + min(2, rows - 1));
-  const q3 = rowAt(args, ARG_Q, b, h, i0 + min(3, rows - 1));
-  const firstEnd = keyEnd(args, i0), lastEnd = keyEnd(args, i0 + rows - 1);
-  const out = rowAt(args, ARG_OUT, b, h, i0);
-  const outStride = rowAt(args, ARG_OUT, b, h, i0 + 1) - out;
-  const vStride = rowAt(args, ARG_V, b, h, 1) - rowAt(args, ARG_V, b, h, 0);
-  for (let j0 = 0; j0 < lastEnd; j0 += KEY_TILE) {
-    const nAll = max(0, min(KEY_TILE, firstEnd - j0)), nAny = min(KEY_TILE, lastEnd - j0);
-    for (let t = 0; t < nAny; t++) {
-      const j = j0 + t;
-      const at = scores + (<usize>t << 2);
-      const visible = keyVisible(args, b, j);
-      if (visible && t < nAll) {
-        dot_4x1_simd(q0, q1, q2, q3, rowAt(args, ARG_K, b, h, j), D, scale, at, SCORE_ROW_BYTES);
-        continue;
+  const k = rowAt(args, ARG_K, b, h, j0), ldk = argI32(args, ARG_K + 3);
+  const kBlocks = max(1, (D + KC - 1) / KC);
+  for (let kb = 0; kb < kBlocks; kb++) {
+    const k0 = <i32>((<i64>D * kb) / kBlocks), kc = <i32>((<i64>D * (kb + 1)) / kBlocks) - k0;
+    packA(k, ldk, false, 0, nk, k0, kc, work + kAt(D));
+    const q = work + Q_AT + (<usize>QUERY_BLOCK * k0 << 2);
+    for (let jp = 0; jp < nq; jp += NR) {
+      for (let ip = 0; ip < nk; ip += MR) {
+        gemm_4x8_simd(kc, work + kAt(D) + (<usize>ip * kc << 2), q + (<usize>jp * kc << 2), true,
+          work + <usize>ip * SCORE_ROW_BYTES + (<usize>jp << 2), QUERY_BLOCK, 0, 0,
+          scale, 0, kb == 0, kb == kBlocks - 1, 0, 0, 0);
       }
-      for (let r = 0; r < rows; r++) {
-        const s = visible && j < keyEnd(args, i0 + r)
-          ? dot(rowAt(args, ARG_Q, b, h, i0 + r), rowAt(args, ARG_K, b, h, j), D) * scale : <f32>-Infinity;
-        store<f32>(at + <usize>r * SCORE_ROW_BYTES, s);
-      }
-    }
-    // The shared path needs four rows taking the whole tile, and no p = 0, which axpy skips
-    // (a masked key's v may hold NaN).
-    let shared = rows == QUERY_BLOCK && nAll == nAny;
-    for (let r = 0; r < rows; r++) {
-      const p = scores + <usize>r * SCORE_ROW_BYTES;
-      const n = foldTile(scores, r, p, min(KEY_TILE, keyEnd(args, i0 + r) - j0), out + <usize>r * outStride, Dv);
-      store<i32>(scores + ROW_N + (<usize>r << 2), n);
-      if (n < nAny) shared = false;
-      for (let t = 0; shared && t < n; t++) shared = load<f32>(p + (<usize>t << 2)) != 0;
-    }
-    if (shared) accumulate_4xn_simd(out, outStride, scores, rowAt(args, ARG_V, b, h, j0), vStride, nAny, Dv);
-    for (let r = 0; r < rows; r++) {
-      const p = scores + <usize>r * SCORE_ROW_BYTES;
-      const lAt = scores + ROW_L + (<usize>r << 2);
-      let l = load<f32>(lAt);
-      const n = load<i32>(scores + ROW_N + (<usize>r << 2));
-      for (let t = 0; t < n; t++) {
-        const pt = load<f32>(p + (<usize>t << 2));
-        if (pt == 0) continue;
-        l += pt;
-        if (!shared) axpy(out + <usize>r * outStride, pt, rowAt(args, ARG_V, b, h, j0 + t), Dv);
-      }
-      store<f32>(lAt, l);
     }
   }
+}
+
+// The online softmax of queries i0 + 4g .. i0 + 4g + 3 (the lanes) over the tile's nk keys at
+// j0: masks the scores, updates m and l, leaves alpha for the rescaling of acc, and writes p to
+// strip g of the packed P.
+function softmaxColumns(args: usize, g: i32, i0: i32, j0: i32, nk: i32, anyHidden: bool, work: usize): void {
+  const col = work + (<usize>g << 4);
+  const iLanes = i32x4.add(i32x4.splat(i0 + 4 * g), LANE_INDEX);
+  // Only a tile reaching past the diagonal of these queries hides keys causally.
+  const causal = argI32(args, ARG_CAUSAL) != 0 && j0 + nk - 1 > i0 + 4 * g;
+  const negInf = f32x4.splat(-Infinity);
+  let mx = negInf;
+  if (anyHidden || causal) {
+    for (let t = 0; t < nk; t++) {
+      const at = col + <usize>t * SCORE_ROW_BYTES;
+      let keep = v128.load32_splat(work + VISIBLE_AT + (<usize>t << 2));
+      if (causal) keep = v128.and(keep, i32x4.le_s(i32x4.splat(j0 + t), iLanes));
+      const s = v128.bitselect(v128.load(at), negInf, keep);
+      v128.store(at, s);
+      // pmax skips a NaN score; its p below is NaN all the same, and so is the row's out.
+      mx = f32x4.pmax(mx, s);
+    }
+  } else {
+    for (let t = 0; t < nk; t++) mx = f32x4.pmax(mx, v128.load(col + <usize>t * SCORE_ROW_BYTES));
+  }
+  const mAt = work + M_AT + (<usize>g << 4), lAt = work + L_AT + (<usize>g << 4);
+  const mOld = v128.load(mAt), mNew = f32x4.pmax(mOld, mx);
+  // A query that has seen no key yet keeps m = -Infinity; its p = exp(-Infinity - 0) = 0.
+  const shift = v128.andnot(mNew, f32x4.eq(mNew, negInf));
+  // alpha is exactly 1 when m did not grow (-Infinity to -Infinity included).
+  const alpha = v128.bitselect(f32x4.splat(1), expLanesNonPositive(f32x4.sub(mOld, shift)), f32x4.eq(mOld, mNew));
+  let sum = f32x4.splat(0);
+  let p = work + P_AT + (<usize>g * nk << 4);
+  for (let t = 0; t < nk; t++) {
+    const e = expLanesNonPositive(f32x4.sub(v128.load(col + <usize>t * SCORE_ROW_BYTES), shift));
+    v128.store(p, e);
+    sum = f32x4.add(sum, e);
+    p += 16;
+  }
+  v128.store(mAt, mNew);
+  v128.store(lAt, f32x4.add(f32x4.mul(v128.load(lAt), alpha), sum));
+  v128.store(work + ALPHA_AT + (<usize>g << 4), alpha);
+}
+
+// acc (QUERY_BLOCK, Dv') = diag(alpha) acc + P V_tile for the nq queries, over the tile's nk keys.
+function accumulateTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, anyHidden: bool, work: usize): void {
+  const D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
+  const dvp = roundUp(Dv, NR);
+  const acc = work + accAt(D, Dv), v = work + vAt(D);
+  packB(rowAt(args, ARG_V, b, h, j0), argI32(args, ARG_V + 3), false, 0, nk, 0, Dv, v);
+  if (anyHidden) {
+    const zero = f32x4.splat(0);
+    for (let t = 0; t < nk; t++) {
+      if (load<i32>(work + VISIBLE_AT + (<usize>t << 2)) != 0) continue;
+      for (let jp = 0; jp < dvp; jp += NR) {
+        const at = v + ((<usize>jp * nk + <usize>t * NR) << 2);
+        v128.store(at, zero);
+        v128.store(at, zero, 16);
+      }
+    }
+  }
+  const rows = roundUp(nq, MR);
   for (let r = 0; r < rows; r++) {
-    const l = load<f32>(scores + ROW_L + (<usize>r << 2));
-    const o = out + <usize>r * outStride;
+    const alpha = load<f32>(work + ALPHA_AT + (<usize>r << 2));
+    if (alpha == 1) continue;
+    const row = acc + (<usize>r * dvp << 2);
+    const va = f32x4.splat(alpha);
+    for (let d = 0; d < dvp; d += 4) v128.store(row + (<usize>d << 2), f32x4.mul(va, v128.load(row + (<usize>d << 2))));
+  }
+  for (let jp = 0; jp < dvp; jp += NR) {
+    for (let ip = 0; ip < rows; ip += MR) {
+      gemm_4x8_simd(nk, work + P_AT + (<usize>ip * nk << 2), v + (<usize>jp * nk << 2), true,
+        acc + ((<usize>ip * dvp + jp) << 2), dvp, 0, 0, 1, 0, false, true, 0, 0, 0);
+    }
+  }
+}
+
+// Query rows i0 .. i0 + nq - 1 (nq <= QUERY_BLOCK) of head (b, h): out and lse.
+function forwardBlock(args: usize, b: i32, h: i32, i0: i32, nq: i32, work: usize): void {
+  const S = argI32(args, ARG_S), D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
+  const dvp = roundUp(Dv, NR);
+  const acc = work + accAt(D, Dv);
+  memory.fill(acc, 0, <usize>QUERY_BLOCK * dvp << 2);
+  for (let g = 0; g < QUERY_BLOCK; g += 4) {
+    v128.store(work + M_AT + (<usize>g << 2), f32x4.splat(-Infinity));
+    v128.store(work + L_AT + (<usize>g << 2), f32x4.splat(0));
+  }
+  const q = rowAt(args, ARG_Q, b, h, i0), ldq = argI32(args, ARG_Q + 3);
+  const kBlocks = max(1, (D + KC - 1) / KC);
+  for (let kb = 0; kb < kBlocks; kb++) {
+    const k0 = <i32>((<i64>D * kb) / kBlocks), kc = <i32>((<i64>D * (kb + 1)) / kBlocks) - k0;
+    packB(q, ldq, true, k0, kc, 0, nq, work + Q_AT + (<usize>QUERY_BLOCK * k0 << 2));
+  }
+  // Keys j < end are the only ones any of the block's queries may see.
+  const end = argI32(args, ARG_CAUSAL) != 0 ? min(S, i0 + nq) : S;
+  const groups = (nq + 3) / 4;
+  for (let j0 = 0; j0 < end; j0 += KEY_TILE) {
+    const nk = min(KEY_TILE, end - j0);
+    let anyVisible = false, anyHidden = false;
+    for (let t = 0; t < nk; t++) {
+      const visible = keyVisible(args, b, j0 + t);
+      store<i32>(work + VISIBLE_AT + (<usize>t << 2), visible ? -1 : 0);
+      anyVisible = anyVisible || visible;
+      anyHidden = anyHidden || !visible;
+    }
+    // A tile the padding mask hides entirely would change nothing (alpha = 1, p = 0).
+    if (!anyVisible) continue;
+    scoreTile(args, b, h, j0, nk, nq, work);
+    for (let g = 0; g < groups; g++) softmaxColumns(args, g, i0, j0, nk, anyHidden, work);
+    accumulateTile(args, b, h, j0, nk, nq, anyHidden, work);
+  }
+  for (let r = 0; r < nq; r++) {
+    const l = load<f32>(work + L_AT + (<usize>r << 2));
+    const out = rowAt(args, ARG_OUT, b, h, i0 + r);
     const lse = lseAt(args, b, h, i0 + r);
     if (l == 0) {
+      memory.fill(out, 0, <usize>Dv << 2);
       store<f32>(lse, -Infinity);
       continue;
     }
-    for (let d = 0; d < Dv; d++) store<f32>(o + (<usize>d << 2), load<f32>(o + (<usize>d << 2)) / l);
-    store<f32>(lse, load<f32>(scores + ROW_M + (<usize>r << 2)) + Mathf.log(l));
+    const row = acc + (<usize>r * dvp << 2);
+    const vl = f32x4.splat(l);
+    let d = 0;
+    for (; d + 4 <= Dv; d += 4) v128.store(out + (<usize>d << 2), f32x4.div(v128.load(row + (<usize>d << 2)), vl));
+    for (; d < Dv; d++) store<f32>(out + (<usize>d << 2), load<f32>(row + (<usize>d << 2)) / l);
+    store<f32>(lse, load<f32>(work + M_AT + (<usize>r << 2)) + Mathf.log(l));
   }
 }
 
-// Threads take the blocks of rows round-robin, as eachRow takes rows.
+// Threads take the (batch, head, query block) work items round-robin, so that causal blocks,
+// whose cost grows with the block, balance out.
 export function attention_forward_task(args: usize, tid: i32, nthreads: i32): void {
-  const T = argI32(args, ARG_T);
-  eachRow(args, tid, nthreads, (T + QUERY_BLOCK - 1) / QUERY_BLOCK, (args: usize, b: i32, h: i32, block: i32, scores: usize): void => {
+  const H = argI32(args, ARG_H), T = argI32(args, ARG_T);
+  const blocks = (T + QUERY_BLOCK - 1) / QUERY_BLOCK;
+  const total = argI32(args, ARG_B) * H * blocks;
+  const work = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
+  for (let u = tid; u < total; u += nthreads) {
+    const block = u % blocks, n = u / blocks;
     const i0 = block * QUERY_BLOCK;
-    forwardBlock(args, b, h, i0, min(QUERY_BLOCK, argI32(args, ARG_T) - i0), scores);
-  });
+    forwardBlock(args, n / H, n % H, i0, min(QUERY_BLOCK, T - i0), work);
+  }
 }

@@ -16,7 +16,7 @@ import {
   ARG_HEADS, ARG_K, ARG_KEYS_OUT, ARG_MASK, ARG_MASK_FLOAT, ARG_ROW0, ARG_ROWS, ARG_S, ARG_SCORES,
   keyVisible, lseAt, rowAt,
 } from './attention_args';
-import { expLanes } from './fastmath';
+import { expLanesNonPositive } from './fastmath';
 
 const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
 
@@ -57,7 +57,7 @@ function probabilityRow(args: usize, n: i32, r: i32, s: usize, dp: usize, cols: 
   for (let j = 0; j < whole; j += 4) {
     const o = <usize>j << 2;
     const keep = keepLanes(args, b, j, last);
-    const p = v128.and(expLanes(f32x4.sub(v128.load(s + o), vLse)), keep);
+    const p = v128.and(expLanesNonPositive(f32x4.sub(v128.load(s + o), vLse)), keep);
     v128.store(s + o, p);
     acc = f32x4.add(acc, v128.and(f32x4.mul(p, v128.load(dp + o)), keep));
     mass = f32x4.add(mass, p);
@@ -67,7 +67,7 @@ function probabilityRow(args: usize, n: i32, r: i32, s: usize, dp: usize, cols: 
   for (let j = whole; j < cols; j++) {
     const o = <usize>j << 2;
     const keep = i32x4.splat(j <= last && keyVisible(args, b, j) ? -1 : 0);
-    const p = v128.and(expLanes(f32x4.sub(f32x4.splat(load<f32>(s + o)), vLse)), keep);
+    const p = v128.and(expLanesNonPositive(f32x4.sub(f32x4.splat(load<f32>(s + o)), vLse)), keep);
     store<f32>(s + o, f32x4.extract_lane(p, 0));
     pdp += f32x4.extract_lane(v128.and(f32x4.mul(p, f32x4.splat(load<f32>(dp + o))), keep), 0);
     sum += f32x4.extract_lane(p, 0);

@@ -1,11 +1,13 @@
 // Attention the plain way, for the tests: a query row's scores are all materialised in a scratch
 // row of S floats, softmax uses Mathf.exp and the row max, and the backward takes delta as
 // sum_j p_ij dp_ij rather than dout . out. Same argument block as attention.ts; the scratch is
-// S floats per thread for the forward and 2 S for the backward.
+// S floats per thread for the forward and 2 S for the backward. Also the scalar twin of
+// attention_backward.ts's elementwise kernel.
 import { argF32, argI32, argPtr, splitStart } from './args';
 import {
-  ARG_B, ARG_CAUSAL, ARG_D, ARG_DK, ARG_DOUT, ARG_DQ, ARG_DV, ARG_DV_OUT, ARG_H, ARG_K, ARG_LSE, ARG_OUT, ARG_Q,
-  ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK, ARG_WORK_STRIDE, keyVisible, rowAt,
+  ARG_B, ARG_BLOCK_HEAD, ARG_BLOCK_LD, ARG_CAUSAL, ARG_COLS, ARG_D, ARG_DK, ARG_DOUT, ARG_DQ, ARG_DSCORES, ARG_DV,
+  ARG_DV_OUT, ARG_H, ARG_HEAD0, ARG_HEADS, ARG_K, ARG_LSE, ARG_OUT, ARG_Q, ARG_ROW0, ARG_ROWS, ARG_S, ARG_SCALE,
+  ARG_SCORES, ARG_T, ARG_V, ARG_WORK, ARG_WORK_STRIDE, keyVisible, lseAt, rowAt,
 } from './attention_args';
 
 @inline function plainDot(a: usize, b: usize, n: i32): f32 {
@@ -105,6 +107,39 @@ export function attention_backward_reference_task(args: usize, tid: i32, nthread
           store<f32>(dvAt, load<f32>(dvAt) + pj * load<f32>(dout + (<usize>d << 2)));
         }
       }
+    }
+  }
+}
+
+// attention_backward_probabilities_task one element at a time: row r of head n's block turns its
+// scores s into p = exp(s - lse) and its dscores dp into ds = p (dp - delta), delta = (p . dp) / sum(p),
+// over the `cols` keys, with p = ds = 0 wherever the key is hidden from the row.
+export function attention_backward_probabilities_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  const H = argI32(args, ARG_H), rows = argI32(args, ARG_ROWS), cols = argI32(args, ARG_COLS);
+  const causal = argI32(args, ARG_CAUSAL) != 0;
+  const total = argI32(args, ARG_HEADS) * rows;
+  const end = splitStart(total, tid + 1, nthreads);
+  for (let u = splitStart(total, tid, nthreads); u < end; u++) {
+    const g = u / rows, r = u % rows;
+    const n = argI32(args, ARG_HEAD0) + g, b = n / H, i = argI32(args, ARG_ROW0) + r;
+    const at = (<usize>g * argI32(args, ARG_BLOCK_HEAD) + <usize>r * argI32(args, ARG_BLOCK_LD)) << 2;
+    const s = argPtr(args, ARG_SCORES) + at, dp = argPtr(args, ARG_DSCORES) + at;
+    const lse = load<f32>(lseAt(args, b, n % H, i));
+    let pdp: f32 = 0, sum: f32 = 0;
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 2;
+      const visible = lse != -Infinity && (!causal || j <= i) && keyVisible(args, b, j);
+      const p: f32 = visible ? Mathf.exp(load<f32>(s + o) - lse) : 0;
+      store<f32>(s + o, p);
+      if (!visible) continue;
+      pdp += p * load<f32>(dp + o);
+      sum += p;
+    }
+    const delta: f32 = sum > 0 ? pdp / sum : 0;
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 2;
+      const p = load<f32>(s + o);
+      store<f32>(dp + o, p != 0 ? p * (load<f32>(dp + o) - delta) : 0);
     }
   }
 }

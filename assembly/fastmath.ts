@@ -61,6 +61,32 @@ export function expScalar(x: f32): f32 {
 }
 
 /** 1 / (1 + e^-x). */
+// 1.5 * 2^23: adding it to |v| < 2^22 rounds v to an integer (ties to even, as nearest does) and
+// leaves that integer in the low mantissa bits, where the exponent of 2^n can be taken from.
+const ROUNDER: f32 = 12582912.0;
+const ROUNDER_BITS: i32 = 0x4b400000;
+
+/**
+ * `expLanes` for softmax's exp(s - max), whose lanes are <= 0 (or masked away by the caller), in
+ * fewer instructions: no upper clamp (a lane above 88 gives garbage), pmax (one instruction where
+ * max must order NaN and -0) for the lower one, and the rounding by ROUNDER rather than nearest
+ * and a saturating conversion. NaN stays NaN; -Infinity gives 0.
+ */
+@inline export function expLanesNonPositive(x: v128): v128 {
+  const c = f32x4.pmax(x, f32x4.splat(EXP_MIN));
+  const t = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(t, f32x4.splat(ROUNDER));
+  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(E5), r), f32x4.splat(E4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E0));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.sub(t, i32x4.splat(ROUNDER_BITS - 127)), 23);
+  return v128.andnot(f32x4.mul(y, scale), f32x4.lt(x, f32x4.splat(EXP_MIN)));
+}
+
 export function sigmoidScalar(x: f32): f32 {
   return <f32>1 / (<f32>1 + expScalar(-x));
 }

@@ -9,6 +9,7 @@ import { dispatch } from '../runtime/dispatch.js';
 import { engine, f32, type F32 } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
 import { runGemm, type GemmOperand } from './gemm.js';
+import { contiguous } from './copy.js';
 import { checkShape, checkTensor, rowMajor } from './operands.js';
 
 export interface AttentionOptions {
@@ -155,8 +156,9 @@ function pairs(dims: Dims, causal: boolean): number {
   return B * H * perHead;
 }
 
-function workspaceBytes(): number {
-  return (engine().exports.ATTENTION_WORKSPACE_BYTES as WebAssembly.Global).value as number;
+/** Bytes of scratch each thread of attention_forward_task needs: a few tiles, whatever T and S. */
+function forwardScratchBytes(dims: Dims): number {
+  return (engine().exports.attention_forward_scratch_bytes as (D: number, Dv: number) => number)(dims.D, dims.Dv);
 }
 
 // Query rows per block of the backward, and the floats of scores (two blocks of rows x S per
@@ -167,6 +169,90 @@ const BACKWARD_SCRATCH_FLOATS = 1 << 22;
 /** Element offset of row `r` of head n = b * H + h of an operand. */
 function rowOffset(x: Operand, H: number, n: number, r: number): number {
   return Math.floor(n / H) * x[1] + (n % H) * x[2] + r * x[3];
+}
+
+/** A block of query rows of the scores and dscores of `heads` heads, in wasm memory. */
+interface ScoreBlock {
+  head0: number;
+  heads: number;
+  row0: number;
+  rows: number;
+  cols: number;
+  scores: number;
+  dscores: number;
+  /** Element strides between heads and between rows. */
+  headStride: number;
+  ld: number;
+}
+
+/** The backward's elementwise step (assembly/attention_backward.ts) on a block, in place. */
+function probabilities(base: (number | F32)[], block: ScoreBlock, kernel: 'simd' | 'reference'): void {
+  const { head0, heads, row0, rows, cols, scores, dscores, headStride, ld } = block;
+  const task = kernel === 'simd' ? 'attention_backward_probabilities' : 'attention_backward_probabilities_reference';
+  dispatch(task, [...base, head0, heads, row0, rows, cols, scores, dscores, headStride, ld, 0], heads * rows * cols * 16);
+}
+
+export interface ProbabilityOptions {
+  /** Row r of the block is query row0 + r. Default 0. */
+  row0?: number;
+  /** Query i sees keys j <= i only. Default false. */
+  causal?: boolean;
+  /** (B, S) with S >= the block's columns, int32 or float32: 0 hides key j. */
+  keyPaddingMask?: Tensor | null;
+  /** 'reference' runs the scalar twin: the tests' yardstick. */
+  kernel?: 'simd' | 'reference';
+}
+
+/**
+ * The elementwise step of attentionBackward on one block of query rows, for the tests: scores and
+ * dscores (B, H, rows, cols) give p = exp(scores - lse) and ds = p (dscores - delta) with
+ * delta = (p . dscores) / sum(p) per row, and p = ds = 0 where a key is hidden. lse is (B, H, T)
+ * with T >= row0 + rows. Returns new tensors.
+ */
+export function attentionProbabilities(
+  scores: Tensor, dscores: Tensor, lse: Tensor, opts: ProbabilityOptions = {},
+): { p: Tensor; ds: Tensor } {
+  const op = 'attentionProbabilities';
+  for (const [name, t] of [['scores', scores], ['dscores', dscores], ['lse', lse]] as const) checkTensor(op, name, t);
+  if (scores.ndim !== 4) throw new ShapeError(`${op}: scores must be 4-D (B, H, rows, cols), got ${formatShape(scores.shape)}`);
+  const [B, H, rows, cols] = scores.shape;
+  checkShape(op, 'dscores', dscores, scores.shape, '(B, H, rows, cols) as scores');
+  const row0 = opts.row0 ?? 0;
+  if (!Number.isInteger(row0) || row0 < 0) throw new ArgumentError(`${op}: row0 must be an integer >= 0, got ${String(row0)}`);
+  if (lse.ndim !== 3 || lse.shape[0] !== B || lse.shape[1] !== H || lse.shape[2] < row0 + rows) {
+    throw new ShapeError(`${op}: lse must be (B, H, T) = [${B}, ${H}, T >= ${row0 + rows}] for scores ` +
+      `${formatShape(scores.shape)} at row0 ${row0}, got ${formatShape(lse.shape)}`);
+  }
+  const mask = opts.keyPaddingMask ?? null;
+  if (mask !== null) checkTensor(op, 'keyPaddingMask', mask, ['int32', 'float32']);
+  const S = mask === null ? cols : mask.ndim === 2 ? mask.shape[1] : -1;
+  if (S < cols) {
+    throw new ShapeError(`${op}: keyPaddingMask must be (B, S) = [${B}, S >= ${cols}], got ${formatShape(mask!.shape)}`);
+  }
+  const dims: Dims = { B, H, T: lse.shape[2], S, D: 0, Dv: 0 };
+  const temps: Temporaries = [];
+  try {
+    const o = options(op, { causal: opts.causal, keyPaddingMask: mask }, dims, temps);
+    const kernel = opts.kernel ?? 'simd';
+    if (kernel !== 'simd' && kernel !== 'reference') {
+      throw new ArgumentError(`${op}: kernel must be 'simd' or 'reference', got ${String(kernel)}`);
+    }
+    const lseRows = rowMajor(lse);
+    temps.push(lseRows);
+    const p = contiguous(scores);
+    const ds = contiguous(dscores);
+    const none: Operand = [0, 0, 0, 0];
+    const call: Call = {
+      dims, q: none, k: none, v: none, out: none, lse: lseRows.ptr(op), mask: o.mask, maskFloat: o.maskFloat,
+      causal: o.causal, scale: 1,
+    };
+    probabilities(words(call, 0, 0), {
+      head0: 0, heads: B * H, row0, rows, cols, scores: p.ptr(op), dscores: ds.ptr(op), headStride: rows * cols, ld: cols,
+    }, kernel);
+    return { p, ds };
+  } finally {
+    for (const t of temps) t.dispose();
+  }
 }
 
 /**
@@ -217,8 +303,7 @@ function fusedBackward(call: Call): void {
           [headStride(q), headStride(k), perHead], call.scale, 0);
         gemm(doBlock, { ptr: at(v, n0, 0), ld: v[3], trans: true }, dsBlock, nq, cols, Dv, g,
           [headStride(dout), headStride(v), perHead], 1, 0);
-        dispatch('attention_backward_probabilities', [...base, n0, g, i0, nq, cols, scores, dscores, perHead, S, 0],
-          g * nq * cols * 16);
+        probabilities(base, { head0: n0, heads: g, row0: i0, rows: nq, cols, scores, dscores, headStride: perHead, ld: S }, 'simd');
         gemm({ ...sBlock, trans: true }, doBlock, { ptr: call.dv! + 4 * n0 * S * Dv, ld: Dv, trans: false }, cols, Dv, nq, g,
           [perHead, headStride(dout), S * Dv], 1, 1);
         gemm(dsBlock, { ptr: at(kd, n0, 0), ld: kd[3], trans: false }, { ptr: call.dq! + 4 * (n0 * T + i0) * D, ld: D, trans: false },
@@ -253,7 +338,7 @@ export function attentionForward(q: Tensor, k: Tensor, v: Tensor, opts: Attentio
       scale: o.scale,
     };
     const work = pairs(dims, o.causal) * (dims.D + dims.Dv + 4);
-    if (o.kernel === 'fused') run('attention_forward', call, workspaceBytes(), work);
+    if (o.kernel === 'fused') run('attention_forward', call, forwardScratchBytes(dims), work);
     else run('attention_forward_reference', call, 4 * dims.S, work);
     return { out, lse };
   } finally {

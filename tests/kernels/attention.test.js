@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { attentionBackward, attentionForward } from '../../dist/bindings/kernels/attention.js';
+import { gemm } from '../../dist/bindings/kernels/gemm.js';
 import { assertClose, bits, maxAbs, numericGradient, weightedSum } from './sequence-checks.js';
 
 let seed = 9000;
@@ -89,11 +90,11 @@ function randomMask(B, S) {
 }
 
 /** Runs fused (or reference) forward and backward and checks both against the double-precision reference. */
-function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'fused' } = {}) {
+function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'fused', mask = null } = {}) {
   const dims = dimsOf(shape);
   const { t, d } = problem(dims);
-  const maskData = masked ? randomMask(dims.B, dims.S) : null;
-  const keyPaddingMask = masked ? wg.tensor(maskData, [dims.B, dims.S]) : undefined;
+  const maskData = mask ?? (masked ? randomMask(dims.B, dims.S) : null);
+  const keyPaddingMask = maskData !== null ? wg.tensor(maskData, [dims.B, dims.S]) : undefined;
   const scale = 1 / Math.sqrt(dims.D);
   const opts = { causal, keyPaddingMask, kernel };
   const fwd = attentionForward(t.q, t.k, t.v, opts);
@@ -127,6 +128,51 @@ describe('attention kernels: against softmax(q k^T scale + mask) v in double pre
   for (const causal of [false, true]) {
     it(`key padding mask${causal ? ' with causal' : ''}, (2, 2, 33, 70, 12, 9)`, function () {
       this.test.title += `: max |diff| ${checkAgainstReference([2, 2, 33, 70, 12, 9], { causal, masked: true }).toExponential(2)}`;
+    });
+  }
+});
+
+describe('attention kernels: the forward\'s tiles of 128 queries x 128 keys', () => {
+  const cases = [
+    { shape: [1, 2, 129, 256, 16, 8], what: 'T one past a query block, S two whole key tiles' },
+    { shape: [2, 1, 128, 129, 7, 9], what: 'T one whole block, S one past a tile, odd D and Dv' },
+    { shape: [1, 1, 70, 90, 300, 5], what: 'D = 300 summed in two K blocks' },
+    { shape: [1, 2, 150, 40, 8, 8], what: 'T > S: causal rows past S see every key' },
+    { shape: [1, 1, 1, 300, 3, 1], what: 'a single query over three tiles, Dv = 1' },
+  ];
+  for (const { shape, what } of cases) {
+    for (const causal of [false, true]) {
+      it(`${what}: (B, H, T, S, D, Dv) = (${shape.join(', ')})${causal ? ', causal' : ''}`, function () {
+        this.test.title += `: max |diff| ${checkAgainstReference(shape, { causal }).toExponential(2)}`;
+      });
+    }
+  }
+
+  it('sums each score as the GEMM the backward recomputes it with does, to the bit (D = 300, two K blocks)', () => {
+    // With one visible key, l = 1 and lse = m + log 1 is that key's score exactly.
+    const [H, T, S, D, kept] = [2, 5, 7, 300, 3];
+    const [q, k, v] = [randn([1, H, T, D]), randn([1, H, S, D]), randn([1, H, S, 4])];
+    const mask = wg.tensor(new Int32Array(S).map((_, j) => (j === kept ? 1 : 0)), [1, S]);
+    const scale = 0.37;
+    const lse = attentionForward(q, k, v, { keyPaddingMask: mask, scale }).lse.toArray();
+    const [qd, kd] = [q.toArray(), k.toArray()];
+    for (let h = 0; h < H; h++) {
+      const scores = gemm({
+        a: wg.tensor(qd.subarray(h * T * D, (h + 1) * T * D), [T, D]),
+        b: wg.tensor(kd.subarray(h * S * D, (h + 1) * S * D), [S, D]), transB: true, alpha: scale,
+      }).toArray();
+      for (let i = 0; i < T; i++) assert.equal(lse[h * T + i], scores[i * S + kept], `head ${h} row ${i}`);
+    }
+  });
+
+  for (const causal of [false, true]) {
+    it(`key tiles the padding mask hides entirely are skipped${causal ? ', causal' : ''}: (2, 2, 100, 400, 12, 10)`, () => {
+      const S = 400;
+      const mask = new Int32Array(2 * S);
+      // Batch 0 keeps keys 0..127 and 384..399 (tiles 1 and 2 hidden); batch 1 keeps key 399 only.
+      for (let j = 0; j < S; j++) mask[j] = j < 128 || j >= 384 ? 1 : 0;
+      mask[S + 399] = 1;
+      checkAgainstReference([2, 2, 100, S, 12, 10], { causal, mask });
     });
   }
 });
@@ -326,10 +372,10 @@ describe('attention kernels: the same bits for 1, 2, 3 and 4 threads', () => {
   after(() => wg.setNumThreads(2));
 
   for (const causal of [false, true]) {
-    it(`forward and backward${causal ? ', causal' : ''}, with a padding mask, over several blocks of query rows`, async () => {
-      const dims = dimsOf([2, 3, 300, 90, 20, 12]);
+    it(`forward and backward${causal ? ', causal' : ''}, with a padding mask, over several blocks of query rows and key tiles`, async () => {
+      const dims = dimsOf([2, 3, 300, 260, 20, 12]);
       const { t } = problem(dims);
-      const opts = { causal, keyPaddingMask: wg.tensor(randomMask(2, 90), [2, 90]) };
+      const opts = { causal, keyPaddingMask: wg.tensor(randomMask(2, 260), [2, 260]) };
       const dout = randn([2, 3, 300, 12]);
       const seen = [];
       for (const n of [1, 2, 3, 4]) {

@@ -1,0 +1,183 @@
+// The pieces of the packed SGEMM that other kernels reuse (gemm.ts drives them over whole
+// matrices; attention.ts over the tiles of one head): packing of op(A) and op(B) into zero-padded
+// strips, the register-tiled micro-kernel, and the finishing of its tiles into C.
+import { activate, activateCheapLanes, hasLaneForm, ACT_NONE } from './gemm_epilogue';
+
+export const MR = 4;
+export const NR = 8;
+// KC x NR floats of B (8 KiB) stay in L1 while the A strips of a block stream past them. An
+// element's sum runs over K in blocks of at most KC whose bounds depend on K alone.
+export const KC = 256;
+
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+// dst is (kc, width): a strip whose lane l at depth k is at src + (l*laneStride + k*depthStride)
+// elements, for lanes below `count`, and zero beyond: the ragged edge of a matrix, either operand,
+// either orientation. Returns the end of dst.
+function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32, width: i32, kc: i32, dst: usize): usize {
+  for (let k = 0; k < kc; k++) {
+    for (let l = 0; l < width; l++) {
+      const v: f32 = l < count ? load<f32>(src + ((<usize>l * laneStride + <usize>k * depthStride) << 2)) : 0;
+      store<f32>(dst + (<usize>l << 2), v);
+    }
+    dst += <usize>width << 2;
+  }
+  return dst;
+}
+
+// dst is (ceil(nc/NR), kc, NR): strips of op(B)[k0:k0+kc, j0:j0+nc], zero-padded to NR columns.
+export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    const j = j0 + jp;
+    if (!transB && cols == NR) {
+      let src = b + ((<usize>k0 * ldb + j) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += <usize>ldb << 2;
+        dst += NR * 4;
+      }
+      continue;
+    }
+    const corner = b + ((transB ? <usize>j * ldb + k0 : <usize>k0 * ldb + j) << 2);
+    dst = packEdgeStrip(corner, transB ? ldb : 1, transB ? 1 : ldb, cols, NR, kc, dst);
+  }
+}
+
+// dst is (ceil(mc/MR), kc, MR): strips of op(A)[i0:i0+mc, k0:k0+kc], zero-padded to MR rows.
+export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    const i = i0 + ip;
+    if (transA && rows == MR) {
+      let src = a + ((<usize>k0 * lda + i) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        src += <usize>lda << 2;
+        dst += MR * 4;
+      }
+      continue;
+    }
+    if (!transA && rows == MR) {
+      const r0 = a + ((<usize>i * lda + k0) << 2);
+      const step = <usize>lda << 2;
+      for (let k = 0; k < kc; k++) {
+        const at = r0 + (<usize>k << 2);
+        store<f32>(dst, load<f32>(at));
+        store<f32>(dst, load<f32>(at + step), 4);
+        store<f32>(dst, load<f32>(at + 2 * step), 8);
+        store<f32>(dst, load<f32>(at + 3 * step), 12);
+        dst += MR * 4;
+      }
+      continue;
+    }
+    const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
+    dst = packEdgeStrip(corner, transA ? 1 : lda, transA ? lda : 1, rows, MR, kc, dst);
+  }
+}
+
+/**
+ * One output value from its partial sum `acc` over a K block. The first block scales the old C by
+ * beta (never reading it when beta is 0, so C may hold garbage); later blocks add to what earlier
+ * ones stored; the last adds the bias and applies the activation.
+ */
+@inline function finishScalar(
+  acc: f32, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: f32, act: i32, slope: f32,
+): void {
+  let v = alpha * acc;
+  if (!first) v = load<f32>(c) + v;
+  else if (beta != 0) v = v + beta * load<f32>(c);
+  if (last) v = activate(v + bias, act, slope);
+  store<f32>(c, v);
+}
+
+/** `finishScalar` on four lanes with the same IEEE operations; cheap activations stay in lanes. */
+@inline function finishLanes(
+  acc: v128, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: usize, j: i32, act: i32, slope: f32,
+): void {
+  let v = f32x4.mul(f32x4.splat(alpha), acc);
+  if (!first) v = f32x4.add(v128.load(c), v);
+  else if (beta != 0) v = f32x4.add(v, f32x4.mul(f32x4.splat(beta), v128.load(c)));
+  if (last) {
+    v = f32x4.add(v, bias != 0 ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0));
+    if (hasLaneForm(act)) v = activateCheapLanes(v, act, slope);
+  }
+  v128.store(c, v);
+  if (last && act != ACT_NONE && !hasLaneForm(act)) {
+    for (let l = 0; l < 4; l++) {
+      const at = c + (<usize>l << 2);
+      store<f32>(at, activate(load<f32>(at), act, slope));
+    }
+  }
+}
+
+// a is (kc, MR) packed, b is (kc, NR) packed: the (MR, NR) product a^T b. A full tile is finished
+// from the registers into c (row stride ldc, first column j): for small K that store is a large
+// part of the work, so it must not go through memory twice. An edge tile (full = false) is left in
+// `tile` (MR, NR) for the caller to finish element by element.
+// Eight accumulators plus two B vectors and one A splat fit V8's 16 xmm registers without spills.
+export function gemm_4x8_simd(
+  kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
+  alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a, 4);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a, 8);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a, 12);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    a += MR * 4;
+    b += NR * 4;
+  }
+  if (full) {
+    const row = <usize>ldc << 2;
+    finishLanes(c00, c, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c01, c + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c10, c + row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c11, c + row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c20, c + 2 * row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c21, c + 2 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c30, c + 3 * row, alpha, beta, first, last, bias, j, act, slope);
+    finishLanes(c31, c + 3 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    return;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+}
+
+// tile is (MR, NR) from an edge tile; c is the (rows, cols) corner of the output at row stride ldc, column j.
+export function storeEdgeTile(
+  tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, j: i32,
+  alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const b: f32 = bias != 0 ? load<f32>(bias + (<usize>(j + q) << 2)) : 0;
+      const acc = load<f32>(tile + ((<usize>r * NR + q) << 2));
+      finishScalar(acc, c + ((<usize>r * ldc + q) << 2), alpha, beta, first, last, b, act, slope);
+    }
+  }
+}
