@@ -28,6 +28,33 @@ function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32
   return dst;
 }
 
+// dst is (kc, NR): the strip of NR rows of B (each K long, rows `ldb` apart) that op(B) = Bᵀ
+// reads as columns. Four depths at a time, as two 4x4 transposes in registers: the strided scalar
+// gathers of packEdgeStrip made this the slow half of every x·Wᵀ (a linear layer's forward).
+function packTransposedStrip(src: usize, ldb: i32, kc: i32, dst: usize): usize {
+  const row = <usize>ldb << 2;
+  let k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const at = src + (<usize>k << 2);
+    const r0 = v128.load(at), r1 = v128.load(at + row), r2 = v128.load(at + 2 * row), r3 = v128.load(at + 3 * row);
+    const r4 = v128.load(at + 4 * row), r5 = v128.load(at + 5 * row), r6 = v128.load(at + 6 * row), r7 = v128.load(at + 7 * row);
+    transpose4Into(r0, r1, r2, r3, dst);
+    transpose4Into(r4, r5, r6, r7, dst + 16);
+    dst += 4 * NR * 4;
+  }
+  return packEdgeStrip(src + (<usize>k << 2), ldb, 1, NR, NR, kc - k, dst);
+}
+
+// Stores column i of the 4x4 block with rows r0..r3 at dst + i*NR floats.
+@inline function transpose4Into(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), NR * 4);
+  v128.store(dst, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 2 * NR * 4);
+  v128.store(dst, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 3 * NR * 4);
+}
+
 // dst is (ceil(nc/NR), kc, NR): strips of op(B)[k0:k0+kc, j0:j0+nc], zero-padded to NR columns.
 export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   for (let jp = 0; jp < nc; jp += NR) {
@@ -41,6 +68,10 @@ export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i3
         src += <usize>ldb << 2;
         dst += NR * 4;
       }
+      continue;
+    }
+    if (transB && cols == NR) {
+      dst = packTransposedStrip(b + ((<usize>j * ldb + k0) << 2), ldb, kc, dst);
       continue;
     }
     const corner = b + ((transB ? <usize>j * ldb + k0 : <usize>k0 * ldb + j) << 2);
