@@ -51,7 +51,12 @@ export function trainImageClassifier(
     phase, model, optimizer, epochs: s.epochs, stepsPerEpoch: loader.batchesPerEpoch, samplesPerStep: s.batch,
     batches: (epoch) => loader.epoch(epoch),
     loss: (x, y) => loss(model, x, y, optimizer),
-    evaluate: () => ({ testAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE), ...s.evaluate?.(model) }),
+    evaluate: (epoch) => {
+      const metrics = { testAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE), ...s.evaluate?.(model) };
+      // A full run takes a quarter of an hour: the per-epoch curve shows early whether it is on track.
+      opts.log?.(`${phase} epoch ${epoch + 1}/${s.epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      return metrics;
+    },
     onProgress: opts.onProgress,
     afterStep: () => schedule.step(),
   });
