@@ -45,22 +45,27 @@ export function expScalar(x: f32): f32 {
   return x < EXP_MIN ? 0 : y * scale;
 }
 
-/** `expScalar` of each lane. */
-@inline export function expLanes(x: v128): v128 {
-  const c = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
-  const n = f32x4.nearest(f32x4.mul(c, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+/** e^r of each lane for |r| <= ln2 / 2, the polynomial of expScalar. */
+@inline function expReducedLanes(r: v128): v128 {
   let p = f32x4.add(f32x4.mul(f32x4.splat(E5), r), f32x4.splat(E4));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E0));
   const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  return y;
+}
+
+/** `expScalar` of each lane. */
+@inline export function expLanes(x: v128): v128 {
+  const c = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  const n = f32x4.nearest(f32x4.mul(c, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const y = expReducedLanes(r);
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(y, scale), f32x4.lt(x, f32x4.splat(EXP_MIN)));
 }
 
-/** 1 / (1 + e^-x). */
 // 1.5 * 2^23: adding it to |v| < 2^22 rounds v to an integer (ties to even, as nearest does) and
 // leaves that integer in the low mantissa bits, where the exponent of 2^n can be taken from.
 const ROUNDER: f32 = 12582912.0;
@@ -77,16 +82,12 @@ const ROUNDER_BITS: i32 = 0x4b400000;
   const t = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
   const n = f32x4.sub(t, f32x4.splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(E5), r), f32x4.splat(E4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E0));
-  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const y = expReducedLanes(r);
   const scale = i32x4.shl(i32x4.sub(t, i32x4.splat(ROUNDER_BITS - 127)), 23);
   return v128.andnot(f32x4.mul(y, scale), f32x4.lt(x, f32x4.splat(EXP_MIN)));
 }
 
+/** 1 / (1 + e^-x). */
 export function sigmoidScalar(x: f32): f32 {
   return <f32>1 / (<f32>1 + expScalar(-x));
 }
