@@ -51,6 +51,14 @@ export const TAKE_UP_FINISHED = 3;
 export const ARGS_PTR = 2048;
 export const ARGS_BYTES = 1024;
 
+/**
+ * The reason of the fault in Ctl.Fault: a byte length word, then that many bytes of UTF-8. Written
+ * by the worker that set Ctl.Fault, before it counts itself done, since a caller blocked in the op
+ * cannot receive that worker's message until after it has thrown.
+ */
+export const FAULT_TEXT_PTR = ARGS_PTR + ARGS_BYTES;
+export const FAULT_TEXT_BYTES = 1024;
+
 /** The first address the allocator may hand out; everything below is reserved. */
 export const HEAP_START = 65536;
 

@@ -35,7 +35,7 @@
 // that fails turns the pool down to one thread with the loud single-thread warning.
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
-import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { canBlock, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
@@ -214,11 +214,15 @@ export class Pool {
     };
     if (watchBy !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
     const faults = workerFaults(this.faults);
+    // Likewise a stopped set's late fault message must not fail the new set's start.
+    const onFault = (m: string) => {
+      if (Atomics.load(ctl, Ctl.Generation) === generation) this.lastFault = m;
+    };
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation, faults };
       const lock = watchBy === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
-      fresh.push(spawnWorker(init, this.watchdog, lock, (m) => (this.lastFault = m), onExit));
+      fresh.push(spawnWorker(init, this.watchdog, lock, onFault, onExit));
     }
     this.workers = await Promise.all(fresh);
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
@@ -304,6 +308,13 @@ export class Pool {
     );
   }
 
+  /** What the faulting worker wrote of its exception (layout.ts, FAULT_TEXT_PTR). */
+  private faultText(): string {
+    const length = new Int32Array(this.memory.buffer, FAULT_TEXT_PTR, 1)[0];
+    // Decoded from a copy: TextDecoder refuses views of shared memory.
+    return new TextDecoder().decode(new Uint8Array(this.memory.buffer, FAULT_TEXT_PTR + 4, length).slice());
+  }
+
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
   run(index: number, nthreads: number): void {
     if (!this.usable()) {
@@ -345,7 +356,7 @@ export class Pool {
     if (failure !== undefined) throw failure;
     const fault = Atomics.exchange(ctl, Ctl.Fault, 0);
     if (fault !== 0) {
-      throw new RuntimeError(`thread ${fault - 1} failed in kernel ${this.taskNames[index]}: ${this.lastFault}`);
+      throw new RuntimeError(`thread ${fault - 1} failed in kernel ${this.taskNames[index]}: ${this.faultText()}`);
     }
   }
 

@@ -1,6 +1,6 @@
 // Fault injection for the worker-fault tests: deaths nothing else can stage at a chosen point (the
 // caller is blocked or spinning in the op, so it cannot terminate a worker then). Each field names
-// the thread index of the worker that exits there; the pool posts them in every worker's start
+// the thread index of the worker that exits (or throws) there; the pool posts them in every worker's start
 // message, so they apply to the workers started after they are set. Two ways to set them:
 // - Node: the environment variables below, read when the pool starts workers (a test process or a
 //   child process sets them before setNumThreads());
@@ -15,12 +15,15 @@ export interface WorkerFaults {
   exitBeforeTakeUp?: number;
   /** Exits right after it counts itself in on an op it has a share of: that share is lost. */
   exitAfterTakeUp?: number;
+  /** Throws from every share it has, as a kernel that traps: the op must throw with the reason. */
+  throwInTask?: number;
 }
 
 const VARIABLES: Record<keyof WorkerFaults, string> = {
   exitBeforeCheckIn: 'WASMGRAD_FAULT_EXIT_BEFORE_CHECK_IN',
   exitBeforeTakeUp: 'WASMGRAD_FAULT_EXIT_BEFORE_TAKE_UP',
   exitAfterTakeUp: 'WASMGRAD_FAULT_EXIT_AFTER_TAKE_UP',
+  throwInTask: 'WASMGRAD_FAULT_THROW_IN_TASK',
 };
 
 /** The faults `set` asks for, with those of Node's environment variables added. */

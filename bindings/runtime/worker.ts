@@ -2,7 +2,7 @@
 // on the control block and runs its slice of each op. It never allocates and never posts per op.
 // The same file runs the pool's watchdog (watchdog.ts) when its first message says so: bundlers
 // (Vite, webpack, the embedded entry) then have one worker file to carry, not two.
-import { ARGS_PTR, CONTROL_PTR, Ctl, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
+import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_BYTES, FAULT_TEXT_PTR, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { nodeWorkers } from './platform.js';
 import { taskTable } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
@@ -75,6 +75,11 @@ function takeUp(ctl: Int32Array, tid: number): boolean {
   return Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_TAKEN) === TAKE_UP_OPEN;
 }
 
+function writeFaultText(memory: WebAssembly.Memory, message: string): void {
+  const { written } = new TextEncoder().encodeInto(message, new Uint8Array(memory.buffer, FAULT_TEXT_PTR + 4, FAULT_TEXT_BYTES - 4));
+  new Int32Array(memory.buffer, FAULT_TEXT_PTR, 1)[0] = written;
+}
+
 function serve({ module, memory, tid, generation, lifeline: line, faults }: Init, port: Port): void {
   held.push(line);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
@@ -101,10 +106,12 @@ function serve({ module, memory, tid, generation, lifeline: line, faults }: Init
     if (tid === faults.exitAfterTakeUp && tid < n) return die(70);
     if (tid < n) {
       try {
+        if (tid === faults.throwInTask) throw new Error(`injected fault in worker ${tid}`);
         tasks[Atomics.load(ctl, Ctl.Task)](ARGS_PTR, tid, n);
       } catch (e) {
-        Atomics.compareExchange(ctl, Ctl.Fault, 0, tid + 1);
-        port.post({ fault: tid, message: String((e as Error)?.message ?? e) });
+        const message = String((e as Error)?.message ?? e);
+        if (Atomics.compareExchange(ctl, Ctl.Fault, 0, tid + 1) === 0) writeFaultText(memory, message);
+        port.post({ fault: tid, message });
       }
     }
     Atomics.add(ctl, Ctl.Done, 1);

@@ -117,6 +117,23 @@ describe('worker faults', () => {
     await checkRecovery(error, ms);
   });
 
+  it('a kernel that throws in a worker: the op throws with its reason, though the caller was blocked', async () => {
+    await wg.setNumThreads(1);
+    process.env.WASMGRAD_FAULT_THROW_IN_TASK = '1';
+    try {
+      await wg.setNumThreads(2);
+      // The reason travels through shared memory: the worker's message could only arrive after the throw.
+      assert.throws(product, (e) => e instanceof wg.RuntimeError && /^thread 1 failed in kernel \w+_task: injected fault in worker 1$/.test(e.message));
+      // A throwing kernel is not a dead worker: the pool keeps its threads.
+      assert.equal(wg.getNumThreads(), 2);
+    } finally {
+      delete process.env.WASMGRAD_FAULT_THROW_IN_TASK;
+      await wg.setNumThreads(1);
+    }
+    await wg.setNumThreads(2);
+    assert.deepEqual(product(), expected);
+  });
+
   it('a worker terminated just as an op starts: the op gives the same bits or throws, never hangs', async () => {
     // Where the death falls (before, during or after its share) is a race; every outcome is fine
     // except a hang or a wrong result.
