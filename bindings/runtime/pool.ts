@@ -3,11 +3,11 @@
 // their outputs by (tid, nthreads), so the bits do not depend on how many threads ran, nor on
 // which thread ran a slice.
 //
-// Slow and dead workers. A kernel that throws in a worker is caught there and reported
-// (Ctl.Fault). A worker can also be slow to wake (a loaded machine) or die without a word
-// (terminate(), process.exit(), its thread killed), and the caller, blocked in Atomics.wait,
-// cannot receive an 'exit' event, which is queued on its own event loop. So each worker counts
-// itself in on an op (its Ctl.TakeUp word) before it touches the op, and marks the word again
+// Slow and dead workers. A kernel that throws in a worker is caught there and reported, with its
+// reason, in shared memory (Ctl.Fault, FAULT_TEXT_PTR). A worker can also be slow to wake (a
+// loaded machine) or die without a word (terminate(), process.exit(), its thread killed), and the
+// caller, blocked in Atomics.wait, cannot receive an 'exit' event, which is queued on its own
+// event loop. So each worker counts itself in on an op (its Ctl.TakeUp word) before it touches the op, and marks the word again
 // when it has finished. Deaths are written into shared memory by the watchdog thread
 // (watchdog.ts), which the caller reads between bounded wait slices. Only how the watchdog learns
 // of a death differs by runtime, from events that only a death fires: in Node the worker's
@@ -113,7 +113,6 @@ async function spawnWorker(
   init: Init,
   watchdog: Watchdog | null,
   lock: string | null,
-  onFault: (message: string) => void,
   onExit: (message: string) => void,
 ): Promise<WorkerHandle> {
   const channel = watchdog === null ? null
@@ -128,7 +127,6 @@ async function spawnWorker(
   if (nodeWorkers) {
     const { Worker } = await nodeBuiltin('node:worker_threads');
     const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
-    w.on('message', (m) => m?.fault !== undefined && onFault(m.message));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
     w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
     start((m, transfer) => w.postMessage(m, transfer));
@@ -138,7 +136,6 @@ async function spawnWorker(
     return w;
   }
   const w = webWorker();
-  w.onmessage = (e: MessageEvent) => e.data?.fault !== undefined && onFault(e.data.message);
   w.onerror = (e: ErrorEvent) => onExit(`worker ${init.tid} failed: ${e.message}`);
   start((m, transfer) => w.postMessage(m, transfer));
   return w;
@@ -153,7 +150,6 @@ export class Pool {
   faults: WorkerFaults = {};
   private readonly ctl: Int32Array;
   private readonly blocking = canBlock();
-  private lastFault = '';
   /** Why a worker of the running set is gone, or '' (from an 'exit' or 'error' listener). */
   private lost = '';
   /** The Ctl.Generation value of the running set of workers. */
@@ -205,7 +201,6 @@ export class Pool {
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Ready, 0);
     Atomics.store(ctl, Ctl.Fault, 0);
-    this.lastFault = '';
     this.startFailure = '';
     const generation = this.generation;
     // Workers stopped on purpose exit after the generation moved on: only a current one is a loss.
@@ -214,15 +209,11 @@ export class Pool {
     };
     if (watchBy !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
     const faults = workerFaults(this.faults);
-    // Likewise a stopped set's late fault message must not fail the new set's start.
-    const onFault = (m: string) => {
-      if (Atomics.load(ctl, Ctl.Generation) === generation) this.lastFault = m;
-    };
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation, faults };
       const lock = watchBy === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
-      fresh.push(spawnWorker(init, this.watchdog, lock, onFault, onExit));
+      fresh.push(spawnWorker(init, this.watchdog, lock, onExit));
     }
     this.workers = await Promise.all(fresh);
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
@@ -238,7 +229,7 @@ export class Pool {
 
   /** Why the running set cannot finish starting: a worker failed, died or is too late; or ''. */
   private startFailureOfRunningSet(): string {
-    if (this.lastFault !== '' || this.lost !== '') return this.lastFault || this.lost;
+    if (this.lost !== '') return this.lost;
     const dead = this.deadWorker();
     if (dead !== 0) return `worker ${dead} died`;
     if (this.startDeadline !== null && Date.now() > this.startDeadline) {

@@ -109,9 +109,7 @@ function serve({ module, memory, tid, generation, lifeline: line, faults }: Init
         if (tid === faults.throwInTask) throw new Error(`injected fault in worker ${tid}`);
         tasks[Atomics.load(ctl, Ctl.Task)](ARGS_PTR, tid, n);
       } catch (e) {
-        const message = String((e as Error)?.message ?? e);
-        if (Atomics.compareExchange(ctl, Ctl.Fault, 0, tid + 1) === 0) writeFaultText(memory, message);
-        port.post({ fault: tid, message });
+        if (Atomics.compareExchange(ctl, Ctl.Fault, 0, tid + 1) === 0) writeFaultText(memory, String((e as Error)?.message ?? e));
       }
     }
     Atomics.add(ctl, Ctl.Done, 1);
