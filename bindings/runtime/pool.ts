@@ -4,13 +4,13 @@
 // which thread ran a slice.
 //
 // Slow and dead workers. A kernel that throws in a worker is caught there and reported, with its
-// reason, in shared memory (Ctl.Fault, FAULT_TEXT_PTR). A worker can also be slow to wake (a
-// loaded machine) or die without a word (terminate(), process.exit(), its thread killed), and the
-// caller, blocked in Atomics.wait, cannot receive an 'exit' event, which is queued on its own
-// event loop. So each worker counts itself in on an op (its Ctl.TakeUp word) before it touches
-// the op, and marks the word again when it has finished. Deaths are written into shared memory by the watchdog thread
-// (watchdog.ts), which the caller reads between bounded wait slices. Only how the watchdog learns
-// of a death differs by runtime, from events that only a death fires: in Node the worker's
+// reason, in shared memory (Ctl.Fault, FAULT_TEXT_PTR). A worker can also be slow to wake (a loaded
+// machine) or die without a word (terminate(), process.exit(), its thread killed), and the caller,
+// blocked in Atomics.wait, cannot receive an 'exit' event, which is queued on its own event loop.
+// So each worker counts itself in on an op (its Ctl.TakeUp word) before it touches the op, and
+// marks the word again when it has finished. Deaths are written into shared memory by the watchdog
+// thread (watchdog.ts), which the caller reads between bounded wait slices. Only how the watchdog
+// learns of a death differs by runtime, from events that only a death fires: in Node the worker's
 // lifeline port closes; in Deno and browsers the worker's Web Lock is released. (Chromium ends a
 // worker busy in its loop about 2 s after terminate(), and only while the thread that called it
 // runs its event loop, so never in the middle of that thread's op; the worker serves ops until.)
