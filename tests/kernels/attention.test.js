@@ -391,6 +391,44 @@ describe('attention kernels: the same bits for 1, 2, 3 and 4 threads', () => {
   }
 });
 
+describe('attention kernels: a sweep of sizes on 1 to 4 threads', () => {
+  after(() => wg.setNumThreads(2));
+
+  // Outputs stay alive through the sweep, so the memory grows between ops and per-thread scratch
+  // keeps landing in freshly grown pages: a worker must see them as the caller does.
+  it('32 random shapes, causal or not, masked or not: the same bits on every thread count', async () => {
+    let state = 4242;
+    const below = (n) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return Math.floor((state / 2147483648) * n);
+    };
+    const cases = Array.from({ length: 32 }, () => {
+      const [B, H, T, S] = [1 + below(2), 1 + below(3), 1 + below(300), 1 + below(300)];
+      const dims = { B, H, T, S, D: 1 + below(70), Dv: 1 + below(40) };
+      const masked = below(2) === 1;
+      return {
+        dims, ...problem(dims),
+        opts: { causal: below(2) === 1, keyPaddingMask: masked ? wg.tensor(randomMask(B, S), [B, S]) : undefined },
+      };
+    });
+    const seen = [];
+    const kept = [];
+    for (const n of [1, 2, 3, 4]) {
+      await wg.setNumThreads(n);
+      seen.push(cases.map(({ t, opts }) => {
+        const fwd = attentionForward(t.q, t.k, t.v, opts);
+        kept.push(fwd.out, fwd.lse);
+        return `${bits(fwd.out)}|${bits(fwd.lse)}`;
+      }));
+    }
+    for (let n = 2; n <= 4; n++) {
+      const differs = cases.findIndex((_, i) => seen[n - 1][i] !== seen[0][i]);
+      assert.equal(differs, -1, `${n} threads differ from 1 at (B, H, T, S, D, Dv) = ${differs < 0 ? '' : Object.values(cases[differs].dims).join(', ')}`);
+    }
+    for (const t of kept) t.dispose();
+  });
+});
+
 describe('attention kernels: argument errors', () => {
   const expectError = (fn, type, pattern) => assert.throws(fn, (e) => e instanceof type && pattern.test(e.message));
 
