@@ -31,7 +31,7 @@ export function charSetup(opts: TrainOptions): LmSetup {
   const full = opts.budget !== 'quick';
   return {
     window: full ? 64 : 32, batch: opts.batch ?? (full ? 32 : 8), epochs: opts.epochs ?? (full ? 4 : 2), stepsPerEpoch: full ? 100 : 25,
-    lr: opts.lr ?? 1e-2, seed: opts.seed ?? 1, evalWindows: full ? 200 : 50,
+    lr: opts.lr ?? 1e-2, seed: opts.seed ?? 1, evalWindows: full ? 300 : 50,
   };
 }
 
@@ -40,7 +40,7 @@ export const SAMPLE_TEMPERATURES = [0.5, 0.8, 1.0];
 async function train(opts: TrainOptions): Promise<TrainResult> {
   const full = opts.budget !== 'quick';
   const s = charSetup(opts);
-  const source = await textSource(opts, 200000);
+  const source = await textSource(opts, 200000, 'running');
   const model = new CharLSTM(s.seed);
   const history = trainLanguageModel('char-lstm', model, source, s, opts);
   const bits = history[history.length - 1].testBitsPerChar;
@@ -88,7 +88,7 @@ export const charLstm: ZooModel = {
   train,
   build: (seed = 1) => new CharLSTM(seed),
   async evaluate(model, opts = {}) {
-    return { testBitsPerChar: bitsPerChar(model, (await textSource(opts, 1000)).test) };
+    return { testBitsPerChar: bitsPerChar(model, (await textSource(opts, 1000, 'running')).test) };
   },
   sample: (model, opts) => sampleText(model, opts),
 };

@@ -5,7 +5,7 @@ import * as wg from '../bindings/index.js';
 import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { nodeBuiltin } from '../bindings/runtime/node-builtins.js';
-import { grammarEntropyRate, grammarText } from './data/grammar-text.js';
+import { echoEntropyRate, echoText, grammarEntropyRate, grammarText, LONGEST_ECHO_LINE } from './data/grammar-text.js';
 import { fit, type Batch } from './fit.js';
 import type { EpochRecord, SampleOptions, TrainOptions } from './zoo.js';
 
@@ -46,14 +46,23 @@ async function readText(path: string): Promise<string> {
   return texts.map((t) => t.split('\n').filter((line) => line !== '%').join('\n')).join('\n');
 }
 
-/** The grammar (default, seeded; held-out text from another seed) or --data: its last tenth held out. */
-export async function textSource(opts: TrainOptions, trainChars: number): Promise<TextSource> {
+/** Which generated text a model trains on when no --data is given. */
+export type GrammarForm = 'running' | 'echo';
+
+const GRAMMARS = {
+  running: { text: grammarText, entropy: grammarEntropyRate, name: 'running text of a seeded probabilistic grammar' },
+  echo: { text: echoText, entropy: echoEntropyRate, name: 'echo lines ("phrase, phrase.") of a seeded probabilistic grammar' },
+};
+
+/** The grammar in `form` (default, seeded; held-out text from another seed) or --data: its last tenth held out. */
+export async function textSource(opts: TrainOptions, trainChars: number, form: GrammarForm): Promise<TextSource> {
   const seed = opts.seed ?? 1;
   if (opts.data === undefined) {
+    const grammar = GRAMMARS[form];
     return {
-      train: encode(grammarText(trainChars, seed)), test: encode(grammarText(20000, seed + 1000)),
-      description: `${trainChars} characters of a seeded probabilistic grammar (seed ${seed})`,
-      entropy: grammarEntropyRate(),
+      train: encode(grammar.text(trainChars, seed)), test: encode(grammar.text(20000, seed + 1000)),
+      description: `${trainChars} characters of ${grammar.name} (seed ${seed})`,
+      entropy: grammar.entropy(),
     };
   }
   const ids = encode(await readText(opts.data));
@@ -81,8 +90,11 @@ function lmLoss(model: Module, x: Tensor, y: Tensor): Tensor {
   return wg.crossEntropy(wg.reshape(logits, [y.size, VOCAB.length]), wg.reshape(y, [y.size]));
 }
 
-/** Positions before this are not scored: a window's first characters have no context yet. */
-const WARMUP = 16;
+/**
+ * Positions before this are not scored: a window's first characters have no context yet. From
+ * here on every echo-line character sees its whole line, so the best possible score is the entropy rate.
+ */
+const WARMUP = LONGEST_ECHO_LINE;
 
 /** Held-out text is scored in windows this long, whatever the training window. */
 export const EVAL_WINDOW = 64;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { reversalBatch } from '../../dist/models/gpt.js';
+import { echoEntropyRate, echoText } from '../../dist/models/data/grammar-text.js';
 
 describe('zoo: gpt (quick budget)', () => {
   let result;
@@ -8,6 +9,32 @@ describe('zoo: gpt (quick budget)', () => {
     result = await wg.models.gpt.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
+
+  it('has echo lines whose entropy rate matches the empirical entropy of their text', () => {
+    // Every line says its phrase twice, so the echo carries no information; in the phrase the
+    // state is fixed by the words done and the characters since the last space, so the plug-in
+    // estimate of H(next | state) over a long text converges to the exact rate.
+    const lines = echoText(300000, 9).split('\n').slice(0, -1);
+    for (const line of lines) assert.match(line, /^([a-z ]+), \1\.$/);
+    const counts = new Map();
+    for (const line of lines) {
+      let words = 0;
+      let prefix = '';
+      for (const c of line.slice(0, line.indexOf(',') + 1)) {
+        const key = `${words}|${prefix}|${c}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        if (c === ' ') [words, prefix] = [words + 1, ''];
+        else prefix += c;
+      }
+    }
+    const context = (key) => key.slice(0, key.lastIndexOf('|'));
+    const totals = new Map();
+    for (const [key, n] of counts) totals.set(context(key), (totals.get(context(key)) ?? 0) + n);
+    let bits = 0;
+    for (const [key, n] of counts) bits -= n * Math.log2(n / totals.get(context(key)));
+    const chars = lines.reduce((a, line) => a + line.length + 1, 0);
+    assert.ok(Math.abs(bits / chars - echoEntropyRate()) < 0.01, `${bits / chars} vs ${echoEntropyRate()}`);
+  });
 
   it('builds reversal sequences scored on the reversed half only', () => {
     const n = 5;
