@@ -147,8 +147,12 @@ async function spawnWorker(
 export class Pool {
   private workers: WorkerHandle[] = [];
   private watchdog: Watchdog | null = null;
-  /** Part of the workers' lock names (see watchdog.ts). */
-  private readonly id = randomId();
+  /**
+   * Part of the workers' lock names (see watchdog.ts). Only where locks are used: Node's lifelines
+   * need no names, and its `crypto` global loads some twenty internal modules on first use, up to
+   * 20 ms of a cold start on a loaded machine.
+   */
+  private readonly id = watchBy === 'lock' ? randomId() : '';
   /** Test-only: the faults the next workers started will inject (worker-faults.ts). */
   faults: WorkerFaults = {};
   private readonly ctl: Int32Array;
