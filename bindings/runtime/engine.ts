@@ -191,7 +191,7 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   const wanted = opts.threads === undefined ? await hardwareConcurrency() : checkThreadCount(opts.threads);
   const relaxed = opts.relaxedSimd === true;
   const shared = sharedMemoryAvailable();
-  let singleThreadReason = shared.ok ? undefined : shared.why;
+  const singleThreadReason = shared.ok ? undefined : shared.why;
   const flavour: Flavour = (relaxed ? 'relaxed' : 'simd') + (shared.ok ? '-threads' : '') as Flavour;
   const module = await compile(pickSource(opts.wasm, flavour), flavour);
   const heap = new Heap({ shared: shared.ok, maxPages: (maxMB * 1024 * 1024) / PAGE_BYTES });
@@ -201,14 +201,8 @@ async function start(opts: ReadyOptions): Promise<Engine> {
     const tasks = taskTable(instance.exports);
     const onStartFailure = (why: string) => wanted > 1 && warnSingleThread(`workers could not start (${why})`);
     pool = new Pool(module, heap.memory, tasks.fns, tasks.names, onStartFailure);
-    try {
-      // Not waiting for the workers: ops run on this thread until they check in (pool.ts, "Starting").
-      await pool.resize(wanted, false);
-    } catch (e) {
-      pool.shutdown();
-      pool = null;
-      singleThreadReason = `workers could not start (${(e as Error).message})`;
-    }
+    // Not waiting for the workers: ops run on this thread until they check in (pool.ts, "Starting").
+    if (wanted > 1) pool.startLater(wanted);
   }
   if (singleThreadReason !== undefined && wanted > 1) warnSingleThread(singleThreadReason);
   return new Engine(heap, instance.exports, pool, flavour, singleThreadReason);

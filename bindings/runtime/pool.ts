@@ -32,7 +32,10 @@
 // Starting. Spawning a worker costs milliseconds to tens of them (a new isolate, its imports, an
 // instance), far more than the engine's own start, so `ready()` does not wait for the workers:
 // ops run on the calling thread (the same bits) until every worker has checked in, and a start
-// that fails turns the pool down to one thread with the loud single-thread warning.
+// that fails turns the pool down to one thread with the loud single-thread warning. Nor does it
+// wait for them to be spawned: constructing the watchdog and the workers blocks the calling
+// thread for milliseconds each (most of a Node cold start), so `startLater` does it in a task of
+// its own, after the code that awaited `ready()` has run its first ops.
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
@@ -144,8 +147,12 @@ async function spawnWorker(
 export class Pool {
   private workers: WorkerHandle[] = [];
   private watchdog: Watchdog | null = null;
-  /** Part of the workers' lock names (see watchdog.ts). */
-  private readonly id = randomId();
+  /**
+   * Part of the workers' lock names (see watchdog.ts). Only where locks are used: Node's lifelines
+   * need no names, and its `crypto` global loads some twenty internal modules on first use, up to
+   * 20 ms of a cold start on a loaded machine.
+   */
+  private readonly id = watchBy === 'lock' ? randomId() : '';
   /** Test-only: the faults the next workers started will inject (worker-faults.ts). */
   faults: WorkerFaults = {};
   private readonly ctl: Int32Array;
@@ -158,6 +165,10 @@ export class Pool {
   private startDeadline: number | null = null;
   /** Why the last start without waiting failed, leaving one thread; '' if none did. */
   startFailure = '';
+  /** The spawn `startLater` scheduled, until it has run, and the thread count it spawns. */
+  private pendingStart: Promise<void> | null = null;
+  private pendingThreads = 1;
+  private closed = false;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -174,7 +185,26 @@ export class Pool {
 
   /** Threads that take part in an op, the caller included. */
   get threads(): number {
-    return this.workers.length + 1;
+    return this.pendingStart !== null ? this.pendingThreads : this.workers.length + 1;
+  }
+
+  /**
+   * Spawns `threads - 1` workers in a later task and returns at once (see "Starting"); a spawn
+   * that throws leaves one thread, with the reason in startFailure and the warning.
+   */
+  startLater(threads: number): void {
+    this.pendingThreads = threads;
+    const start = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => (this.closed ? undefined : this.spawn(threads)))
+      .catch((e) => {
+        this.stopWorkers();
+        this.startFailure = (e as Error).message;
+        this.onStartFailure(this.startFailure);
+      })
+      .finally(() => {
+        if (this.pendingStart === start) this.pendingStart = null;
+      });
+    this.pendingStart = start;
   }
 
   /**
@@ -182,6 +212,7 @@ export class Pool {
    * in and throws if one fails to start; without, resolves once they are spawned (see "Starting").
    */
   async resize(threads: number, wait = true): Promise<void> {
+    await this.pendingStart;
     if (threads !== this.threads) await this.spawn(threads);
     if (!wait) return;
     for (;;) {
@@ -216,6 +247,8 @@ export class Pool {
       fresh.push(spawnWorker(init, this.watchdog, lock, onExit));
     }
     this.workers = await Promise.all(fresh);
+    // Shut down while these were being spawned: they must not outlive the pool.
+    if (this.closed) this.shutdown();
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
   }
 
@@ -265,6 +298,7 @@ export class Pool {
   }
 
   shutdown(): void {
+    this.closed = true;
     this.stopWorkers();
     this.watchdog?.terminate();
     this.watchdog = null;
