@@ -1,10 +1,15 @@
 // When tensors die. `scope(fn)` frees every tensor made inside fn that fn does not return, which
 // keeps a training loop's memory flat; a FinalizationRegistry frees what users forget, later.
+// A tensor joins that registry only once it is in no scope (tensor.ts, leftScopes): a scope frees
+// what it holds anyway, and registering costs about as much as a small op's own JS work, for each
+// of the dozens of temporaries a training step makes.
 import { ArgumentError } from './errors.js';
 
 interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
+  /** Told when no scope holds it any more, so only its user or the garbage collector will free it. */
+  leftScopes?(): void;
 }
 
 const scopes: Set<Disposable>[] = [];
@@ -17,7 +22,9 @@ export function liveTensorCount(): number {
 /** Called by every Tensor as it is made. */
 export function track(t: Disposable): void {
   liveTensors++;
-  scopes[scopes.length - 1]?.add(t);
+  const current = scopes[scopes.length - 1];
+  if (current === undefined) t.leftScopes?.();
+  else current.add(t);
 }
 
 /** Called by every Tensor as it is disposed. */
@@ -37,6 +44,7 @@ export function untrackCollected(): void {
  */
 export function keep<T extends Disposable>(t: T): T {
   for (const s of scopes) s.delete(t);
+  t.leftScopes?.();
   return t;
 }
 
@@ -75,8 +83,9 @@ export function scope<T>(fn: () => T): T {
   collect(result, returned);
   const parent = scopes[scopes.length - 1];
   for (const t of made) {
-    if (returned.has(t)) parent?.add(t);
-    else t.dispose();
+    if (!returned.has(t)) t.dispose();
+    else if (parent === undefined) t.leftScopes?.();
+    else parent.add(t);
   }
   return result;
 }

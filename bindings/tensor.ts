@@ -54,6 +54,10 @@ export class Tensor {
   /** The op that made this tensor, when it was recorded for backward. */
   gradFn: GradNode | null = null;
   private disposeHooks: (() => void)[] | null = null;
+  /** Whether the garbage collector's safety net holds this tensor (see leftScopes). */
+  private collectable = false;
+  /** Whether the strides are row-major for the shape: known when made without strides, else found once. */
+  private contiguous: boolean | undefined;
 
   constructor(
     readonly storage: Storage,
@@ -66,8 +70,15 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.size = numel(shape);
+    this.contiguous = strides === undefined ? true : undefined;
     track(this);
-    collected.register(this, storage, this);
+  }
+
+  /** Puts this tensor under the garbage collector's safety net: lifetime.ts calls it once no scope holds it. */
+  leftScopes(): void {
+    if (this.collectable || this.disposed) return;
+    this.collectable = true;
+    collected.register(this, this.storage, this);
   }
 
   /** Backpropagates from this tensor into the `.grad` of the leaves: see autograd/backward.ts. */
@@ -103,8 +114,11 @@ export class Tensor {
   }
 
   isContiguous(): boolean {
-    const expected = contiguousStrides(this.shape);
-    return this.shape.every((d, i) => d === 1 || this.strides[i] === expected[i]);
+    if (this.contiguous === undefined) {
+      const expected = contiguousStrides(this.shape);
+      this.contiguous = this.shape.every((d, i) => d === 1 || this.strides[i] === expected[i]);
+    }
+    return this.contiguous;
   }
 
   /** A copy of the elements in row-major order. */
@@ -141,7 +155,7 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    collected.unregister(this);
+    if (this.collectable) collected.unregister(this);
     untrack(this);
     this.storage.release();
     for (const hook of this.disposeHooks ?? []) hook();

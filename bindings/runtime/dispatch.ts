@@ -4,12 +4,15 @@ import { engine, type F32 } from './engine.js';
 import { ARGS_PTR } from './layout.js';
 
 /**
- * Work, in rough multiply-adds, below which one more thread costs more to wake than it saves.
- * A wake-up is some microseconds; a core does a few thousand multiply-adds per microsecond.
+ * Work, in scalar operations, below which one more thread costs more to wake than it saves. The
+ * unit is what one element of a streaming elementwise kernel costs (relu: 1, tanh: about 12); a
+ * core does about 1,300 of them per microsecond. Kernels whose inner loop does more per memory
+ * access count less for the same arithmetic (the GEMM: gemm.ts, GEMM_MACS_PER_WORK).
+ * A wake-up is some microseconds, tens on a loaded machine.
  */
 export const WORK_PER_THREAD = 1 << 15;
 
-/** How many threads an op of `work` multiply-adds should use. */
+/** How many threads an op of `work` scalar operations should use. */
 export function threadsFor(work: number): number {
   return Math.max(1, Math.min(engine().threads, Math.floor(work / WORK_PER_THREAD)));
 }

@@ -169,6 +169,12 @@ export class Pool {
   private pendingStart: Promise<void> | null = null;
   private pendingThreads = 1;
   private closed = false;
+  /**
+   * The most threads one op has run on since this was last set to 0. Ops earn threads by their
+   * size (dispatch.ts), so a test that compares bits across thread counts reads it to prove that
+   * its ops really were split.
+   */
+  widestOp = 0;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -354,6 +360,7 @@ export class Pool {
       this.tasks[index](ARGS_PTR, 0, 1);
       return;
     }
+    if (n > this.widestOp) this.widestOp = n;
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Done, 0);
     Atomics.store(ctl, Ctl.Task, index);

@@ -7,8 +7,9 @@ import { TRAINING_CASES } from './training-cases.js';
 /**
  * One line per kernel family: a name and a function from `wg` to the output tensor(s) to hash.
  * Outputs of the kernel cases are large enough for the pool's per-thread work threshold, so the
- * threaded runs really split; everything stays small enough that six runs of the suite (three
- * runtimes, two thread counts) fit in the test budget.
+ * threaded runs really split (a product needs 2 * 7 * 2^15 multiply-adds: WORK_PER_THREAD in
+ * dispatch.ts, GEMM_MACS_PER_WORK in gemm.ts); everything stays small enough that six runs of the
+ * suite (three runtimes, two thread counts) fit in the test budget.
  */
 const KERNEL_CASES = [
   ['randn', (wg) => wg.randn([3, 70001], { seed: 1 })],
@@ -20,13 +21,13 @@ const KERNEL_CASES = [
   ['zeros', (wg) => wg.zeros([4097])],
   ['ones', (wg) => wg.ones([4097])],
   ['matmul', (wg) => wg.matmul(wg.randn([67, 131], { seed: 11 }), wg.randn([131, 97], { seed: 12 }))],
-  ['matmul-k1', (wg) => wg.matmul(wg.randn([301, 1], { seed: 13 }), wg.randn([1, 259], { seed: 14 }))],
-  ['matmul-batched', (wg) => wg.matmul(wg.randn([3, 33, 65], { seed: 15 }), wg.randn([65, 47], { seed: 16 }))],
-  ['matmul-vector', (wg) => wg.matmul(wg.randn([517], { seed: 17 }), wg.randn([517, 263], { seed: 18 }))],
+  ['matmul-k1', (wg) => wg.matmul(wg.randn([701, 1], { seed: 13 }), wg.randn([1, 673], { seed: 14 }))],
+  ['matmul-batched', (wg) => wg.matmul(wg.randn([3, 33, 65], { seed: 15 }), wg.randn([65, 79], { seed: 16 }))],
+  ['matmul-vector', (wg) => wg.matmul(wg.randn([517], { seed: 17 }), wg.randn([517, 901], { seed: 18 }))],
   ['matmul-transposed-a', (wg) => wg.matmul(wg.transpose(wg.randn([129, 71], { seed: 19 })), wg.randn([129, 83], { seed: 20 }))],
   ['matmul-transposed-b', (wg) => wg.matmul(wg.randn([71, 129], { seed: 21 }), wg.transpose(wg.randn([83, 129], { seed: 22 })))],
   ['matmul-batched-transposed-both', (wg) =>
-    wg.matmul(wg.transpose(wg.randn([2, 65, 37], { seed: 23 })), wg.transpose(wg.randn([2, 41, 65], { seed: 24 })))],
+    wg.matmul(wg.transpose(wg.randn([2, 65, 61], { seed: 23 })), wg.transpose(wg.randn([2, 59, 65], { seed: 24 })))],
   ['binary-broadcast', (wg) => {
     const a = wg.randn([17, 1, 129], { seed: 31 });
     const b = wg.randn([1, 31, 129], { seed: 32 });
