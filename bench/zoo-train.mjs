@@ -21,7 +21,7 @@ const VOCAB = 96;
 const WINDOW = 64;
 const CASES = {
   mlp: { batch: 64, steps: 200, samplesPerRow: 1, about: '2-64-64-3 ReLU, batch 64' },
-  convnet: { batch: 64, steps: 10, samplesPerRow: 1, about: '2x(conv3x3 + BN + ReLU + maxpool) + 1600-128-10, batch 64 of 28x28' },
+  convnet: { batch: 64, steps: 10, samplesPerRow: 1, about: '2x(conv3x3 padded + BN + ReLU + maxpool) + 3136-128-10, batch 64 of 28x28' },
   'char-lstm': { batch: 32, steps: 10, samplesPerRow: WINDOW, about: 'embed 32, LSTM 64, window 64, batch 32' },
   gpt: { batch: 32, steps: 10, samplesPerRow: WINDOW, about: '2 pre-LN blocks, embed 64, 4 heads, window 64, batch 32' },
 };
@@ -131,12 +131,12 @@ const TFJS_MODELS = {
       const { mean, variance } = tf.moments(h, [0, 1, 2]);
       return tf.batchNorm(h, mean, variance, beta, gamma, 1e-5);
     };
-    const fc1 = dense(tf, vars, 1600, 128);
+    const fc1 = dense(tf, vars, 3136, 128);
     const fc2 = dense(tf, vars, 128, 10);
     return (x) => {
-      let h = tf.maxPool(tf.relu(batchNorm(tf.conv2d(x, conv1, 1, 'valid'), norms[0])), 2, 2, 'valid');
-      h = tf.maxPool(tf.relu(batchNorm(tf.conv2d(h, conv2, 1, 'valid'), norms[1])), 2, 2, 'valid');
-      return fc2(tf.relu(fc1(tf.reshape(h, [h.shape[0], 1600]))));
+      let h = tf.maxPool(tf.relu(batchNorm(tf.conv2d(x, conv1, 1, 'same'), norms[0])), 2, 2, 'valid');
+      h = tf.maxPool(tf.relu(batchNorm(tf.conv2d(h, conv2, 1, 'same'), norms[1])), 2, 2, 'valid');
+      return fc2(tf.relu(fc1(tf.reshape(h, [h.shape[0], 3136]))));
     };
   },
   'char-lstm'(tf, vars) {

@@ -83,7 +83,7 @@ async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   standard.dispose();
   const history = trainImageClassifier('adversarial training', robust, data.train, data.test, {
     ...base,
-    epochs: opts.epochs ?? (full ? 2 : 1),
+    epochs: opts.epochs ?? 2,
     loss: (m, x, y) => {
       const adversarial = fgsm(m, x, y, EPSILON);
       return wg.crossEntropy(m.forward(wg.cat([x, adversarial], 0)), wg.cat([y, y], 0));
