@@ -54,7 +54,7 @@ export function trainImageClassifier(
     loss: (x, y) => loss(model, x, y, optimizer),
     evaluate: (epoch) => {
       const metrics = { testAccuracy: accuracy(model, test.images, test.labels, IMAGE_SHAPE), ...s.evaluate?.(model) };
-      // A full run takes a quarter of an hour: the per-epoch curve shows early whether it is on track.
+      // A full run takes about half an hour: the per-epoch curve shows early whether it is on track.
       opts.log?.(`${phase} epoch ${epoch + 1}/${s.epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
       return metrics;
     },
