@@ -89,16 +89,18 @@ const phraseLength = (words: number, wordLength: number) => words * wordLength +
 /** "phrase, phrase.\n" */
 const lineLength = (phrase: number) => 2 * phrase + 4;
 
+/** The words of echo lines: entropy, mean and longest length. */
+const WORDS = wordStats(START);
+
 /** Exact entropy rate of echo lines in bits per character. */
 export function echoEntropyRate(): number {
-  const word = wordStats(START);
   const meanWords = WORDS_PER_PHRASE.reduce((a, b) => a + b, 0) / WORDS_PER_PHRASE.length;
-  const lineBits = Math.log2(WORDS_PER_PHRASE.length) + meanWords * word.bits;
-  return lineBits / lineLength(phraseLength(meanWords, word.length));
+  const lineBits = Math.log2(WORDS_PER_PHRASE.length) + meanWords * WORDS.bits;
+  return lineBits / lineLength(phraseLength(meanWords, WORDS.length));
 }
 
 /** Characters in the longest possible echo line, newline included. */
-export const LONGEST_ECHO_LINE = lineLength(phraseLength(Math.max(...WORDS_PER_PHRASE), wordStats(START).longest));
+export const LONGEST_ECHO_LINE = lineLength(phraseLength(Math.max(...WORDS_PER_PHRASE), WORDS.longest));
 
 function word(rng: SeededRandom): string {
   let out = '';
