@@ -35,6 +35,6 @@ export class MinibatchStd extends Module {
     const centred = wg.sub(x, wg.mean(x, 0, true));
     // The epsilon keeps sqrt's gradient finite when every row is the same.
     const std = wg.sqrt(wg.add(wg.mean(wg.square(centred), 0, true), wg.full([1, 1], 1e-8)));
-    return wg.cat([x, wg.mul(wg.ones([x.shape[0], 1]), wg.mean(std))], 1);
+    return wg.cat([x, wg.expand(wg.reshape(wg.mean(std), [1, 1]), [x.shape[0], 1])], 1);
   }
 }
