@@ -12,6 +12,8 @@ export * from './reduce';
 export * from './reduce_reference';
 export * from './softmax';
 export * from './softmax_reference';
+export * from './cross_entropy';
+export * from './cross_entropy_reference';
 export * from './copy';
 export * from './lstm';
 export * from './lstm_reference';

@@ -1,14 +1,15 @@
-// Losses, composed from differentiable primitives so they need no gradient code of their own.
-// Class targets become a constant weight matrix (one-hot, class-weighted, smoothed, zero on
-// ignored positions), so cross-entropy is one log-softmax, one product and one sum.
+// Losses, composed from differentiable primitives so they need no gradient code of their own,
+// except cross-entropy: the loss of every classifier and language model, it has its own kernel
+// pair. For NLL, class targets become a constant weight matrix (one-hot, class-weighted,
+// smoothed, zero on ignored positions), so it is one product and one sum.
 import { tensor } from '../creation.js';
-import { registerComposite } from '../autograd/registry.js';
+import { registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { crossEntropyRows, crossEntropyRowsBackward, type CrossEntropyRows } from '../kernels/cross-entropy.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { abs, exp, log, neg, relu, square } from './unary.js';
 import { add, mul, sub } from './arithmetic.js';
 import { mean, sum } from './reduce.js';
-import { logSoftmax } from './softmax.js';
 import { sameShape } from '../shape.js';
 import { permute, reshape } from './views.js';
 
@@ -34,11 +35,17 @@ function asRows(scores: Tensor): Tensor {
   return reshape(permute(scores, last), [-1, scores.shape[1]]);
 }
 
-/**
- * The constant (M, C) matrix that selects, weights, smooths and masks targets, and the
- * denominator of the mean (the summed weights of the counted positions, as PyTorch).
- */
-function targetWeights(op: string, scores: Tensor, target: Tensor, opts: ClassLossOptions): [Tensor, number] {
+/** Class targets checked against their scores, with what both class losses need from them. */
+interface ClassTargets {
+  labels: ArrayLike<number>;
+  classWeight: ArrayLike<number> | null;
+  ignore: number;
+  eps: number;
+  /** The mean's denominator: the summed weights of the counted positions, as PyTorch. */
+  denominator: number;
+}
+
+function classTargets(op: string, scores: Tensor, target: Tensor, opts: ClassLossOptions): ClassTargets {
   if (scores.ndim < 2) throw new ShapeError(`${op}: expected input (N, C) or (N, C, d1, ...), got ${formatShape(scores.shape)}`);
   const c = scores.shape[1];
   if (target.dtype !== 'int32') throw new DTypeError(`${op}: class targets must be int32, got ${target.dtype}`);
@@ -57,19 +64,27 @@ function targetWeights(op: string, scores: Tensor, target: Tensor, opts: ClassLo
     classWeight = opts.weight.toArray();
   }
   const labels = target.toArray();
-  const m = labels.length;
-  const w = new Float32Array(m * c);
   let denominator = 0;
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < labels.length; i++) {
     const k = labels[i];
     if (k === ignore) continue;
     if (k < 0 || k >= c) throw new ShapeError(`${op}: target ${k} at position ${i} is out of range for ${c} classes`);
-    const wk = classWeight === null ? 1 : classWeight[k];
-    denominator += wk;
-    for (let j = 0; j < c; j++) w[i * c + j] = (eps * (classWeight === null ? 1 : classWeight[j])) / c;
-    w[i * c + k] += (1 - eps) * wk;
+    denominator += classWeight === null ? 1 : classWeight[k];
   }
-  return [tensor(w, [m, c]), denominator];
+  return { labels, classWeight, ignore, eps, denominator };
+}
+
+/** The constant (M, C) matrix that selects, weights, smooths and masks targets. */
+function targetWeights(t: ClassTargets, c: number): Tensor {
+  const { labels, classWeight, ignore, eps } = t;
+  const w = new Float32Array(labels.length * c);
+  for (let i = 0; i < labels.length; i++) {
+    const k = labels[i];
+    if (k === ignore) continue;
+    for (let j = 0; j < c; j++) w[i * c + j] = (eps * (classWeight === null ? 1 : classWeight[j])) / c;
+    w[i * c + k] += (1 - eps) * (classWeight === null ? 1 : classWeight[k]);
+  }
+  return tensor(w, [labels.length, c]);
 }
 
 function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominator: number, shape: readonly number[]): Tensor {
@@ -88,21 +103,46 @@ function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominato
 
 /** Negative log-likelihood of class targets, from log-probabilities (N, C) or (N, C, d1, ...). */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  const t = classTargets('nllLoss', logProbs, target, opts);
   // The weights stay alive with the graph, which needs them for the gradient.
-  const [w, denominator] = targetWeights('nllLoss', logProbs, target, opts);
-  return weightedNll('nllLoss', logProbs, w, denominator, target, opts);
+  const picked = mul(asRows(logProbs), targetWeights(t, logProbs.shape[1]));
+  return reduceRows('nllLoss', neg(sum(picked, 1)), opts.reduction ?? 'mean', t.denominator, target.shape);
 }
 
-function weightedNll(op: string, logProbs: Tensor, w: Tensor, denominator: number, target: Tensor, opts: ClassLossOptions): Tensor {
-  const picked = mul(asRows(logProbs), w);
-  const perRow = neg(sum(picked, 1));
-  return reduceRows(op, perRow, opts.reduction ?? 'mean', denominator, target.shape);
+interface CrossEntropyAttrs {
+  rows: CrossEntropyRows;
 }
 
-/** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one. */
+// Inputs: logits as rows (M, C), their int32 targets (M), and the class weights (C) when given.
+registerKernel<CrossEntropyAttrs>({
+  name: 'crossEntropy',
+  simd: true,
+  threaded: true,
+  onnx: ['SoftmaxCrossEntropyLoss'],
+  forward: ([x, target], { rows }) => crossEntropyRows(x, target, rows),
+});
+registerGradient<CrossEntropyAttrs>({
+  name: 'crossEntropy',
+  // loss_i = -scale * sum_j w_ij log softmax(x_i)_j
+  backward: (dloss, { inputs: [x, target], attrs: { rows } }) => [crossEntropyRowsBackward(x, target, dloss, rows), null, null],
+});
+
+/** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one kernel. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
-  const [w, denominator] = targetWeights('crossEntropy', logits, target, opts);
-  return weightedNll('crossEntropy', logSoftmax(logits, 1), w, denominator, target, opts);
+  const t = classTargets('crossEntropy', logits, target, opts);
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ArgumentError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+  }
+  // The mean's 1/denominator scales each row in the kernel, so the mean costs one sum. Like
+  // PyTorch, a batch where every position is ignored has mean 0/0 = NaN (0 * Infinity there).
+  const rows: CrossEntropyRows = {
+    classWeight: opts.weight ?? null, ignoreIndex: t.ignore, labelSmoothing: t.eps, scale: reduction === 'mean' ? 1 / t.denominator : 1,
+  };
+  const inputs = [asRows(logits), reshape(target, [-1])];
+  if (opts.weight !== undefined) inputs.push(opts.weight);
+  const perRow = runOp('crossEntropy', inputs, { rows });
+  return reduction === 'none' ? reshape(perRow, target.shape) : sum(perRow);
 }
 
 function checkPair(op: string, a: Tensor, b: Tensor): void {
@@ -136,7 +176,6 @@ export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reducti
   return reduceAll('bceWithLogits', add(sub(relu(logits), mul(logits, target)), softplusTail), reduction);
 }
 
-registerComposite({ name: 'crossEntropy', builtFrom: ['logSoftmax', 'mul', 'sum', 'neg'], onnx: ['SoftmaxCrossEntropyLoss'] });
 registerComposite({ name: 'nllLoss', builtFrom: ['mul', 'sum', 'neg'], onnx: ['NegativeLogLikelihoodLoss'] });
 registerComposite({ name: 'mseLoss', builtFrom: ['sub', 'square', 'mean'] });
 registerComposite({ name: 'l1Loss', builtFrom: ['sub', 'abs', 'mean'] });
