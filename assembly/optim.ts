@@ -54,10 +54,15 @@ export function sgd_task(args: usize, tid: i32, nthreads: i32): void {
   }
 }
 
-// Argument block of adam: p, g, m, v are (n).
-// [p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, sqrtBiasCorrection2]
+// Argument block of adam: a list of tensors, so that one dispatch updates a whole model.
+// [lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, sqrtBiasCorrection2, count,
+//  then count times: p, g, m, v, n]  (p, g, m, v are (n))
 // stepSize = lr / (1 - beta1^t) and sqrtBiasCorrection2 = sqrt(1 - beta2^t) come from the caller,
-// computed once per step in double precision.
+// computed once per step in double precision. The threads split the tensors' elements laid end
+// to end; each element's update is the same whichever thread and lane make it.
+const ADAM_HEADER = 9;
+const ADAM_PER_TENSOR = 5;
+
 @inline function adamElement(p: f32, g: f32, m: f32, v: f32, lr: f32, b1: f32, b2: f32, eps: f32, wd: f32,
                              decoupled: bool, stepSize: f32, sqrtBc2: f32, at: usize, mAt: usize, vAt: usize): void {
   if (decoupled) p = p * (1 - lr * wd);
@@ -69,46 +74,79 @@ export function sgd_task(args: usize, tid: i32, nthreads: i32): void {
   store<f32>(at, p - stepSize * (m / (Mathf.sqrt(v) / sqrtBc2 + eps)));
 }
 
+@inline function adamTensorArg(args: usize, j: i32, field: i32): usize {
+  return args + (<usize>(ADAM_HEADER + j * ADAM_PER_TENSOR + field) << 2);
+}
+
+// Elements [from, to) of tensor j: its share of this thread's range, or from >= to.
+@inline function adamShare(args: usize, j: i32, first: i32, start: i32, end: i32): i64 {
+  const n = load<i32>(adamTensorArg(args, j, 4));
+  const from = max(start - first, 0);
+  const to = min(end - first, n);
+  return (<i64>from << 32) | <i64><u32>to;
+}
+
+function adamTotal(args: usize, count: i32): i32 {
+  let total = 0;
+  for (let j = 0; j < count; j++) total += load<i32>(adamTensorArg(args, j, 4));
+  return total;
+}
+
 export function adam_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const p = argPtr(args, 0), g = argPtr(args, 1), m = argPtr(args, 2), v = argPtr(args, 3), n = argI32(args, 4);
-  const lr = argF32(args, 5), b1 = argF32(args, 6), b2 = argF32(args, 7), eps = argF32(args, 8);
-  const wd = argF32(args, 9), decoupled = argI32(args, 10) != 0;
-  const stepSize = argF32(args, 11), sqrtBc2 = argF32(args, 12);
-  const end = splitStart(n, tid + 1, nthreads);
-  for (let i = splitStart(n, tid, nthreads); i < end; i++) {
-    const o = <usize>i << 2;
-    adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
-      decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
+  const lr = argF32(args, 0), b1 = argF32(args, 1), b2 = argF32(args, 2), eps = argF32(args, 3);
+  const wd = argF32(args, 4), decoupled = argI32(args, 5) != 0;
+  const stepSize = argF32(args, 6), sqrtBc2 = argF32(args, 7), count = argI32(args, 8);
+  const total = adamTotal(args, count);
+  const start = splitStart(total, tid, nthreads), end = splitStart(total, tid + 1, nthreads);
+  let first = 0;
+  for (let j = 0; j < count; j++) {
+    const share = adamShare(args, j, first, start, end);
+    const p = load<u32>(adamTensorArg(args, j, 0)), g = load<u32>(adamTensorArg(args, j, 1));
+    const m = load<u32>(adamTensorArg(args, j, 2)), v = load<u32>(adamTensorArg(args, j, 3));
+    for (let i = <i32>(share >> 32); i < <i32>share; i++) {
+      const o = <usize>i << 2;
+      adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
+        decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
+    }
+    first += load<i32>(adamTensorArg(args, j, 4));
   }
 }
 
 export function adam_task(args: usize, tid: i32, nthreads: i32): void {
-  const p = argPtr(args, 0), g = argPtr(args, 1), m = argPtr(args, 2), v = argPtr(args, 3), n = argI32(args, 4);
-  const lr = argF32(args, 5), b1 = argF32(args, 6), b2 = argF32(args, 7), eps = argF32(args, 8);
-  const wd = argF32(args, 9), decoupled = argI32(args, 10) != 0;
-  const stepSize = argF32(args, 11), sqrtBc2 = argF32(args, 12);
-  const start = splitStart(n, tid, nthreads), end = splitStart(n, tid + 1, nthreads);
+  const lr = argF32(args, 0), b1 = argF32(args, 1), b2 = argF32(args, 2), eps = argF32(args, 3);
+  const wd = argF32(args, 4), decoupled = argI32(args, 5) != 0;
+  const stepSize = argF32(args, 6), sqrtBc2 = argF32(args, 7), count = argI32(args, 8);
   const vb1 = f32x4.splat(b1), vc1 = f32x4.splat(1 - b1), vb2 = f32x4.splat(b2), vc2 = f32x4.splat(1 - b2);
   const vdecay = f32x4.splat(1 - lr * wd), vwd = f32x4.splat(wd), veps = f32x4.splat(eps);
   const vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(sqrtBc2);
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const o = <usize>i << 2;
-    let pv = v128.load(p + o);
-    let gv = v128.load(g + o);
-    if (decoupled) pv = f32x4.mul(pv, vdecay);
-    else gv = f32x4.add(gv, f32x4.mul(vwd, pv));
-    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gv));
-    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, gv), gv));
-    v128.store(m + o, mv);
-    v128.store(v + o, vv);
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
-    v128.store(p + o, f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom))));
-  }
-  for (; i < end; i++) {
-    const o = <usize>i << 2;
-    adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
-      decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
+  const total = adamTotal(args, count);
+  const start = splitStart(total, tid, nthreads), end = splitStart(total, tid + 1, nthreads);
+  let first = 0;
+  for (let j = 0; j < count; j++) {
+    const share = adamShare(args, j, first, start, end);
+    const to = <i32>share;
+    const p = <usize>load<u32>(adamTensorArg(args, j, 0)), g = <usize>load<u32>(adamTensorArg(args, j, 1));
+    const m = <usize>load<u32>(adamTensorArg(args, j, 2)), v = <usize>load<u32>(adamTensorArg(args, j, 3));
+    let i = <i32>(share >> 32);
+    for (; i + 4 <= to; i += 4) {
+      const o = <usize>i << 2;
+      let pv = v128.load(p + o);
+      let gv = v128.load(g + o);
+      if (decoupled) pv = f32x4.mul(pv, vdecay);
+      else gv = f32x4.add(gv, f32x4.mul(vwd, pv));
+      const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gv));
+      const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, gv), gv));
+      v128.store(m + o, mv);
+      v128.store(v + o, vv);
+      const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
+      v128.store(p + o, f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom))));
+    }
+    for (; i < to; i++) {
+      const o = <usize>i << 2;
+      adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
+        decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
+    }
+    first += load<i32>(adamTensorArg(args, j, 4));
   }
 }
 

@@ -29,7 +29,7 @@ export {
 export { batchNorm, type BatchNormOptions } from './ops/batchnorm.js';
 export { upsampleNearest } from './ops/upsample.js';
 export { crossEntropy, nllLoss, mseLoss, l1Loss, bceWithLogits } from './ops/losses.js';
-export { sgdStep, adamStep, adagradStep } from './optim/functional.js';
+export { sgdStep, adamStep, adamSteps, adagradStep } from './optim/functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward } from './autograd/backward.js';
 export { detectAnomaly, isAnomalyEnabled } from './autograd/anomaly.js';

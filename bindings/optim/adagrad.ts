@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { adagradStep, checkHyper } from './functional.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type ParamUpdate } from './optimizer.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -22,10 +22,11 @@ export class Adagrad extends Optimizer {
     this.eps = checkHyper('Adagrad', 'eps', opts.eps ?? 1e-10, 0);
   }
 
-  protected update(p: Tensor, g: Tensor): void {
-    const [sum] = this.stateOf(p, 1);
-    adagradStep(p, g, sum, {
-      lr: this.lr, lrDecay: this.lrDecay, weightDecay: this.weightDecay, eps: this.eps, step: this.stepCount,
-    });
+  protected update(updates: readonly ParamUpdate[]): void {
+    for (const { param, grad } of updates) {
+      adagradStep(param, grad, this.stateOf(param, 1)[0], {
+        lr: this.lr, lrDecay: this.lrDecay, weightDecay: this.weightDecay, eps: this.eps, step: this.stepCount,
+      });
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
-import { adamStep, checkHyper } from './functional.js';
-import { Optimizer } from './optimizer.js';
+import { adamSteps, checkHyper } from './functional.js';
+import { Optimizer, type ParamUpdate } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -33,9 +33,12 @@ export class Adam extends Optimizer {
     return 0;
   }
 
-  protected update(p: Tensor, g: Tensor): void {
-    const [m, v] = this.stateOf(p, 2);
-    adamStep(p, g, m, v, {
+  protected update(updates: readonly ParamUpdate[]): void {
+    const tensors = updates.map(({ param, grad }) => {
+      const [expAvg, expAvgSq] = this.stateOf(param, 2);
+      return { param, grad, expAvg, expAvgSq };
+    });
+    adamSteps(tensors, {
       lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
       decoupled: this.decoupled, step: this.stepCount,
     });

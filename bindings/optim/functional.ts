@@ -4,6 +4,7 @@
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { f32 } from '../runtime/engine.js';
+import { ARGS_BYTES } from '../runtime/layout.js';
 import type { Tensor } from '../tensor.js';
 
 function checkOperands(op: string, param: Tensor, others: Record<string, Tensor>): void {
@@ -61,9 +62,25 @@ export interface AdamStepOptions {
   step: number;
 }
 
-/** torch.optim.Adam's (or AdamW's) update of one tensor and its two moment buffers. */
-export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): void {
-  checkOperands('adamStep', param, { grad, expAvg, expAvgSq });
+/** One tensor's part in an Adam step: the parameter, its gradient and its two moment buffers. */
+export interface AdamTensors {
+  param: Tensor;
+  grad: Tensor;
+  expAvg: Tensor;
+  expAvgSq: Tensor;
+}
+
+// Words of assembly/optim.ts's adam argument block: a header, then five per tensor.
+const ADAM_HEADER_WORDS = 9;
+const ADAM_TENSOR_WORDS = 5;
+const ADAM_TENSORS_PER_CALL = Math.floor((ARGS_BYTES / 4 - ADAM_HEADER_WORDS) / ADAM_TENSOR_WORDS);
+
+/**
+ * torch.optim.Adam's (or AdamW's) update of many tensors with the same hyperparameters, in as
+ * few kernel calls as the argument block allows: a small model's step is one call, not one per tensor.
+ */
+export function adamSteps(tensors: readonly AdamTensors[], o: AdamStepOptions): void {
+  for (const { param, grad, expAvg, expAvgSq } of tensors) checkOperands('adamStep', param, { grad, expAvg, expAvgSq });
   const lr = checkHyper('adamStep', 'lr', o.lr, 0);
   const b1 = checkHyper('adamStep', 'beta1', o.beta1 ?? 0.9, 0, 1);
   const b2 = checkHyper('adamStep', 'beta2', o.beta2 ?? 0.999, 0, 1);
@@ -71,12 +88,26 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
   if (!Number.isInteger(t) || t < 0) throw new ArgumentError(`adamStep: step must be a whole number >= 0, got ${t}`);
   const bc1 = t === 0 ? 1 : 1 - b1 ** t;
   const bc2 = t === 0 ? 1 : 1 - b2 ** t;
-  dispatch('adam', [
-    param.ptr(), grad.ptr(), expAvg.ptr(), expAvgSq.ptr(), param.size,
+  const header = [
     f32(lr), f32(b1), f32(b2), f32(checkHyper('adamStep', 'eps', o.eps ?? 1e-8, 0)),
     f32(checkHyper('adamStep', 'weightDecay', o.weightDecay ?? 0, 0)), o.decoupled ? 1 : 0,
     f32(lr / bc1), f32(Math.sqrt(bc2)),
-  ], param.size * 8);
+  ];
+  for (let first = 0; first < tensors.length; first += ADAM_TENSORS_PER_CALL) {
+    const chunk = tensors.slice(first, first + ADAM_TENSORS_PER_CALL);
+    const args = [...header, chunk.length];
+    let elements = 0;
+    for (const { param, grad, expAvg, expAvgSq } of chunk) {
+      args.push(param.ptr(), grad.ptr(), expAvg.ptr(), expAvgSq.ptr(), param.size);
+      elements += param.size;
+    }
+    dispatch('adam', args, elements * 8);
+  }
+}
+
+/** torch.optim.Adam's (or AdamW's) update of one tensor and its two moment buffers. */
+export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): void {
+  adamSteps([{ param, grad, expAvg, expAvgSq }], o);
 }
 
 export interface AdagradStepOptions {

@@ -3,6 +3,6 @@ export { Optimizer } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
-export { sgdStep, adamStep, adagradStep } from './functional.js';
+export { sgdStep, adamStep, adamSteps, adagradStep } from './functional.js';
 export { clipGradNorm } from './clip.js';
 export { LRScheduler, StepLR, CosineAnnealingLR, LinearWarmupLR } from './schedulers.js';

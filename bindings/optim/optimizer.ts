@@ -6,6 +6,11 @@ import { zeros } from '../creation.js';
 import { keep } from '../lifetime.js';
 import type { Tensor } from '../tensor.js';
 
+export interface ParamUpdate {
+  param: Tensor;
+  grad: Tensor;
+}
+
 export abstract class Optimizer {
   readonly params: readonly Tensor[];
   lr: number;
@@ -55,15 +60,18 @@ export abstract class Optimizer {
   /** Applies one update to every parameter that has a gradient. */
   step(): void {
     this.stepCount++;
+    const updates: ParamUpdate[] = [];
     for (const p of this.params) {
       if (p.grad === null) continue;
       p.assertAlive('optimizer step');
       p.grad.assertAlive('optimizer step');
-      this.update(p, p.grad);
+      updates.push({ param: p, grad: p.grad });
     }
+    this.update(updates);
   }
 
-  protected abstract update(p: Tensor, g: Tensor): void;
+  /** Updates these parameters from their gradients: all of them at once, so kernels can batch them. */
+  protected abstract update(updates: readonly ParamUpdate[]): void;
 
   /** Frees the optimizer's state buffers. */
   dispose(): void {

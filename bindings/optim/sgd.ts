@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkHyper, sgdStep } from './functional.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type ParamUpdate } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -29,12 +29,14 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected update(p: Tensor, g: Tensor): void {
-    const firstStep = this.momentum !== 0 && !this.hasState(p);
-    const buffer = this.momentum === 0 ? null : this.stateOf(p, 1)[0];
-    sgdStep(p, g, buffer, {
-      lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay,
-      nesterov: this.nesterov, firstStep,
-    });
+  protected update(updates: readonly ParamUpdate[]): void {
+    for (const { param, grad } of updates) {
+      const firstStep = this.momentum !== 0 && !this.hasState(param);
+      const buffer = this.momentum === 0 ? null : this.stateOf(param, 1)[0];
+      sgdStep(param, grad, buffer, {
+        lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay,
+        nesterov: this.nesterov, firstStep,
+      });
+    }
   }
 }

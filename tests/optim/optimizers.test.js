@@ -4,7 +4,7 @@ import { SGD } from '../../dist/bindings/optim/sgd.js';
 import { Adam, AdamW } from '../../dist/bindings/optim/adam.js';
 import { Adagrad } from '../../dist/bindings/optim/adagrad.js';
 import { dispatch } from '../../dist/bindings/runtime/dispatch.js';
-import { f32 } from '../../dist/bindings/runtime/engine.js';
+import { engine, f32 } from '../../dist/bindings/runtime/engine.js';
 
 // Textbook updates in double precision, element by element, to compare the fused kernels with.
 const textbook = {
@@ -94,7 +94,7 @@ describe('fused optimizer kernels against their scalar references', () => {
   // Each kernel: its argument block given the pointers of p, g and two state buffers.
   const kernels = {
     sgd: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.9), f32(0.05), f32(0.01), 1, 0],
-    adam: (p, g, a, b, n) => [p, g, a, b, n, f32(0.01), f32(0.9), f32(0.999), f32(1e-8), f32(0.01), 1, f32(0.1), f32(0.03)],
+    adam: (p, g, a, b, n) => [f32(0.01), f32(0.9), f32(0.999), f32(1e-8), f32(0.01), 1, f32(0.1), f32(0.03), 1, p, g, a, b, n],
     adagrad: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.01), f32(1e-10)],
   };
   for (const [task, args] of Object.entries(kernels)) {
@@ -111,6 +111,50 @@ describe('fused optimizer kernels against their scalar references', () => {
       });
     }
   }
+});
+
+describe('Adam over many tensors in one kernel call', () => {
+  afterEach(async () => wg.setNumThreads(2));
+
+  // Sizes with tails of every length, laid end to end so thread boundaries fall inside tensors.
+  const SIZES = [1, 3, 7, 17, 63, 65, 257, 20011, 2, 5];
+  const fresh = () => SIZES.map((n, i) => ({
+    param: wg.rand([n], { seed: 10 + i, low: -1, high: 1 }),
+    grad: wg.rand([n], { seed: 30 + i, low: -1, high: 1 }),
+    expAvg: wg.rand([n], { seed: 50 + i, low: -0.1, high: 0.1 }),
+    expAvgSq: wg.rand([n], { seed: 70 + i, low: 0, high: 0.1 }),
+  }));
+  const bits = (tensors) => tensors.flatMap((t) => [t.param, t.expAvg, t.expAvgSq].map((x) => Array.from(new Uint32Array(x.toArray().buffer))));
+  const options = { lr: 0.01, weightDecay: 0.01, step: 3 };
+
+  for (const threads of [1, 2, 3]) {
+    it(`one call on ${threads} thread(s) gives the bits of one adamStep per tensor`, async () => {
+      await wg.setNumThreads(threads);
+      const together = fresh();
+      const pool = engine().pool;
+      if (pool !== null) pool.widestOp = 0;
+      wg.adamSteps(together, options);
+      if (pool !== null && threads > 1) assert.equal(pool.widestOp, threads, `the call ran on ${pool.widestOp} threads`);
+      await wg.setNumThreads(1);
+      const apart = fresh();
+      for (const t of apart) wg.adamStep(t.param, t.grad, t.expAvg, t.expAvgSq, options);
+      assert.deepEqual(bits(together), bits(apart));
+    });
+  }
+
+  it('splits a list longer than one argument block into several calls with the same result', () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({
+      param: wg.full([i % 7 + 1], 0.5), grad: wg.full([i % 7 + 1], (i % 5) - 2), expAvg: wg.zeros([i % 7 + 1]), expAvgSq: wg.zeros([i % 7 + 1]),
+    }));
+    wg.adamSteps(many, { lr: 0.1, step: 1 });
+    many.forEach(({ param, grad }, i) => {
+      const g = (i % 5) - 2;
+      // The first bias-corrected step moves each weight by lr * sign(g) (up to eps).
+      const want = g === 0 ? 0.5 : 0.5 - 0.1 * Math.sign(g);
+      for (const v of param.toArray()) assert.ok(Math.abs(v - want) < 1e-6, `tensor ${i}: ${v}, expected ${want}`);
+      grad.dispose();
+    });
+  });
 });
 
 describe('optimizer arguments', () => {

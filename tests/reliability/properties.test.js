@@ -114,8 +114,8 @@ describe(`property tests (${RUNS} cases per family)`, () => {
     // Each kernel's argument block, given the pointers of the parameter, gradient and two state buffers.
     const blocks = {
       sgd: (o, p, g, a) => [p, g, a, o.n, f32(o.lr), f32(o.momentum), f32(o.dampening), f32(o.weightDecay), o.flags & 1, (o.flags >> 1) & 1],
-      adam: (o, p, g, a, b) => [p, g, a, b, o.n, f32(o.lr), f32(o.b1), f32(o.b2), f32(1e-8), f32(o.weightDecay), o.flags & 1,
-        f32(o.lr / (1 - o.b1 ** 3 || 1)), f32(Math.sqrt(1 - o.b2 ** 3) || 1)],
+      adam: (o, p, g, a, b) => [f32(o.lr), f32(o.b1), f32(o.b2), f32(1e-8), f32(o.weightDecay), o.flags & 1,
+        f32(o.lr / (1 - o.b1 ** 3 || 1)), f32(Math.sqrt(1 - o.b2 ** 3) || 1), 1, p, g, a, b, o.n],
       adagrad: (o, p, g, a) => [p, g, a, o.n, f32(o.lr), f32(o.weightDecay), f32(1e-10)],
     };
     check('optimizer', arb, (o) => {
