@@ -23,5 +23,6 @@ export * from './attention_reference';
 export * from './im2col';
 export * from './channels';
 export * from './pool';
+export * from './max_pool_2x2s2';
 export * from './batchnorm';
 export * from './upsample';

@@ -193,10 +193,17 @@ function checkInputShape(op: string, rank: Rank, inputShape: unknown, dy: Tensor
   return shape;
 }
 
+/** MaxPool2d(2) with nothing else: every window whole, which the specialised kernel needs. */
+function isPlain2x2Stride2(g: PoolGeometry): boolean {
+  const is = (v: Axes, d: number, h: number, w: number) => v[0] === d && v[1] === h && v[2] === w;
+  return g.size[0] === 1 && is(g.kernel, 1, 2, 2) && is(g.stride, 1, 2, 2) && is(g.dilation, 1, 1, 1) &&
+    is(g.before, 0, 0, 0) && is(g.out, 1, Math.floor(g.size[1] / 2), Math.floor(g.size[2] / 2));
+}
+
 function maxPoolForward(op: string, rank: Rank, x: Tensor, kernelSize: unknown, opts: WindowOptions & { kernel?: KernelChoice }): MaxPoolResult {
   checkTensor(op, 'x', x, rank + 2, LAYOUT[rank]);
   const g = poolGeometry(op, rank, x.shape, kernelSize, opts);
-  const task = kernelChoice(op, opts.kernel) === 'simd' ? 'max_pool' : 'max_pool_reference';
+  const task = kernelChoice(op, opts.kernel) === 'simd' ? (isPlain2x2Stride2(g) ? 'max_pool_2x2s2' : 'max_pool') : 'max_pool_reference';
   const y = empty(outputShape(rank, g));
   const indices = empty(y.shape, 'int32');
   dispatch(task, poolArgs(g, x.ptr(), y.ptr(), indices.ptr(), false), y.size * windowTaps(g));

@@ -116,6 +116,22 @@ describe('pool kernels: max pooling', () => {
     });
   }
 
+  it('MaxPool2d(2) (its own kernel): widths 2..21 and odd heights, ties and NaNs, match the reference', () => {
+    for (let W = 2; W <= 21; W++) {
+      for (const H of [2, 5]) {
+        const shape = [2, 3, H, W];
+        const size = shape.reduce((a, b) => a * b);
+        const values = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 11 === 0 ? NaN : (i * 104729) % 3));
+        const x = wg.tensor(values, shape);
+        const { y, indices } = maxPool2dForward(x, 2);
+        const ref = maxPool2dForward(x, 2, { kernel: 'reference' });
+        assertBitEqual(y, ref.y, `y vs reference, ${JSON.stringify(shape)}`);
+        assertBitEqual(indices, ref.indices, `indices vs reference, ${JSON.stringify(shape)}`);
+        assert.deepEqual([...indices.toArray()], [...naivePool('max', values, shape, 2).indices]);
+      }
+    }
+  });
+
   it('backward matches central differences', () => {
     const shape = [1, 2, 5, 6];
     // Distinct values 0.05 apart in a shuffled order: no two within the step, so no max flips.
