@@ -124,7 +124,7 @@ registerKernel<CrossEntropyAttrs>({
 registerGradient<CrossEntropyAttrs>({
   name: 'crossEntropy',
   // loss_i = -scale * sum_j w_ij log softmax(x_i)_j
-  backward: (dloss, { inputs: [x, target], attrs: { rows } }) => [crossEntropyRowsBackward(x, target, dloss, rows), null, null],
+  backward: (dloss, { inputs, attrs: { rows } }) => inputs.map((t, i) => (i === 0 ? crossEntropyRowsBackward(t, inputs[1], dloss, rows) : null)),
 });
 
 /** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one kernel. */

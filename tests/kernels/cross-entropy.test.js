@@ -78,6 +78,34 @@ describe('kernels: cross-entropy from logits', () => {
     }
   });
 
+  it('wg.crossEntropy agrees with nllLoss(logSoftmax(x)), loss and gradient, with every option and reduction', () => {
+    const cases = [
+      { shape: [7, 5], target: [7], opts: {} },
+      { shape: [6, 4], target: [6], opts: { labelSmoothing: 0.2, ignoreIndex: 1, reduction: 'sum' } },
+      { shape: [2, 3, 4], target: [2, 4], opts: { weight: wg.tensor([0.5, 1, 2]), reduction: 'none' } },
+      { shape: [3, 6, 2, 2], target: [3, 2, 2], opts: { weight: uniform([6], 4, 0.1, 1), labelSmoothing: 0.1, ignoreIndex: 0 } },
+    ];
+    for (const [n, c] of cases.entries()) {
+      const classes = c.shape[1];
+      const count = c.target.reduce((a, b) => a * b);
+      const target = wg.tensor(Int32Array.from({ length: count }, (_, i) => (i * 5 + n) % classes), c.target);
+      const x = uniform(c.shape, 20 + n, -3, 3);
+      const run = (f) => wg.scope(() => {
+        const leaf = x.detach().requiresGrad_();
+        const loss = f(leaf);
+        const upstream = uniform(loss.shape, 30 + n);
+        wg.sum(wg.mul(loss, upstream)).backward();
+        return [loss.detach().toArray(), leaf.grad.toArray()];
+      });
+      const [loss, grad] = run((leaf) => wg.crossEntropy(leaf, target, c.opts));
+      const [lossRef, gradRef] = run((leaf) => wg.nllLoss(wg.logSoftmax(leaf, 1), target, c.opts));
+      const e = { loss: maxError(loss, lossRef).abs, grad: maxError(grad, gradRef).abs };
+      console.log(`      case ${n} ${JSON.stringify(c.shape)}: max difference loss ${e.loss.toExponential(2)}, gradient ${e.grad.toExponential(2)}`);
+      assertClose(loss, lossRef, { abs: 1e-5, rel: 1e-5 }, `loss, case ${n}`);
+      assertClose(grad, gradRef, { abs: 1e-6, rel: 1e-5 }, `gradient, case ${n}`);
+    }
+  });
+
   it('gives the same bits on 1, 2 and 3 threads', async () => {
     const x = uniform([4096, 10], 5, -4, 4);
     const target = targetsFor(4096, 10, 1);
