@@ -78,17 +78,13 @@ const ADAM_PER_TENSOR = 5;
   return args + (<usize>(ADAM_HEADER + j * ADAM_PER_TENSOR + field) << 2);
 }
 
-// Elements [from, to) of tensor j: its share of this thread's range, or from >= to.
-@inline function adamShare(args: usize, j: i32, first: i32, start: i32, end: i32): i64 {
-  const n = load<i32>(adamTensorArg(args, j, 4));
-  const from = max(start - first, 0);
-  const to = min(end - first, n);
-  return (<i64>from << 32) | <i64><u32>to;
+@inline function adamTensorSize(args: usize, j: i32): i32 {
+  return load<i32>(adamTensorArg(args, j, 4));
 }
 
 function adamTotal(args: usize, count: i32): i32 {
   let total = 0;
-  for (let j = 0; j < count; j++) total += load<i32>(adamTensorArg(args, j, 4));
+  for (let j = 0; j < count; j++) total += adamTensorSize(args, j);
   return total;
 }
 
@@ -100,15 +96,16 @@ export function adam_reference_task(args: usize, tid: i32, nthreads: i32): void 
   const start = splitStart(total, tid, nthreads), end = splitStart(total, tid + 1, nthreads);
   let first = 0;
   for (let j = 0; j < count; j++) {
-    const share = adamShare(args, j, first, start, end);
+    // This thread's share of tensor j: elements [from, to), none when from >= to.
+    const n = adamTensorSize(args, j), from = max(start - first, 0), to = min(end - first, n);
     const p = load<u32>(adamTensorArg(args, j, 0)), g = load<u32>(adamTensorArg(args, j, 1));
     const m = load<u32>(adamTensorArg(args, j, 2)), v = load<u32>(adamTensorArg(args, j, 3));
-    for (let i = <i32>(share >> 32); i < <i32>share; i++) {
+    for (let i = from; i < to; i++) {
       const o = <usize>i << 2;
       adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
         decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
     }
-    first += load<i32>(adamTensorArg(args, j, 4));
+    first += n;
   }
 }
 
@@ -123,11 +120,10 @@ export function adam_task(args: usize, tid: i32, nthreads: i32): void {
   const start = splitStart(total, tid, nthreads), end = splitStart(total, tid + 1, nthreads);
   let first = 0;
   for (let j = 0; j < count; j++) {
-    const share = adamShare(args, j, first, start, end);
-    const to = <i32>share;
+    const n = adamTensorSize(args, j), to = min(end - first, n);
     const p = <usize>load<u32>(adamTensorArg(args, j, 0)), g = <usize>load<u32>(adamTensorArg(args, j, 1));
     const m = <usize>load<u32>(adamTensorArg(args, j, 2)), v = <usize>load<u32>(adamTensorArg(args, j, 3));
-    let i = <i32>(share >> 32);
+    let i = max(start - first, 0);
     for (; i + 4 <= to; i += 4) {
       const o = <usize>i << 2;
       let pv = v128.load(p + o);
@@ -146,7 +142,7 @@ export function adam_task(args: usize, tid: i32, nthreads: i32): void {
       adamElement(load<f32>(p + o), load<f32>(g + o), load<f32>(m + o), load<f32>(v + o), lr, b1, b2, eps, wd,
         decoupled, stepSize, sqrtBc2, p + o, m + o, v + o);
     }
-    first += load<i32>(adamTensorArg(args, j, 4));
+    first += n;
   }
 }
 
