@@ -81,6 +81,11 @@ const ADAM_TENSORS_PER_CALL = Math.floor((ARGS_BYTES / 4 - ADAM_HEADER_WORDS) / 
  */
 export function adamSteps(tensors: readonly AdamTensors[], o: AdamStepOptions): void {
   for (const { param, grad, expAvg, expAvgSq } of tensors) checkOperands('adamStep', param, { grad, expAvg, expAvgSq });
+  // One call's threads update its tensors at once: two sharing memory would race.
+  const written = tensors.flatMap(({ param, expAvg, expAvgSq }) => [param.storage, expAvg.storage, expAvgSq.storage]);
+  if (new Set(written).size !== written.length) {
+    throw new ArgumentError('adamSteps: the parameters and moment buffers must not share memory with one another');
+  }
   const lr = checkHyper('adamStep', 'lr', o.lr, 0);
   const b1 = checkHyper('adamStep', 'beta1', o.beta1 ?? 0.9, 0, 1);
   const b2 = checkHyper('adamStep', 'beta2', o.beta2 ?? 0.999, 0, 1);

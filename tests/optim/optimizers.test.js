@@ -142,6 +142,13 @@ describe('Adam over many tensors in one kernel call', () => {
     });
   }
 
+  it('refuses tensors that share memory, which one call would update from two threads at once', () => {
+    const p = wg.zeros([8]);
+    const t = () => ({ param: p, grad: wg.ones([8]), expAvg: wg.zeros([8]), expAvgSq: wg.zeros([8]) });
+    assert.throws(() => wg.adamSteps([t(), t()], { lr: 0.1, step: 1 }), /adamSteps: the parameters and moment buffers must not share memory/);
+    assert.deepEqual([...p.toArray()], new Array(8).fill(0), 'nothing was updated');
+  });
+
   it('splits a list longer than one argument block into several calls with the same result', () => {
     const many = Array.from({ length: 120 }, (_, i) => ({
       param: wg.full([i % 7 + 1], 0.5), grad: wg.full([i % 7 + 1], (i % 5) - 2), expAvg: wg.zeros([i % 7 + 1]), expAvgSq: wg.zeros([i % 7 + 1]),
