@@ -11,7 +11,8 @@
 // A row whose target is ignoreIndex has w = 0. A row of all -Infinity logits has no
 // probabilities: its loss is +Infinity and its gradient 0.
 // Each row is one thread's, so the bits do not depend on the thread count.
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { splitStart } from './args';
+import { CrossEntropyArgs } from './cross_entropy_args';
 import { rowExtreme } from './extreme';
 import { vexp, vlog } from './vmath';
 
@@ -56,17 +57,10 @@ function weightedLogProbSum(x: usize, cw: usize, C: i32, m: f32, logs: f32): f32
   return cw == 0 ? 1 : load<f32>(cw + (<usize>j << 2));
 }
 
-// loss is (M), x (M, C), target (M) int32, classWeights (C) or 0
 export function cross_entropy_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const loss = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const target = argPtr(args, 2);
-  const cw = argPtr(args, 3);
-  const M = argI32(args, 4);
-  const C = argI32(args, 5);
-  const ignoreIndex = argI32(args, 6);
-  const eps = argF32(args, 7);
-  const scale = argF32(args, 8);
+  const a = changetype<CrossEntropyArgs>(args);
+  const loss = a.out, x = a.x, target = a.target, cw = a.classWeight;
+  const M = a.M, C = a.C, ignoreIndex = a.ignoreIndex, eps = a.eps, scale = a.scale;
   const end = splitStart(M, tid + 1, nthreads);
   for (let i = splitStart(M, tid, nthreads); i < end; i++) {
     const row = x + ((<usize>i * C) << 2);
@@ -87,19 +81,10 @@ export function cross_entropy_f32_task(args: usize, tid: i32, nthreads: i32): vo
   }
 }
 
-// dx is (M, C), x (M, C), target (M) int32, classWeights (C) or 0, dloss (M)
 export function cross_entropy_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const target = argPtr(args, 2);
-  const cw = argPtr(args, 3);
-  const dloss = argPtr(args, 4);
-  const M = argI32(args, 5);
-  const C = argI32(args, 6);
-  const ignoreIndex = argI32(args, 7);
-  const eps = argF32(args, 8);
-  const scale = argF32(args, 9);
-  const weightSum = argF32(args, 10);
+  const a = changetype<CrossEntropyArgs>(args);
+  const dx = a.out, x = a.x, target = a.target, cw = a.classWeight, dloss = a.dloss;
+  const M = a.M, C = a.C, ignoreIndex = a.ignoreIndex, eps = a.eps, scale = a.scale, weightSum = a.weightSum;
   const end = splitStart(M, tid + 1, nthreads);
   for (let i = splitStart(M, tid, nthreads); i < end; i++) {
     const row = x + ((<usize>i * C) << 2);

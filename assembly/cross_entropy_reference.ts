@@ -1,6 +1,7 @@
 // Scalar reference for cross_entropy.ts, in f64 with AssemblyScript's Math, straight from the
 // definitions of w, loss and dx given there.
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { splitStart } from './args';
+import { CrossEntropyArgs } from './cross_entropy_args';
 
 @inline function weightOf(cw: usize, j: i32): f64 {
   return cw == 0 ? 1 : <f64>load<f32>(cw + (<usize>j << 2));
@@ -26,15 +27,9 @@ function logSumExpShifted(row: usize, C: i32, m: f64): f64 {
 
 // Same arguments as cross_entropy_f32_task
 export function cross_entropy_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const loss = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const target = argPtr(args, 2);
-  const cw = argPtr(args, 3);
-  const M = argI32(args, 4);
-  const C = argI32(args, 5);
-  const ignoreIndex = argI32(args, 6);
-  const eps = <f64>argF32(args, 7);
-  const scale = <f64>argF32(args, 8);
+  const a = changetype<CrossEntropyArgs>(args);
+  const loss = a.out, x = a.x, target = a.target, cw = a.classWeight;
+  const M = a.M, C = a.C, ignoreIndex = a.ignoreIndex, eps = <f64>a.eps, scale = <f64>a.scale;
   const end = splitStart(M, tid + 1, nthreads);
   for (let i = splitStart(M, tid, nthreads); i < end; i++) {
     const row = x + ((<usize>i * C) << 2);
@@ -55,16 +50,9 @@ export function cross_entropy_f32_reference_task(args: usize, tid: i32, nthreads
 
 // Same arguments as cross_entropy_backward_f32_task
 export function cross_entropy_backward_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const target = argPtr(args, 2);
-  const cw = argPtr(args, 3);
-  const dloss = argPtr(args, 4);
-  const M = argI32(args, 5);
-  const C = argI32(args, 6);
-  const ignoreIndex = argI32(args, 7);
-  const eps = <f64>argF32(args, 8);
-  const scale = <f64>argF32(args, 9);
+  const a = changetype<CrossEntropyArgs>(args);
+  const dx = a.out, x = a.x, target = a.target, cw = a.classWeight, dloss = a.dloss;
+  const M = a.M, C = a.C, ignoreIndex = a.ignoreIndex, eps = <f64>a.eps, scale = <f64>a.scale;
   const end = splitStart(M, tid + 1, nthreads);
   for (let i = splitStart(M, tid, nthreads); i < end; i++) {
     const row = x + ((<usize>i * C) << 2);

@@ -49,8 +49,10 @@ export function crossEntropyRows(x: Tensor, target: Tensor, o: CrossEntropyRows,
   return withContiguous(operands(x, target, o), ([xc, tc, wc]) => {
     const loss = empty([M]);
     if (M > 0) {
+      // The argument block of assembly/cross_entropy_args.ts: no dloss or weight sum in the forward.
       dispatch(taskFor('cross_entropy_f32', impl), [
-        loss.ptr(), xc.ptr(op), tc.ptr(op), wc === undefined ? 0 : wc.ptr(op), M, C, o.ignoreIndex, f32(o.labelSmoothing), f32(o.scale),
+        loss.ptr(), xc.ptr(op), tc.ptr(op), wc === undefined ? 0 : wc.ptr(op), 0, M, C, o.ignoreIndex,
+        f32(o.labelSmoothing), f32(o.scale), f32(0),
       ], M * C * COST);
     }
     return loss;
@@ -74,6 +76,7 @@ export function crossEntropyRowsBackward(x: Tensor, target: Tensor, dloss: Tenso
     const gc = ts[ts.length - 1];
     const dx = empty([M, C]);
     if (dx.size > 0) {
+      // The argument block of assembly/cross_entropy_args.ts, as the forward's.
       dispatch(taskFor('cross_entropy_backward_f32', impl), [
         dx.ptr(), xc.ptr(op), tc.ptr(op), wc === undefined ? 0 : wc.ptr(op), gc.ptr(op), M, C, o.ignoreIndex,
         f32(o.labelSmoothing), f32(o.scale), f32(weightSum),
