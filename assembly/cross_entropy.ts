@@ -14,14 +14,11 @@
 import { splitStart } from './args';
 import { CrossEntropyArgs } from './cross_entropy_args';
 import { rowExtreme } from './extreme';
+import { hsum, scalar } from './lanes';
 import { vexp, vlog } from './vmath';
 
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
 @inline function scalarExp(x: f32): f32 {
-  return f32x4.extract_lane(vexp(f32x4.splat(x)), 0);
+  return scalar(vexp(f32x4.splat(x)));
 }
 
 // x is (C) contiguous; log(sum(exp(x - m)))
@@ -32,7 +29,7 @@ function logSumExpShifted(x: usize, C: i32, m: f32): f32 {
   for (; j + 4 <= C; j += 4) acc = f32x4.add(acc, vexp(f32x4.sub(v128.load(x + (<usize>j << 2)), vm)));
   let s = hsum(acc);
   for (; j < C; j++) s += scalarExp(load<f32>(x + (<usize>j << 2)) - m);
-  return f32x4.extract_lane(vlog(f32x4.splat(s)), 0);
+  return scalar(vlog(f32x4.splat(s)));
 }
 
 // x is (C) contiguous, cw (C) or 0; sum_j cw_j * logp_j where logp_j = (x_j - m) - logs

@@ -5,16 +5,8 @@
 // Each row is one thread's, in an order fixed by L, so the bits do not depend on the thread count.
 import { argI32, argPtr, splitStart } from './args';
 import { rowExtreme } from './extreme';
-import { loadLanes, storeLanes } from './lanes';
+import { hsum, loadLanes, scalar, storeLanes } from './lanes';
 import { vexp, vlog } from './vmath';
-
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
-@inline function scalar(f: v128): f32 {
-  return f32x4.extract_lane(f, 0);
-}
 
 // y is (n), x is (n) contiguous
 function softmaxRow(y: usize, x: usize, n: i32, isLog: bool): void {
