@@ -3,18 +3,9 @@
 // through its border and dilation logic; here one output row reads two input rows once, and four
 // outputs come from four vector loads and two shuffles. Outputs and indices are the general
 // kernel's bit for bit: the taps are visited in the same (kh, kw) order under the same rule.
-// Takes pool.ts's argument block (bindings/kernels/pool.ts builds it); threads split the volumes.
+// Takes the pooling argument block (pool_args.ts); threads split the volumes.
 import { argI32, argPtr, splitStart } from './args';
-
-// Words of pool.ts's argument block read here.
-const ARG_X = 0;
-const ARG_Y = 1;
-const ARG_INDICES = 2;
-const ARG_P = 3;
-const ARG_H = 5;
-const ARG_W = 6;
-const ARG_OH = 8;
-const ARG_OW = 9;
+import { ARG_INDICES, ARG_OUT, ARG_P, ARG_SIZE, ARG_X, ARG_Y, AXIS_H, AXIS_W } from './pool_args';
 
 // torch's rule, as pool.ts: a NaN wins over everything after it; among equal values the first tap stays.
 @inline function wins(v: v128, best: v128): v128 {
@@ -67,7 +58,8 @@ const ARG_OW = 9;
 // x is (P, H, W), y and indices (P, OH, OW) with OH = H / 2 and OW = W / 2 rounded down
 export function max_pool_2x2s2_task(args: usize, tid: i32, nthreads: i32): void {
   const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), OH = argI32(args, ARG_OH), OW = argI32(args, ARG_OW);
+  const H = argI32(args, ARG_SIZE + AXIS_H), W = argI32(args, ARG_SIZE + AXIS_W);
+  const OH = argI32(args, ARG_OUT + AXIS_H), OW = argI32(args, ARG_OUT + AXIS_W);
   const P = argI32(args, ARG_P);
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {

@@ -2,28 +2,11 @@
 // case D = 1 with a one-tap depth window. Threads split the volumes, so every output and every
 // input-gradient element is computed by one thread, in a fixed order.
 import { argI32, argPtr, splitStart } from './args';
+import {
+  ARG_BAD_INDEX, ARG_COUNT_INCLUDE_PAD, ARG_DILATION, ARG_INDICES, ARG_KERNEL, ARG_OUT, ARG_P, ARG_PAD_AFTER,
+  ARG_PAD_BEFORE, ARG_SIZE, ARG_STRIDE, ARG_X, ARG_Y, AXIS_D, AXIS_H, AXIS_W,
+} from './pool_args';
 import { endInside, firstInside } from './window';
-
-// The argument block of every task here (bindings/kernels/pool.ts). Per-axis words come in the
-// order depth, height, width: ARG_SIZE + AXIS_H is the input height.
-const ARG_X = 0; // x (or dx) is (P, D, H, W): P = N*C volumes
-const ARG_Y = 1; // y (or dy) is (P, OD, OH, OW)
-const ARG_INDICES = 2; // indices is (P, OD, OH, OW) int32: (d*H + h)*W + w of each max in its volume, -1 for an empty window
-const ARG_P = 3;
-const ARG_SIZE = 4; // D, H, W
-const ARG_OUT = 7; // OD, OH, OW
-const ARG_KERNEL = 10; // KD, KH, KW
-const ARG_STRIDE = 13;
-const ARG_PAD_BEFORE = 16; // front, top, left
-const ARG_PAD_AFTER = 19; // back, bottom, right
-const ARG_DILATION = 22;
-const ARG_COUNT_INCLUDE_PAD = 25; // average pooling only: divide by the taps inside the padded input, or the input itself
-// max pooling backward only: set to 1 when an index is neither -1 nor inside its volume. Such an
-// index is skipped, and the wrapper throws: threads only ever store 1, so the word needs no atomics.
-const ARG_BAD_INDEX = 26;
-const AXIS_D = 0;
-const AXIS_H = 1;
-const AXIS_W = 2;
 
 @inline function size(args: usize, axis: i32): i32 {
   return argI32(args, ARG_SIZE + axis);

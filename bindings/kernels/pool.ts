@@ -171,6 +171,7 @@ function poolGeometry(op: string, rank: Rank, shape: readonly number[], kernelSi
   return { N, C, size, out, kernel, stride, before, after, dilation };
 }
 
+// The argument block of assembly/pool_args.ts.
 function poolArgs(g: PoolGeometry, x: number, y: number, indices: number, countIncludePad: boolean): number[] {
   return [
     x, y, indices, g.N * g.C, ...g.size, ...g.out, ...g.kernel, ...g.stride, ...g.before, ...g.after, ...g.dilation,
