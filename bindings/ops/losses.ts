@@ -87,17 +87,24 @@ function targetWeights(t: ClassTargets, c: number): Tensor {
   return tensor(w, [labels.length, c]);
 }
 
+const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none'];
+
+function checkReduction(op: string, reduction: Reduction): Reduction {
+  if (!REDUCTIONS.includes(reduction)) {
+    throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+  }
+  return reduction;
+}
+
 function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominator: number, shape: readonly number[]): Tensor {
-  switch (reduction) {
+  switch (checkReduction(op, reduction)) {
     case 'none':
       return reshape(perRow, shape);
     case 'sum':
       return sum(perRow);
-    case 'mean':
-      // Like PyTorch, a batch where every position is ignored has mean 0/0 = NaN.
-      return mul(sum(perRow), 1 / denominator);
     default:
-      throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+      // The mean. Like PyTorch, a batch where every position is ignored has mean 0/0 = NaN.
+      return mul(sum(perRow), 1 / denominator);
   }
 }
 
@@ -130,10 +137,7 @@ registerGradient<CrossEntropyAttrs>({
 /** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one kernel. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
   const t = classTargets('crossEntropy', logits, target, opts);
-  const reduction = opts.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new ArgumentError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
-  }
+  const reduction = checkReduction('crossEntropy', opts.reduction ?? 'mean');
   // The mean's 1/denominator scales each row in the kernel, so the mean costs one sum. Like
   // PyTorch, a batch where every position is ignored has mean 0/0 = NaN (0 * Infinity there).
   const rows: CrossEntropyRows = {
