@@ -5,28 +5,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readModel, readTensor } from './onnx-reader.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CASES_SUBDIR = join('shared', 'onnx-node');
+/** The cases ship with the repository (ONNX's own backend node tests, Apache-2.0; see its README). */
+const BUNDLED_CASES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx-node');
 
-/**
- * Where the cases live: $WASMGRAD_ONNX_CASES if set, else `shared/onnx-node` beside the repo
- * (CI clones the repo with shared/ next to it). A git worktree sits deeper than the clone, so
- * the ancestors of the repo are tried too, nearest first.
- */
+/** Where the cases live: $WASMGRAD_ONNX_CASES if set (another ONNX release's cases, say), else tests/fixtures/onnx-node. */
 export function casesRoot() {
   const override = process.env.WASMGRAD_ONNX_CASES;
   if (override) {
     if (!existsSync(override)) throw new Error(`WASMGRAD_ONNX_CASES=${override} does not exist`);
     return resolve(override);
   }
-  const tried = [];
-  for (let dir = dirname(repoRoot); ; dir = dirname(dir)) {
-    const candidate = join(dir, CASES_SUBDIR);
-    tried.push(candidate);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`ONNX conformance cases not found; set WASMGRAD_ONNX_CASES or put them at one of: ${tried.join(', ')}`);
+  return BUNDLED_CASES;
 }
 
 const byIndex = (prefix) => (a, b) => Number(a.slice(prefix.length).split('.')[0]) - Number(b.slice(prefix.length).split('.')[0]);

@@ -1,4 +1,4 @@
-// The ONNX operator conformance cases (shared/onnx-node) run against wasmgrad's public API.
+// The ONNX operator conformance cases (tests/fixtures/onnx-node) run against wasmgrad's public API.
 // One describe per op_type whose wg functions all exist; one it per case the mapping can express.
 // Cases that are unsupported or not implemented are listed by `npm run conformance`, not here.
 import assert from 'node:assert/strict';
