@@ -27,9 +27,51 @@ function flatten(data: Data, out: number[]): void {
   else throw new ArgumentError(`tensor: expected numbers, got ${String(data)} (${typeof data}) at index ${out.length}`);
 }
 
+/** PyTorch's keyword arguments of the creation functions; a plain dtype string is accepted too. */
+export interface CreationOptions {
+  dtype?: DType;
+  /** Make a leaf whose `.grad` backward fills (float32 only). */
+  requiresGrad?: boolean;
+}
+
+interface Creation {
+  dtype: DType;
+  requiresGrad: boolean;
+}
+
+const CREATION_KEYS = ['dtype', 'requiresGrad'];
+
+/** Refuses option keys `op` does not know, so a misspelled one is not silently ignored. */
+function refuseUnknownKeys(op: string, opts: object, known: readonly string[]): void {
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key)) throw new ArgumentError(`${op}: unknown option ${key}; expected one of ${known.join(', ')}`);
+  }
+}
+
+/** The dtype and requiresGrad asked for, checked before anything is allocated; `fallback` when no dtype is given. */
+function creationOptions(op: string, arg: DType | CreationOptions | undefined, fallback: DType): Creation {
+  if (arg === undefined || typeof arg === 'string') return { dtype: checkDType(op, arg ?? fallback), requiresGrad: false };
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) {
+    throw new ArgumentError(`${op}: expected a dtype or options { dtype, requiresGrad }, got ${String(arg)}`);
+  }
+  refuseUnknownKeys(op, arg, CREATION_KEYS);
+  const dtype = checkDType(op, arg.dtype ?? fallback);
+  const requiresGrad = arg.requiresGrad ?? false;
+  if (typeof requiresGrad !== 'boolean') throw new ArgumentError(`${op}: requiresGrad must be true or false, got ${String(requiresGrad)}`);
+  if (requiresGrad && dtype !== 'float32') throw new DTypeError(`${op}: only float32 tensors can require grad, asked for ${dtype}`);
+  return { dtype, requiresGrad };
+}
+
+/** Marks a new tensor as a leaf that requires grad when it was asked for. */
+function finish(t: Tensor, { requiresGrad }: Creation): Tensor {
+  t.requiresGrad = requiresGrad;
+  return t;
+}
+
 /** Allocates an uninitialised contiguous tensor: the output of every op starts here. */
-export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return allocate('empty', checkShape('empty', shape), dtype);
+export function empty(shape: readonly number[], options?: DType | CreationOptions): Tensor {
+  const opts = creationOptions('empty', options, 'float32');
+  return finish(allocate('empty', checkShape('empty', shape), opts.dtype), opts);
 }
 
 /** A new contiguous tensor of a checked shape; an allocation failure names `op`. */
@@ -39,13 +81,22 @@ function allocate(op: string, shape: readonly number[], dtype: DType): Tensor {
 
 /**
  * A tensor holding `data`: a number, a typed or plain array (flat, with `shape`), or nested
- * arrays whose nesting gives the shape.
+ * arrays whose nesting gives the shape. The dtype is int32 for an Int32Array, else float32,
+ * unless given.
  */
-export function tensor(data: Data, shape?: readonly number[], dtype?: DType): Tensor {
+export function tensor(data: Data, options?: CreationOptions): Tensor;
+export function tensor(data: Data, shape?: readonly number[], options?: DType | CreationOptions): Tensor;
+export function tensor(data: Data, shapeOrOptions?: readonly number[] | CreationOptions, options?: DType | CreationOptions): Tensor {
   if (typeof data !== 'number' && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
     throw new ArgumentError(`tensor: expected a number, an array or a typed array, got ${String(data)}`);
   }
-  const dt = dtype === undefined ? (data instanceof Int32Array ? 'int32' : 'float32') : checkDType('tensor', dtype);
+  const optionsSecond = shapeOrOptions !== undefined && !Array.isArray(shapeOrOptions);
+  if (optionsSecond && options !== undefined) {
+    throw new ArgumentError('tensor: expected (data, shape, options) or (data, options), got options in both places');
+  }
+  const shape = optionsSecond ? undefined : (shapeOrOptions as readonly number[] | undefined);
+  const opts = creationOptions('tensor', optionsSecond ? (shapeOrOptions as CreationOptions) : options, data instanceof Int32Array ? 'int32' : 'float32');
+  const dt = opts.dtype;
   const values: ArrayLike<number> = ArrayBuffer.isView(data) ? (data as ArrayLike<number>) : [];
   let flat = values;
   if (!ArrayBuffer.isView(data)) {
@@ -67,17 +118,18 @@ export function tensor(data: Data, shape?: readonly number[], dtype?: DType): Te
   const t = allocate('tensor', s, dt);
   const heap = engine().heap;
   (dt === 'int32' ? heap.i32 : heap.f32).set(flat, t.ptr() >> 2);
-  return t;
+  return finish(t, opts);
 }
 
 /** A tensor filled with `value`. */
-export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  return filled('full', shape, value, dtype);
+export function full(shape: readonly number[], value: number, options?: DType | CreationOptions): Tensor {
+  return filled('full', shape, value, options);
 }
 
-function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+function filled(op: string, shape: readonly number[], value: number, options: DType | CreationOptions | undefined): Tensor {
   const s = checkShape(op, shape);
-  const dt = checkDType(op, dtype);
+  const opts = creationOptions(op, options, 'float32');
+  const dt = opts.dtype;
   if (typeof value !== 'number') throw new ArgumentError(`${op}: expected a number to fill with, got ${String(value)}`);
   if (dt === 'int32' && !Number.isInteger(value)) throw new DTypeError(`${op}: ${value} is not an int32`);
   const t = allocate(op, s, dt);
@@ -87,11 +139,11 @@ function filled(op: string, shape: readonly number[], value: number, dtype: DTyp
   } else {
     dispatch('fill_f32', [t.ptr(), t.size, f32(value)], t.size);
   }
-  return t;
+  return finish(t, opts);
 }
 
-export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('zeros', shape, 0, dtype);
-export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('ones', shape, 1, dtype);
+export const zeros = (shape: readonly number[], options?: DType | CreationOptions): Tensor => filled('zeros', shape, 0, options);
+export const ones = (shape: readonly number[], options?: DType | CreationOptions): Tensor => filled('ones', shape, 1, options);
 
 // The generator behind unseeded calls: a seed that `manualSeed` sets and a count of draws, so a
 // program that seeds once gets the same numbers on every run.
@@ -123,9 +175,22 @@ function seedWords(op: string, seed: number | undefined): [number, number] {
   return [Math.floor(seed / 2 ** 32), seed >>> 0];
 }
 
+/** rand's and randn's options checked: their own keys, the seed, and the creation options, float32 only. */
+function randomCreation(op: string, opts: object, own: readonly string[]): Creation {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new ArgumentError(`${op}: expected an options object, got ${String(opts)}`);
+  }
+  refuseUnknownKeys(op, opts, ['seed', ...own, ...CREATION_KEYS]);
+  const { dtype, requiresGrad } = opts as CreationOptions;
+  const creation = creationOptions(op, { dtype, requiresGrad }, 'float32');
+  if (creation.dtype !== 'float32') throw new DTypeError(`${op}: draws float32 numbers only, asked for ${creation.dtype}`);
+  return creation;
+}
+
 /** Uniform numbers in [low, high). */
-export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+export function rand(shape: readonly number[], opts: RandomOptions & CreationOptions & { low?: number; high?: number } = {}): Tensor {
   const s = checkShape('rand', shape);
+  const creation = randomCreation('rand', opts, ['low', 'high']);
   const [hi, lo] = seedWords('rand', opts.seed);
   const low = opts.low ?? 0;
   const high = opts.high ?? 1;
@@ -135,12 +200,13 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
   if (low > high) throw new ArgumentError(`rand: expected low <= high, got low ${low} and high ${high}`);
   const t = allocate('rand', s, 'float32');
   dispatch('rand_uniform', [t.ptr(), t.size, hi, lo, f32(low), f32(high)], t.size * 8);
-  return t;
+  return finish(t, creation);
 }
 
 /** Normal numbers with the given mean (default 0) and std (default 1). */
-export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export function randn(shape: readonly number[], opts: RandomOptions & CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = checkShape('randn', shape);
+  const creation = randomCreation('randn', opts, ['mean', 'std']);
   const [hi, lo] = seedWords('randn', opts.seed);
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
@@ -148,5 +214,5 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
   if (!Number.isFinite(std) || std < 0) throw new ArgumentError(`randn: std must be a finite number >= 0, got ${String(std)}`);
   const t = allocate('randn', s, 'float32');
   dispatch('rand_normal', [t.ptr(), t.size, hi, lo, f32(mean), f32(std)], t.size * 32);
-  return t;
+  return finish(t, creation);
 }

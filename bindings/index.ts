@@ -1,8 +1,10 @@
 // The public surface of wasmgrad.
 export { ready, setNumThreads, getNumThreads, shutdown, runtimeInfo, type ReadyOptions, type RuntimeInfo, type Flavour } from './runtime/engine.js';
 export { Tensor } from './tensor.js';
+import './tensor-methods.js';
+export type { TensorMethods } from './tensor-method-types.js';
 export type { DType } from './dtype.js';
-export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions } from './creation.js';
+export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions, type CreationOptions } from './creation.js';
 export * from './errors.js';
 export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
@@ -15,10 +17,11 @@ export { neg, abs, exp, log, sqrt, rsqrt, square, reciprocal, relu, leakyRelu, g
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { matmul, linear } from './ops/linear.js';
-export { reshape, flatten, squeeze, unsqueeze, permute, transpose, narrow, expand, contiguous } from './ops/views.js';
+export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, narrow, expand, contiguous, clone } from './ops/views.js';
 export { cat, stack, split } from './ops/join.js';
 export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';
+export { cast } from './ops/cast.js';
 export { layerNorm } from './ops/normalization.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
 export { convTranspose3d, type ConvTranspose3dOptions } from './ops/conv3d.js';

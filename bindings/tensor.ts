@@ -7,6 +7,10 @@ import { track, untrack, untrackCollected } from './lifetime.js';
 import type { GradNode } from './autograd/node.js';
 import { backward } from './autograd/backward.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
+import { formatValues, withSuffixes } from './tensor-format.js';
+
+/** Node's util.inspect (console.log) calls the method under this key; elsewhere it is just a symbol. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 export class Storage {
   private refs = 1;
@@ -57,7 +61,7 @@ export class Tensor {
   /** Whether the garbage collector's safety net holds this tensor (see leftScopes). */
   private collectable = false;
   /** Whether the strides are row-major for the shape: known when made without strides, else found once. */
-  private contiguous: boolean | undefined;
+  private knownContiguous: boolean | undefined;
 
   constructor(
     readonly storage: Storage,
@@ -70,7 +74,7 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.size = numel(shape);
-    this.contiguous = strides === undefined ? true : undefined;
+    this.knownContiguous = strides === undefined ? true : undefined;
     track(this);
   }
 
@@ -114,11 +118,11 @@ export class Tensor {
   }
 
   isContiguous(): boolean {
-    if (this.contiguous === undefined) {
+    if (this.knownContiguous === undefined) {
       const expected = contiguousStrides(this.shape);
-      this.contiguous = this.shape.every((d, i) => d === 1 || this.strides[i] === expected[i]);
+      this.knownContiguous = this.shape.every((d, i) => d === 1 || this.strides[i] === expected[i]);
     }
-    return this.contiguous;
+    return this.knownContiguous;
   }
 
   /** A copy of the elements in row-major order. */
@@ -184,7 +188,28 @@ export class Tensor {
     return this;
   }
 
+  /** The values as PyTorch prints them, e.g. `tensor([[1., 2.], [3., 4.]], dtype=int32)`; abbreviated past 1000 elements. */
   toString(): string {
-    return `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
+    const prefix = 'tensor(';
+    const suffixes: string[] = [];
+    let body: string;
+    if (this.disposed || !isReady()) {
+      body = this.disposed ? '<disposed>' : '<engine shut down>';
+      suffixes.push(`shape=${formatShape(this.shape)}`, `dtype=${this.dtype}`);
+    } else {
+      const heap = engine().heap;
+      const base = (this.storage.ptr >> 2) + this.offset;
+      const values = this.dtype === 'int32' ? heap.i32 : heap.f32;
+      body = this.size === 0 ? '[]' : formatValues({ shape: this.shape, strides: this.strides, base, values, isFloat: this.dtype === 'float32' }, prefix.length);
+      if (this.size === 0 && this.ndim !== 1) suffixes.push(`size=${formatShape(this.shape)}`);
+      if (this.dtype !== 'float32') suffixes.push(`dtype=${this.dtype}`);
+    }
+    if (this.gradFn !== null) suffixes.push(`gradFn=<${this.gradFn.op}>`);
+    else if (this.requiresGrad) suffixes.push('requiresGrad=true');
+    return withSuffixes(prefix + body, suffixes, prefix.length);
+  }
+
+  [INSPECT](): string {
+    return this.toString();
   }
 }

@@ -37,6 +37,8 @@ function onnxCell(types, results, attributed) {
   }).join(', ');
 }
 
+const methodCell = (spec) => (spec.method ? `x.${spec.name}()` : '');
+
 /** The whole of docs/ops.md. Needs a ready engine (the conformance cases run). */
 export function renderOpsDoc() {
   const results = conformanceByOpType();
@@ -52,19 +54,20 @@ export function renderOpsDoc() {
     '',
     'SIMD: the forward runs a v128 kernel (no: scalar code or a view). Threaded: it splits over the pool.',
     'Gradient: registered backward; "none (not differentiable)" for index and comparison ops.',
+    'Method: the op is also a Tensor method (`x.add(y)` is `add(x, y)`), flagged in its registration.',
     '',
-    '| op | SIMD | threaded | gradient | ONNX cases passed |',
-    '|---|---|---|---|---|',
+    '| op | SIMD | threaded | gradient | method | ONNX cases passed |',
+    '|---|---|---|---|---|---|',
   ];
   const kernels = [...kernelRegistry().values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const k of kernels) {
     const grad = gradientRegistry().has(k.name) ? 'yes' : isNonDifferentiable(k.name) ? 'none (not differentiable)' : 'MISSING';
-    lines.push(`| ${k.name} | ${k.simd ? 'yes' : 'no'} | ${k.threaded ? 'yes' : 'no'} | ${grad} | ${onnxCell(k.onnx, results, attributed)} |`);
+    lines.push(`| ${k.name} | ${k.simd ? 'yes' : 'no'} | ${k.threaded ? 'yes' : 'no'} | ${grad} | ${methodCell(k)} | ${onnxCell(k.onnx, results, attributed)} |`);
   }
   lines.push('', '## Composite ops', '', 'Built from the ops above, so their gradients need no code of their own.', '',
-    '| op | built from | ONNX cases passed |', '|---|---|---|');
+    '| op | built from | method | ONNX cases passed |', '|---|---|---|---|');
   const composites = [...compositeRegistry().values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const c of composites) lines.push(`| ${c.name} | ${c.builtFrom.join(', ')} | ${onnxCell(c.onnx, results, attributed)} |`);
+  for (const c of composites) lines.push(`| ${c.name} | ${c.builtFrom.join(', ')} | ${methodCell(c)} | ${onnxCell(c.onnx, results, attributed)} |`);
   lines.push('', '## Other ONNX op types', '', 'Conformance cases of op types not attributed above, with the wasmgrad functions their mapping calls.', '',
     '| ONNX op type | calls | cases passed |', '|---|---|---|');
   for (const [type, r] of [...results].sort(([a], [b]) => a.localeCompare(b))) {

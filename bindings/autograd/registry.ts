@@ -16,6 +16,8 @@ export interface KernelSpec<A extends Attrs = Attrs> {
   threaded: boolean;
   /** ONNX op types that the conformance suite maps onto this op. */
   onnx?: string[];
+  /** The public function of this name, whose first argument is a tensor, is also a Tensor method (tensor-methods.ts). */
+  method?: boolean;
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
 }
 
@@ -36,6 +38,8 @@ export interface CompositeSpec {
   name: string;
   builtFrom: string[];
   onnx?: string[];
+  /** As KernelSpec.method: the public function of this name is also a Tensor method. */
+  method?: boolean;
 }
 
 const kernels = new Map<string, KernelSpec>();
@@ -73,6 +77,11 @@ export function kernelRegistry(): ReadonlyMap<string, KernelSpec> {
 
 export function gradientRegistry(): ReadonlyMap<string, GradientSpec> {
   return gradients;
+}
+
+/** Names of the ops whose public function is also a Tensor method, sorted. */
+export function methodNames(): string[] {
+  return [...kernels.values(), ...composites.values()].filter((spec) => spec.method).map((spec) => spec.name).sort();
 }
 
 export function isNonDifferentiable(name: string): boolean {

@@ -42,7 +42,7 @@ export interface FanOptions extends RandomOptions {
 }
 
 export function uniform(shape: readonly number[], bound: number, opts: RandomOptions = {}): Tensor {
-  return rand(shape, { ...opts, low: -bound, high: bound });
+  return rand(shape, { seed: opts.seed, low: -bound, high: bound });
 }
 
 export function xavierUniform(shape: readonly number[], opts: RandomOptions & { gain?: number } = {}): Tensor {

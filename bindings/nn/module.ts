@@ -4,11 +4,26 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js
 import { engine } from '../runtime/engine.js';
 import { keep } from '../lifetime.js';
 import { sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import type { SafetensorsContents } from '../io/safetensors.js';
 
 export interface LoadOptions {
   /** Refuse missing and unexpected keys (default). Otherwise load the keys that match. */
   strict?: boolean;
+}
+
+/** The state dict inside a loaded safetensors file, or the state dict itself; anything else is refused. */
+function stateOf(stateOrFile: Record<string, Tensor> | SafetensorsContents): Record<string, Tensor> {
+  if (typeof stateOrFile !== 'object' || stateOrFile === null) {
+    throw new ArgumentError(`loadStateDict: expected a state dict or loadSafetensors' result, got ${String(stateOrFile)}`);
+  }
+  const { tensors, metadata } = stateOrFile as Partial<SafetensorsContents>;
+  const isFile = typeof tensors === 'object' && tensors !== null && !(tensors instanceof Tensor) && typeof metadata === 'object';
+  const state = (isFile ? tensors : stateOrFile) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(state)) {
+    if (!(value instanceof Tensor)) throw new ArgumentError(`loadStateDict: ${key} is ${String(value)}, not a Tensor`);
+  }
+  return state as Record<string, Tensor>;
 }
 
 export abstract class Module {
@@ -101,8 +116,12 @@ export abstract class Module {
     return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
   }
 
-  /** Copies values into this module's tensors, checking names, shapes and dtypes first. */
-  loadStateDict(state: Record<string, Tensor>, opts: LoadOptions = {}): void {
+  /**
+   * Copies values into this module's tensors, checking names, shapes and dtypes first. Takes a
+   * state dict or what loadSafetensors/loadWeights return (its `.tensors` are the state).
+   */
+  loadStateDict(stateOrFile: Record<string, Tensor> | SafetensorsContents, opts: LoadOptions = {}): void {
+    const state = stateOf(stateOrFile);
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !(k in state));
     const unexpected = Object.keys(state).filter((k) => !(k in own));

@@ -23,6 +23,7 @@ function binaryOp(name: string, kernelOp: string, onnx: string[]): void {
     simd: true,
     threaded: true,
     onnx,
+    method: true,
     forward: ([a, b]) => {
       expectFloat(name, a, b);
       return binary(kernelOp as never, a, b);
@@ -157,6 +158,7 @@ registerKernel({
   simd: false,
   threaded: true,
   onnx: ['Pow'],
+  method: true,
   forward: ([a, b]) => {
     expectFloat('pow', a, b);
     return binary('pow', a, b);

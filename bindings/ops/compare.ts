@@ -9,7 +9,7 @@ const COMPARISONS = { eq: 'Equal', ne: undefined, lt: 'Less', le: 'LessOrEqual',
 type Comparison = keyof typeof COMPARISONS;
 
 for (const [name, onnx] of Object.entries(COMPARISONS)) {
-  registerKernel({ name, simd: true, threaded: true, onnx: onnx ? [onnx] : [], forward: ([a, b]) => binary(name as never, a, b) });
+  registerKernel({ name, simd: true, threaded: true, onnx: onnx ? [onnx] : [], method: true, forward: ([a, b]) => binary(name as never, a, b) });
   markNonDifferentiable(name);
 }
 

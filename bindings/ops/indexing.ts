@@ -1,7 +1,7 @@
 // Picking elements by index: indexSelect (whole slices along a dim, the heart of Embedding) and
 // gather (one element per index, as torch.gather), each with its scatter-add gradient.
 import { empty, zeros } from '../creation.js';
-import { registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { numel } from '../shape.js';
@@ -62,6 +62,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const back = x.shape.map((_, i) => (i === d ? 0 : i < d ? i + 1 : i));
   return permute(picked, back);
 }
+registerComposite({ name: 'indexSelect', builtFrom: ['gatherRows', 'permute'], method: true });
 
 interface GatherLayout {
   outer: number;
@@ -84,6 +85,7 @@ registerKernel<{ dim: number }>({
   simd: false,
   threaded: true,
   onnx: ['GatherElements'],
+  method: true,
   forward: ([x, index], { dim }) => {
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const out = empty(index.shape, x.dtype);

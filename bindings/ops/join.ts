@@ -94,4 +94,4 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
 }
 
 registerComposite({ name: 'stack', builtFrom: ['reshape', 'cat'] });
-registerComposite({ name: 'split', builtFrom: ['narrow'] });
+registerComposite({ name: 'split', builtFrom: ['narrow'], method: true });

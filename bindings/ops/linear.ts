@@ -14,6 +14,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['MatMul'],
+  method: true,
   forward: ([a, b]) => {
     expectFloat('matmul', a, b);
     return matmulKernel(a, b);

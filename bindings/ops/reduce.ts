@@ -39,6 +39,7 @@ for (const [name, onnx] of [['sum', 'ReduceSum'], ['mean', 'ReduceMean'], ['max'
     simd: true,
     threaded: true,
     onnx: [onnx],
+    method: true,
     forward: ([x], { dims, keepdim }) => {
       expectFloat(name, x);
       // A 0-d tensor has no dims: the kernel reads `undefined` as "everything".
@@ -96,6 +97,7 @@ for (const name of ['argmax', 'argmin'] as const) {
     simd: false,
     threaded: true,
     onnx: [name === 'argmax' ? 'ArgMax' : 'ArgMin'],
+    method: true,
     forward: ([x], { dim, keepdim }) => reduce(name, x, [dim], keepdim),
   });
   markNonDifferentiable(name);

@@ -17,6 +17,7 @@ for (const form of FORMS) {
     simd: true,
     threaded: true,
     onnx: [form.onnx],
+    method: true,
     forward: ([x], { dim }) => {
       expectFloat(form.name, x);
       return form.forward(x, dim);

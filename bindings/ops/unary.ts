@@ -36,6 +36,7 @@ for (const [name, spec] of Object.entries(UNARY)) {
     simd: true,
     threaded: true,
     onnx: spec.onnx,
+    method: true,
     forward: ([x]) => {
       expectFloat(name, x);
       return unary(spec.kernel, x);
@@ -72,6 +73,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['LeakyRelu'],
+  method: true,
   forward: ([x], { slope }) => {
     expectFloat('leakyRelu', x);
     return unary('leaky_relu', x, { slope });
@@ -88,6 +90,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['Gelu'],
+  method: true,
   forward: ([x], { approximate }) => {
     expectFloat('gelu', x);
     return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', x);
@@ -107,6 +110,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['Clip'],
+  method: true,
   forward: ([x], { min, max }) => {
     expectFloat('clamp', x);
     return unary('clamp', x, { lo: min, hi: max });
@@ -123,4 +127,4 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   const negative = mul(affine(exp(clamp(x, -Infinity, 0)), 1, -1), alpha);
   return where(gt(x, 0), x, negative);
 }
-registerComposite({ name: 'elu', builtFrom: ['clamp', 'exp', 'affine', 'gt', 'where'], onnx: ['Elu'] });
+registerComposite({ name: 'elu', builtFrom: ['clamp', 'exp', 'affine', 'gt', 'where'], onnx: ['Elu'], method: true });

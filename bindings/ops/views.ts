@@ -1,7 +1,7 @@
 // Views: new shapes, strides and offsets over the same storage, no copy. Kernels read strided
 // inputs through contiguous(), so a view costs a copy only where a kernel needs one.
 import { contiguous as contiguousKernel, copyInto } from '../kernels/copy.js';
-import { registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { contiguousStrides, numel } from '../shape.js';
@@ -45,6 +45,7 @@ registerKernel({
   simd: false,
   threaded: false,
   onnx: ['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'],
+  method: true,
   forward: ([x], { shape }) => {
     if (x.isContiguous()) return viewOf(x, shape, contiguousStrides(shape), x.offset);
     const c = contiguousKernel(x);
@@ -58,6 +59,17 @@ registerGradient({ name: 'reshape', backward: (dy, { inputs: [x] }) => [reshape(
 /** The same elements in a new shape; one dim may be -1 and is then inferred. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return runOp('reshape', [x], { shape: inferShape('reshape', x, shape) });
+}
+
+/** reshape for a contiguous tensor only, as torch.Tensor.view: it never copies, so a strided view is refused. */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  if (!x.isContiguous()) {
+    throw new ShapeError(
+      `view: the tensor of shape ${formatShape(x.shape)} with strides ${formatShape(x.strides)} is not contiguous, ` +
+        `so it cannot be viewed as ${formatShape(shape)} without a copy; use reshape`,
+    );
+  }
+  return reshape(x, shape);
 }
 
 /** Flattens dims startDim..endDim into one. */
@@ -80,12 +92,14 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   const d = normDim('squeeze', dim, x.ndim);
   return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
 }
+for (const name of ['view', 'flatten', 'unsqueeze', 'squeeze']) registerComposite({ name, builtFrom: ['reshape'], method: true });
 
 registerKernel({
   name: 'permute',
   simd: false,
   threaded: false,
   onnx: ['Transpose'],
+  method: true,
   forward: ([x], { dims }) => viewOf(x, dims.map((d: number) => x.shape[d]), dims.map((d: number) => x.strides[d]), x.offset),
 });
 registerGradient<{ dims: number[] }>({
@@ -114,12 +128,14 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   [dims[a], dims[b]] = [dims[b], dims[a]];
   return permute(x, dims);
 }
+registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true });
 
 registerKernel({
   name: 'narrow',
   simd: false,
   threaded: false,
   onnx: ['Slice'],
+  method: true,
   forward: ([x], { dim, start, length }) => {
     const shape = [...x.shape];
     shape[dim] = length;
@@ -155,6 +171,7 @@ registerKernel({
   simd: false,
   threaded: false,
   onnx: ['Expand'],
+  method: true,
   forward: ([x], { shape }) => {
     const lead = shape.length - x.ndim;
     const strides = shape.map((_: number, i: number) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
@@ -179,6 +196,7 @@ registerKernel({
   name: 'contiguous',
   simd: false,
   threaded: true,
+  method: true,
   forward: ([x]) => contiguousKernel(x),
 });
 registerGradient({ name: 'contiguous', backward: (dy) => [dy] });
@@ -187,3 +205,9 @@ registerGradient({ name: 'contiguous', backward: (dy) => [dy] });
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : runOp('contiguous', [x]);
 }
+
+/** A row-major copy that gradients flow through, as torch.clone: unlike contiguous(), always new memory. */
+export function clone(x: Tensor): Tensor {
+  return runOp('contiguous', [x]);
+}
+registerComposite({ name: 'clone', builtFrom: ['contiguous'], method: true });

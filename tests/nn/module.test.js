@@ -29,13 +29,17 @@ describe('nn.Module', () => {
     m.dispose();
   });
 
-  it('round-trips a stateDict, and refuses wrong keys and shapes', () => {
-    const a = new TwoLayer(1);
-    const b = new TwoLayer(2);
+  /** Two models in eval mode that disagree on x until one is loaded with the other's state. */
+  function disagreeing() {
+    const a = new TwoLayer(1).eval();
+    const b = new TwoLayer(2).eval();
     const x = wg.randn([5, 3], { seed: 9 });
-    a.eval();
-    b.eval();
     assert.notDeepEqual(b.forward(x).toArray(), a.forward(x).toArray());
+    return { a, b, x };
+  }
+
+  it('round-trips a stateDict, and refuses wrong keys and shapes', () => {
+    const { a, b, x } = disagreeing();
     b.loadStateDict(a.stateDict());
     assert.deepEqual(b.forward(x).toArray(), a.forward(x).toArray());
     const state = a.stateDict();
@@ -54,6 +58,17 @@ describe('nn.Module', () => {
     const b = new TwoLayer(2);
     b.loadStateDict(wg.loadSafetensors(bytes).tensors);
     for (const [k, t] of Object.entries(a.stateDict())) assert.deepEqual(b.stateDict()[k].toArray(), t.toArray(), k);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('loads what loadSafetensors returns, without .tensors, and refuses values that are not tensors', () => {
+    const { a, b, x } = disagreeing();
+    wg.scope(() => b.loadStateDict(wg.loadSafetensors(wg.saveSafetensors(a.stateDict(), { note: 'kept' }))));
+    assert.deepEqual(b.forward(x).toArray(), a.forward(x).toArray());
+    assert.throws(() => b.loadStateDict({ ...a.stateDict(), 'fc1.bias': [0, 0, 0, 0] }),
+      (e) => e instanceof wg.ArgumentError && /loadStateDict: fc1.bias is 0,0,0,0, not a Tensor/.test(e.message));
+    assert.throws(() => b.loadStateDict(null), (e) => e instanceof wg.ArgumentError && /expected a state dict/.test(e.message));
     a.dispose();
     b.dispose();
   });
