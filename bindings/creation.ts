@@ -90,7 +90,8 @@ export function tensor(data: Data, shapeOrOptions?: readonly number[] | Creation
   if (typeof data !== 'number' && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
     throw new ArgumentError(`tensor: expected a number, an array or a typed array, got ${String(data)}`);
   }
-  const optionsSecond = shapeOrOptions !== undefined && !Array.isArray(shapeOrOptions);
+  // Only a plain object is options; anything else is a shape, which checkShape judges.
+  const optionsSecond = typeof shapeOrOptions === 'object' && shapeOrOptions !== null && !Array.isArray(shapeOrOptions) && !ArrayBuffer.isView(shapeOrOptions);
   if (optionsSecond && options !== undefined) {
     throw new ArgumentError('tensor: expected (data, shape, options) or (data, options), got options in both places');
   }

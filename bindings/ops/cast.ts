@@ -8,7 +8,7 @@ import { empty } from '../creation.js';
 import { engine } from '../runtime/engine.js';
 import { markNonDifferentiable, registerComposite, registerKernel, runOp } from '../autograd/registry.js';
 import { withContiguous } from '../kernels/operands.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 /** The float32 values that truncate to an int32: NaN, infinities and anything past +-2^31 do not. */
 function checkInt32Range(values: Float32Array, shape: readonly number[]): void {
@@ -27,11 +27,10 @@ registerKernel<{ dtype: DType }>({
   forward: ([x], { dtype }) =>
     withContiguous([x], ([src]) => {
       const heap = engine().heap;
-      const from = src.dtype === 'int32' ? heap.i32 : heap.f32;
       const start = src.ptr('cast') >> 2;
-      if (dtype === 'int32') checkInt32Range((from as Float32Array).subarray(start, start + src.size), src.shape);
+      if (src.dtype === 'float32' && dtype === 'int32') checkInt32Range(heap.f32.subarray(start, start + src.size), src.shape);
       const out = empty(src.shape, dtype);
-      // empty() may have grown the memory, which replaces the views.
+      // empty() may have grown the memory, which replaces the views: they are read after it.
       const source = (src.dtype === 'int32' ? heap.i32 : heap.f32).subarray(start, start + src.size);
       (dtype === 'int32' ? heap.i32 : heap.f32).set(source, out.ptr('cast') >> 2);
       return out;
@@ -42,7 +41,9 @@ markNonDifferentiable('cast');
 /** x in `dtype`: x itself when it has that dtype already (as torch.Tensor.to), else a converted copy. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const dt = checkDType('cast', dtype);
-  return x.dtype === dt ? x : runOp('cast', [x], { dtype: dt });
+  if (!(x instanceof Tensor) || x.dtype !== dt) return runOp('cast', [x], { dtype: dt });
+  x.assertAlive('cast');
+  return x;
 }
 
 /** torch.Tensor.to(dtype). */

@@ -52,6 +52,9 @@ describe('cast / to(dtype)', () => {
         (e) => e instanceof wg.DTypeError && new RegExp(`cast: value ${bad} at index 1 of float32 \\[2\\] does not fit int32`).test(e.message), String(bad));
     }
     assert.throws(() => wg.tensor([1]).to('float64'), (e) => e instanceof wg.DTypeError && /cast: unknown dtype float64/.test(e.message));
-    assert.throws(() => wg.cast(3, 'int32'), (e) => e instanceof wg.ArgumentError);
+    assert.throws(() => wg.cast(3, 'int32'), (e) => e instanceof wg.ArgumentError && /cast: expected Tensor inputs, got 3/.test(e.message));
+    const gone = wg.tensor([1]);
+    gone.dispose();
+    assert.throws(() => gone.float(), (e) => e instanceof wg.DisposedError && /cast/.test(e.message));
   });
 });

@@ -63,5 +63,7 @@ describe('creation options { dtype, requiresGrad }', () => {
     assert.throws(() => wg.zeros([2], 5), (e) => e instanceof wg.ArgumentError && /zeros: expected a dtype or options/.test(e.message));
     assert.throws(() => wg.rand([2], 'float32'), (e) => e instanceof wg.ArgumentError && /rand: expected an options object/.test(e.message));
     assert.throws(() => wg.tensor([1], { dtype: 'int32' }, 'int32'), (e) => e instanceof wg.ArgumentError && /options in both places/.test(e.message));
+    assert.throws(() => wg.tensor([1, 2], new Int32Array([2])), (e) => e instanceof wg.ShapeError && /tensor: expected a shape array/.test(e.message));
+    assert.throws(() => wg.tensor([1], 'int32'), (e) => e instanceof wg.ShapeError && /tensor: expected a shape array/.test(e.message));
   });
 });
