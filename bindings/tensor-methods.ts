@@ -1,7 +1,7 @@
 // Gives Tensor a method for every op the registry flags with `method: true`: x.add(y) is
 // add(x, y). tensor.ts cannot import the ops (they import it), so the methods are added to its
 // prototype here, once every op has registered. Their types are generated from the same flags
-// into tensor-method-types.ts (npm run gen:methods).
+// into tensor-method-types.ts (scripts/method-types.mjs, run by npm run build:ts).
 import { methodNames } from './autograd/registry.js';
 import * as ops from './ops/index.js';
 import { Tensor } from './tensor.js';
