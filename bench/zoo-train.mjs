@@ -64,7 +64,8 @@ async function throughput(name, step) {
 async function oursPart(name) {
   const wg = await import('../dist/bindings/index.js');
   await wg.ready({ threads: ALL });
-  const model = wg.models[name].build(1);
+  const { models } = await import('../dist/models/index.js');
+  const model = models[name].build(1);
   model.train();
   const opt = new wg.optim.Adam(model.parameters(), { lr: LR });
   const { x: xs, xShape, y: ys } = batchFor(name);

@@ -1,5 +1,6 @@
 // The public surface of wasmgrad.
-export { ready, setNumThreads, getNumThreads, shutdown, runtimeInfo, type ReadyOptions, type RuntimeInfo, type Flavour } from './runtime/engine.js';
+export { ready, setNumThreads, getNumThreads, shutdown, runtimeInfo, type ReadyOptions, type RuntimeInfo } from './runtime/engine.js';
+export type { Flavour } from './runtime/flavour.js';
 export { Tensor } from './tensor.js';
 import './tensor-methods.js';
 export type { TensorMethods } from './tensor-method-types.js';
@@ -13,7 +14,8 @@ export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type Fashio
 export { SeededRandom } from './data/seeded-random.js';
 export { DataLoader, type DataLoaderOptions, type Augmentations, type Batch, type LabelledImages } from './data/loader.js';
 export { add, sub, mul, div, pow, maximum, minimum, affine } from './ops/arithmetic.js';
-export { neg, abs, exp, log, sqrt, rsqrt, square, reciprocal, relu, leakyRelu, gelu, elu, sigmoid, tanh, sin, cos, sign, clamp } from './ops/unary.js';
+export { neg, abs, exp, log, sqrt, rsqrt, square, reciprocal, relu, leakyRelu, gelu, sigmoid, tanh, sin, cos, sign, clamp } from './ops/unary.js';
+export { elu } from './ops/elu.js';
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { matmul, linear } from './ops/linear.js';
@@ -41,4 +43,3 @@ export { scope, keep } from './lifetime.js';
 export { memory, type MemoryReport } from './memory-report.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export { models } from '../models/index.js';

@@ -4,8 +4,6 @@ import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
 import { DisposedError, DTypeError, formatShape, ShapeError } from './errors.js';
 import { engine, isReady } from './runtime/engine.js';
 import { track, untrack, untrackCollected } from './lifetime.js';
-import type { GradNode } from './autograd/node.js';
-import { backward } from './autograd/backward.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { formatValues, withSuffixes } from './tensor-format.js';
 
@@ -46,6 +44,18 @@ const collected = new FinalizationRegistry<Storage>((storage) => {
   storage.release();
 });
 
+/**
+ * One recorded op in the graph: the tensors it read, and how to turn the gradient of its output
+ * into gradients of those inputs (null where an input needs none). It is part of the tensor it
+ * made (gradFn), so it is declared here: autograd/ reads tensors, tensor.ts imports none of it.
+ */
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Cleared once backward has run through this node, which frees what the closure holds. */
+  backward: ((dy: Tensor) => readonly (Tensor | null)[]) | null;
+}
+
 export class Tensor {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -83,11 +93,6 @@ export class Tensor {
     if (this.collectable || this.disposed) return;
     this.collectable = true;
     collected.register(this, this.storage, this);
-  }
-
-  /** Backpropagates from this tensor into the `.grad` of the leaves: see autograd/backward.ts. */
-  backward(gradient?: Tensor): void {
-    backward(this, gradient);
   }
 
   /** A new Tensor object over the same elements, disposed independently. */

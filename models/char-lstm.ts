@@ -3,13 +3,12 @@
 // the held-out bits/char says how much of the structure the LSTM has learned; samples at several
 // temperatures show the trade between fidelity and variety.
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { bitsPerChar, sampleText, textSource, trainLanguageModel, VOCAB, type LmSetup } from './char-text.js';
 import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
 
 /** ids (B, T) -> embedding -> LSTM -> logits (B, T, V). */
-export class CharLSTM extends Module {
+export class CharLSTM extends wg.nn.Module {
   readonly embed: wg.nn.Embedding;
   readonly lstm: wg.nn.LSTM;
   readonly head: wg.nn.Linear;

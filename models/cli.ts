@@ -6,12 +6,11 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as wg from '../bindings/index.js';
+import { models } from './index.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
 import { fullRunsOf, type TrainOptions, type TrainResult, type ZooModel } from './zoo.js';
-
-const { models } = wg;
 
 const USAGE = `usage:
   wasmgrad list

@@ -2,14 +2,13 @@
 // generator that collapses onto a few modes then loses the game even when each of its samples
 // looks real.
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 
 /**
  * PacGAN packing (Lin et al. 2018): (n, d) samples become n/pack rows of `pack` samples side by side,
  * so the discriminator sees several samples of the same source (all real or all generated) at once.
  */
-export class Pack extends Module {
+export class Pack extends wg.nn.Module {
   constructor(readonly pack: number) {
     super();
     if (!Number.isInteger(pack) || pack < 1) throw new wg.ArgumentError(`Pack: pack must be a whole number >= 1, got ${pack}`);
@@ -29,7 +28,7 @@ export class Pack extends Module {
  * mean over features of their standard deviation across the batch, a low value betraying a
  * generator whose samples are all alike.
  */
-export class MinibatchStd extends Module {
+export class MinibatchStd extends wg.nn.Module {
   forward(x: Tensor): Tensor {
     if (x.ndim !== 2) throw new wg.ShapeError(`MinibatchStd: expected (n, c), got (${x.shape.join(', ')})`);
     const centred = wg.sub(x, wg.mean(x, 0, true));

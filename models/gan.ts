@@ -8,7 +8,7 @@
 // convolutions, batch norm, leaky ReLU) then learns Fashion-MNIST images and the report shows a grid
 // of its samples.
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
+import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { adversarialTraining } from './gan-game.js';
 import { MinibatchStd, Pack } from './gan-layers.js';
@@ -25,7 +25,7 @@ const HIDDEN = 128;
 const PACK = 2;
 
 /** Generator and discriminator of the ring, saved and loaded together. */
-class GanPair extends Module {
+class GanPair extends wg.nn.Module {
   readonly generator: Module;
   readonly discriminator: Module;
 

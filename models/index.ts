@@ -11,6 +11,9 @@ import { nplm } from './nplm.js';
 import { ssl } from './ssl.js';
 import type { ZooModel } from './zoo.js';
 
+// The statistics a zoo model's training recorded, which `wasmgrad train` charts: read through
+// this entry, so the command and the zoo share one record.
+export { layerStatsOf, type LayerStats, type ParameterSeries } from './layer-stats.js';
 export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
 
 export const models: Readonly<Record<string, ZooModel>> = Object.freeze({

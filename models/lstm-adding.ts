@@ -4,7 +4,7 @@
 // while a plain tanh RNN's gradient vanishes over that distance and it stays near the constant
 // guess (MSE 1/6, the variance of a sum of two U(0, 1)).
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
+import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { fit, type Batch } from './fit.js';
 import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
@@ -27,7 +27,7 @@ export function addingBatch(T: number, B: number, rng: wg.SeededRandom): { x: Fl
 }
 
 /** LSTM over the sequence, a linear read-out of its last hidden state. */
-class AddingLSTM extends Module {
+class AddingLSTM extends wg.nn.Module {
   readonly lstm: wg.nn.LSTM;
   readonly head: wg.nn.Linear;
 
@@ -51,7 +51,7 @@ class AddingLSTM extends Module {
 }
 
 /** Elman's RNN, h_t = tanh(W_ih x_t + W_hh h_{t-1} + b), unrolled step by step from primitives. */
-class TanhRNN extends Module {
+class TanhRNN extends wg.nn.Module {
   readonly weightIh: Tensor;
   readonly weightHh: Tensor;
   readonly bias: Tensor;

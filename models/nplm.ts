@@ -5,7 +5,7 @@
 // smoothing. Measured on template sentences whose word classes are known: perplexity against an
 // add-one trigram, and whether each word's nearest embedding belongs to its own class.
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
+import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { BOS, EOS, templateSentences, WORD_CLASSES, WORDS } from './data/template-sentences.js';
 import { fit, type Batch } from './fit.js';
@@ -14,7 +14,7 @@ import type { TrainOptions, TrainResult, ZooModel } from './zoo.js';
 const CONTEXT = 3;
 const INDEX = new Map(WORDS.map((w, i) => [w, i]));
 
-class NPLM extends Module {
+class NPLM extends wg.nn.Module {
   readonly embed: wg.nn.Embedding;
   readonly hidden: wg.nn.Linear;
   readonly out: wg.nn.Linear;

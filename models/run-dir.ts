@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
 import { layerStatsTable } from './layer-stats-figure.js';
-import { layerStatsOf } from './layer-stats.js';
+import { layerStatsOf } from './index.js';
 import { base64, grayscalePng } from './png.js';
 import type { ReportImage, TrainResult } from './zoo.js';
 

@@ -5,7 +5,7 @@
 // is compared with the same encoder trained from scratch on those labels; and a run without the
 // variance term shows the collapse that term prevents.
 import * as wg from '../bindings/index.js';
-import { Module } from '../bindings/nn/module.js';
+import type { Module } from '../bindings/nn/module.js';
 import type { Tensor } from '../bindings/tensor.js';
 import { SHAPE_CLASSES, SHAPE_SIDE, shapes, type ShapeSet } from './data/shapes.js';
 import { accuracy, fit, type Batch } from './fit.js';
@@ -28,7 +28,7 @@ function encoder(seed: number): Module {
 }
 
 /** The encoder, and the projector whose output (the embedding) the VICReg loss sees. */
-class JointEmbedding extends Module {
+class JointEmbedding extends wg.nn.Module {
   readonly encoder: Module;
   readonly projector: Module;
 

@@ -1,17 +1,20 @@
 // Bundles what tsc wrote into dist/, after build:wasm and tsc. The package ships these bundles
 // and not the ~115 modules they are made of (package.json "files"), so it carries each line once:
-// - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js (the zoo
-//   included) in one file, since Node spends most of a cold start resolving and linking modules
-//   one by one (~100 ms for the graph, ~20 ms for the one file, on the loaded 2-core machine). It
-//   sits beside engine.js and pool.js so their `new URL(..., import.meta.url)` still point at
-//   build/ and at worker.js.
+// - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js in one file,
+//   since Node spends most of a cold start resolving and linking modules one by one (~100 ms for
+//   the graph, ~20 ms for the one file, on the loaded 2-core machine). It sits beside engine.js
+//   and pool.js so their `new URL(..., import.meta.url)` still point at build/ and at worker.js.
 // - dist/bindings/runtime/embedded-bundle.js, the `wasmgrad/embedded` entry: embedded.js over
 //   bundle.js. Both import embedded-sources.js as a file of its own, so the sources it registers
 //   are the ones the engine in bundle.js reads.
 // - dist/bindings/runtime/embedded-assets.js for that entry: the simd-threads wasm, gzipped and
 //   in base64 (the simd flavour differs from it in one byte, checked here), and the pool's worker
 //   bundled into one ES module. Gzip first, since base64 text compresses poorly.
-// - dist/models/wasmgrad.js, the `wasmgrad` command: cli.js over bundle.js.
+// - dist/models/bundle.js, the `wasmgrad/models` entry: the zoo (dist/models/index.js) over
+//   bundle.js, so `import 'wasmgrad'` does not load it.
+// - dist/models/wasmgrad.js, the `wasmgrad` command: cli.js over both entries.
+// A bundle that reaches a module of another bundle past its entry would carry a second copy of
+// it (a second Tensor class, a second registry or record of layer statistics): the build refuses it.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,25 +26,26 @@ const runtime = join(root, 'dist/bindings/runtime');
 const bindings = join(root, 'dist/bindings');
 
 /**
- * Leaves the modules of `external` out of a bundle, imported from the path given for each. With
- * `onlyVia`, any other import of a module under that folder fails the build: it would be a second
- * copy, with an engine of its own.
+ * Leaves the modules of `external` out of a bundle, imported from the path given for each. Any
+ * other import of a module that `isElsewhere` claims fails the build: it would be a second copy.
  */
-function importFrom(external, onlyVia = null) {
+function importFrom(external, isElsewhere = () => null) {
   return {
     name: 'import-from',
     setup(b) {
       b.onResolve({ filter: /^\./ }, (args) => {
         const target = resolve(args.resolveDir, args.path);
         if (target in external) return { path: external[target], external: true };
-        if (onlyVia !== null && target.startsWith(onlyVia.folder)) {
-          return { errors: [{ text: `${args.importer} imports ${args.path}: import it through ${onlyVia.entry} instead` }] };
-        }
+        const entry = isElsewhere(target);
+        if (entry !== null) return { errors: [{ text: `${args.importer} imports ${args.path}: import it through ${entry} instead` }] };
         return undefined;
       });
     },
   };
 }
+
+/** Claims every module under dist/bindings/ for the library's entry. */
+const inLibrary = (target) => (target.startsWith(bindings) ? 'bindings/index.js' : null);
 
 const sourcesFile = join(runtime, 'embedded-sources.js');
 const bundled = {
@@ -78,12 +82,26 @@ await build({
   })],
 });
 
+const models = join(root, 'dist/models');
+const library = { [join(bindings, 'index.js')]: '../bindings/runtime/bundle.js' };
+const zoo = await build({
+  ...bundled,
+  entryPoints: [join(models, 'index.js')],
+  outfile: join(models, 'bundle.js'),
+  platform: 'neutral',
+  metafile: true,
+  absWorkingDir: root,
+  // node-builtins.js ships as a file of its own, beside the library's bundle.
+  plugins: [importFrom({ ...library, [join(runtime, 'node-builtins.js')]: '../bindings/runtime/node-builtins.js' }, inLibrary)],
+});
+const inZoo = new Set(Object.keys(zoo.metafile.inputs).map((f) => resolve(root, f)));
+
 await build({
   ...bundled,
-  entryPoints: [join(root, 'dist/models/cli.js')],
-  outfile: join(root, 'dist/models/wasmgrad.js'),
+  entryPoints: [join(models, 'cli.js')],
+  outfile: join(models, 'wasmgrad.js'),
   platform: 'node',
-  plugins: [importFrom({ [join(bindings, 'index.js')]: '../bindings/runtime/bundle.js' }, { folder: bindings, entry: 'bindings/index.js' })],
+  plugins: [importFrom({ ...library, [join(models, 'index.js')]: './bundle.js' }, (target) => inLibrary(target) ?? (inZoo.has(target) ? 'models/index.js' : null))],
 });
 
 const worker = await build({

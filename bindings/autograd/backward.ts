@@ -5,7 +5,7 @@ import { ones } from '../creation.js';
 import { keep } from '../lifetime.js';
 import { add } from '../ops/arithmetic.js';
 import { sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 
@@ -109,6 +109,19 @@ export function backward(root: Tensor, gradient?: Tensor): void {
     }
   });
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Backpropagates from this tensor into the `.grad` of the leaves: see backward(). */
+    backward(gradient?: Tensor): void;
+  }
+}
+
+// The method is installed from here, not written in tensor.ts, so that tensor.ts imports nothing
+// of autograd (whose ops make tensors) and the two form no import cycle.
+Tensor.prototype.backward = function backwardFrom(this: Tensor, gradient?: Tensor): void {
+  backward(this, gradient);
+};
 
 /** Adds a gradient into a leaf's `.grad`, which outlives every scope. */
 function accumulateInto(leaf: Tensor, g: Tensor): void {

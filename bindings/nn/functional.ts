@@ -1,6 +1,7 @@
 // torch.nn.functional's names: stateless forms of the layers, and the losses.
 export { linear } from '../ops/linear.js';
-export { relu, leakyRelu, gelu, elu, sigmoid, tanh } from '../ops/unary.js';
+export { relu, leakyRelu, gelu, sigmoid, tanh } from '../ops/unary.js';
+export { elu } from '../ops/elu.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/normalization.js';
 export { conv2d, convTranspose2d } from '../ops/conv.js';

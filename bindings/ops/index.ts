@@ -7,6 +7,7 @@ export * from './cast.js';
 export * from './compare.js';
 export * from './conv.js';
 export * from './conv3d.js';
+export * from './elu.js';
 export * from './gru.js';
 export * from './indexing.js';
 export * from './join.js';

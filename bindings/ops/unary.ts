@@ -1,10 +1,8 @@
 // Elementwise functions of one tensor. Each gradient is one fused kernel, dx = dy * f'(.), fed
 // with the input or, where cheaper, the output (BACKWARD_INPUT: sigmoid, tanh, exp, sqrt, ...).
 import { BACKWARD_INPUT, unary, unaryBackward, type UnaryOp } from '../kernels/elementwise.js';
-import { expectFloat, markNonDifferentiable, registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
+import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import type { Tensor } from '../tensor.js';
-import { affine, mul } from './arithmetic.js';
-import { gt, where } from './compare.js';
 
 interface UnarySpec {
   /** The kernel's op name in bindings/kernels/elementwise.ts. */
@@ -121,10 +119,3 @@ registerGradient<{ min: number; max: number }>({
   backward: (dy, { inputs: [x], attrs: { min, max } }) => [unaryBackward('clamp', dy, x, { lo: min, hi: max })],
 });
 export const clamp = (x: Tensor, min = -Infinity, max = Infinity): Tensor => runOp('clamp', [x], { min, max });
-
-/** ELU: x for x > 0, alpha * (exp(x) - 1) otherwise. Composed, with exp's input clamped to <= 0 so the unused branch never overflows. */
-export function elu(x: Tensor, alpha = 1): Tensor {
-  const negative = mul(affine(exp(clamp(x, -Infinity, 0)), 1, -1), alpha);
-  return where(gt(x, 0), x, negative);
-}
-registerComposite({ name: 'elu', builtFrom: ['clamp', 'exp', 'affine', 'gt', 'where'], onnx: ['Elu'], method: true });

@@ -1,7 +1,7 @@
 // What the `wasmgrad/embedded` entry carries inside its JavaScript: the wasm a browser loads and
 // the pool's worker as one self-contained script. The loader and the pool ask here first, so a
 // bundle needs no asset beside it. Empty under the plain `wasmgrad` entry.
-import type { Flavour } from './engine.js';
+import type { Flavour } from './flavour.js';
 
 export interface EmbeddedSources {
   /** build/wasmgrad-simd-threads.wasm, gzipped, in base64. */

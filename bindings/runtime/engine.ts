@@ -6,9 +6,9 @@ import { Heap } from './memory.js';
 import { hardwareConcurrency, readBytes, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
 import { checkThreadCount, Pool } from './pool.js';
 import { embeddedWasm } from './embedded-sources.js';
+import type { Flavour } from './flavour.js';
 import { taskTable, type TaskTable } from './tasks.js';
 
-export type Flavour = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
 export type WasmSource = BufferSource | URL | string;
 
 export interface ReadyOptions {

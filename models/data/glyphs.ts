@@ -1,7 +1,7 @@
 // Glyphs: ten classes of simple strokes drawn on 28x28 grey images, each shifted, scaled, turned
 // and thickened at random, with pixel noise. The stand-in for Fashion-MNIST when that dataset is
 // not installed: small, generated from a seed, and hard enough that a convnet must learn shapes.
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 import type { LabelledImages } from '../../bindings/data/loader.js';
 
 export const GLYPH_CLASSES: readonly string[] = Object.freeze([

@@ -7,7 +7,7 @@
 //   twice. The echo adds no information, but predicting it means looking back up to 19
 //   characters: a model that only tracks the current word learns the words and never the echo.
 //   Lines are independent, so the rate is H(line) / E[line length].
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 
 /** Per state: [character, probability, next state]. A space always returns to the start state. */
 type Arc = readonly [char: string, p: number, next: number];

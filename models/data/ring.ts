@@ -1,6 +1,6 @@
 // The ring of Gaussians of the mode-collapse literature (Metz et al. 2016, Srivastava et al. 2017):
 // equal-weight isotropic Gaussians with their means evenly spaced on a circle.
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 
 export interface Ring {
   modes: number;

@@ -1,7 +1,7 @@
 // Seeded 28x28 images of simple shapes at random positions, sizes, rotations, stroke widths and
 // brightness, over faint noise: a labelled set whose classes only the outline tells apart, so a
 // classifier must learn shape rather than where or how bright the ink is.
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 
 export const SHAPE_SIDE = 28;
 export const SHAPE_CLASSES: readonly string[] = Object.freeze(['disc', 'square', 'triangle', 'cross', 'ring', 'bar']);

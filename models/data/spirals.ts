@@ -1,6 +1,6 @@
 // Interleaved spirals, the classic small test of whether a network can bend its decision
 // boundaries: arm k of `classes` turns 4 radians outward from the centre, with Gaussian jitter.
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 
 export interface PointSet {
   /** (n, 2) row-major coordinates. */

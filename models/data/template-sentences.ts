@@ -1,7 +1,7 @@
 // Sentences from templates over word classes: animals and people do different things, foods are
 // eaten or sold, places are where one goes. Words of a class are interchangeable by construction,
 // so a model that learns distributed word features should give them neighbouring embeddings.
-import { SeededRandom } from '../../bindings/data/seeded-random.js';
+import { SeededRandom } from '../../bindings/index.js';
 
 export const WORD_CLASSES: Readonly<Record<string, readonly string[]>> = {
   determiner: ['the', 'a', 'every', 'this'],

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import * as wg from '../../dist/bindings/index.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,6 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const APP = `
 import * as wg from 'wasmgrad';
 import * as embedded from 'wasmgrad/embedded';
+import { models } from 'wasmgrad/models';
 await wg.ready({ threads: 2 });
 const x = wg.randn([64, 8], { seed: 1 });
 const y = wg.sum(x, 1, true);
@@ -32,7 +34,8 @@ for (let step = 0; step < 50; step++) {
 }
 console.log(JSON.stringify({
   threads: wg.getNumThreads(), first: losses[0], last: losses.at(-1),
-  oneEngine: embedded.ready === wg.ready, models: Object.keys(wg.models),
+  oneEngine: embedded.ready === wg.ready, zooInLibrary: 'models' in wg, models: Object.keys(models),
+  oneTensorClass: models.mlp.build(1).parameters()[0] instanceof wg.Tensor,
 }));
 wg.shutdown();
 `;
@@ -60,6 +63,8 @@ describe('the published package, installed in an app', function () {
     assert.ok(result.oneEngine, 'wasmgrad/embedded must re-export the engine of wasmgrad, not a second copy');
     assert.ok(result.last < result.first / 4, `loss fell from ${result.first} to ${result.last} only`);
     assert.ok(result.models.includes('convnet'));
+    assert.equal(result.zooInLibrary, false, "import 'wasmgrad' must not load the model zoo");
+    assert.ok(result.oneTensorClass, 'wasmgrad/models must make the Tensor of wasmgrad, not of a second copy');
   });
 
   it('runs the wasmgrad command its bin names', async () => {
@@ -67,5 +72,21 @@ describe('the published package, installed in an app', function () {
     const { bin } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     const { stdout } = await run('node', [join(installed, bin.wasmgrad), 'list'], { cwd: app });
     assert.match(stdout, /^convnet\s+2 conv/m);
+  });
+
+  it("records and draws each parameter tensor's statistics in the report of wasmgrad train", async () => {
+    const installed = join(app, 'node_modules', 'wasmgrad');
+    const out = join(app, 'run');
+    await run('node', [join(installed, 'dist/models/wasmgrad.js'), 'train', 'mlp', '--quick', '--threads', '1', '--out', out], { cwd: app });
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    const { tensors } = await wg.loadWeights(join(out, 'checkpoint.safetensors'));
+    const names = Object.keys(tensors).sort();
+    assert.ok(names.length >= 2, `the checkpoint holds ${names.length} tensors`);
+    assert.deepEqual(metrics.layerStats?.parameters.map((p) => p.name).sort(), names);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const table = html.match(/<h2>Weights and gradients over training<\/h2>[\s\S]*?<\/table>/);
+    assert.ok(table !== null, 'report.html has no per-parameter section');
+    const rows = table[0].match(/<tr><td>[^<]+<br>/g).map((r) => r.slice('<tr><td>'.length, -'<br>'.length)).sort();
+    assert.deepEqual(rows, names);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { fgsm } from '../../dist/models/adversarial.js';
 import { convNet } from '../../dist/models/convnet.js';
 
@@ -7,7 +8,7 @@ describe('zoo: adversarial (quick budget)', () => {
   let result;
   before(async function () {
     this.timeout(600_000);
-    result = await wg.models.adversarial.train({ budget: 'quick' });
+    result = await models.adversarial.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -21,7 +22,7 @@ describe('zoo: adversarial (quick budget)', () => {
 
   it('gives the same final loss for the same seed', async function () {
     this.timeout(600_000);
-    const again = await wg.models.adversarial.train({ budget: 'quick' });
+    const again = await models.adversarial.train({ budget: 'quick' });
     assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
     assert.deepEqual(again.metrics, result.metrics);
     again.model.dispose();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 
 describe('zoo: autoencoder (quick budget)', () => {
   let result;
   before(async function () {
     this.timeout(600_000);
-    result = await wg.models.autoencoder.train({ budget: 'quick' });
+    result = await models.autoencoder.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -25,13 +25,13 @@ describe('zoo: autoencoder (quick budget)', () => {
 
   it('gives the same final loss for the same seed', async function () {
     this.timeout(600_000);
-    const again = await wg.models.autoencoder.train({ budget: 'quick' });
+    const again = await models.autoencoder.train({ budget: 'quick' });
     assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
     again.model.dispose();
   });
 
   it('evaluates the trained model to the MSE it reported', async () => {
-    const { testMse } = await wg.models.autoencoder.evaluate(result.model, { budget: 'quick' });
+    const { testMse } = await models.autoencoder.evaluate(result.model, { budget: 'quick' });
     assert.equal(testMse, result.metrics.testMse);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { grammarEntropyRate, grammarText } from '../../dist/models/data/grammar-text.js';
 
 const run = promisify(execFile);
@@ -14,7 +14,7 @@ const GRAMMAR_CHARS = new Set('abdeikmnorstu .\n');
 describe('zoo: char-lstm (quick budget)', () => {
   let result;
   before(async function () {
-    result = await wg.models['char-lstm'].train({ budget: 'quick' });
+    result = await models['char-lstm'].train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -43,7 +43,7 @@ describe('zoo: char-lstm (quick budget)', () => {
   });
 
   it('samples mostly grammar characters at low temperature, the same text for the same seed', () => {
-    const model = wg.models['char-lstm'];
+    const model = models['char-lstm'];
     const text = model.sample(result.model, { temperature: 0.5, length: 60, seed: 2 });
     assert.equal(text.length, 60);
     const inGrammar = [...text].filter((c) => GRAMMAR_CHARS.has(c)).length;
@@ -53,7 +53,7 @@ describe('zoo: char-lstm (quick budget)', () => {
   });
 
   it('gives the same loss for the same seed', async () => {
-    const again = await wg.models['char-lstm'].train({ budget: 'quick', epochs: 1 });
+    const again = await models['char-lstm'].train({ budget: 'quick', epochs: 1 });
     assert.equal(again.history.at(-1).loss, result.history[0].loss);
     again.model.dispose();
   });

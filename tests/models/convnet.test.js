@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { glyphs, GLYPH_CLASSES } from '../../dist/models/data/glyphs.js';
 
 describe('zoo: convnet (quick budget)', () => {
   let result;
   before(async function () {
     this.timeout(600_000);
-    result = await wg.models.convnet.train({ budget: 'quick' });
+    result = await models.convnet.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -20,19 +20,19 @@ describe('zoo: convnet (quick budget)', () => {
 
   it('gives the same final loss for the same seed', async function () {
     this.timeout(600_000);
-    const again = await wg.models.convnet.train({ budget: 'quick' });
+    const again = await models.convnet.train({ budget: 'quick' });
     assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
     assert.equal(again.metrics.testAccuracy, result.metrics.testAccuracy);
     again.model.dispose();
   });
 
   it('evaluates a rebuilt model from its state dict (weights and batch-norm statistics) to the same accuracy', async () => {
-    const rebuilt = wg.models.convnet.build(7);
+    const rebuilt = models.convnet.build(7);
     rebuilt.loadStateDict(result.model.stateDict());
     rebuilt.eval();
     const opts = { budget: 'quick' };
-    assert.deepEqual(await wg.models.convnet.evaluate(rebuilt, opts), await wg.models.convnet.evaluate(result.model, opts));
-    assert.equal((await wg.models.convnet.evaluate(rebuilt, opts)).testAccuracy, result.metrics.testAccuracy);
+    assert.deepEqual(await models.convnet.evaluate(rebuilt, opts), await models.convnet.evaluate(result.model, opts));
+    assert.equal((await models.convnet.evaluate(rebuilt, opts)).testAccuracy, result.metrics.testAccuracy);
     rebuilt.dispose();
   });
 });
@@ -62,7 +62,7 @@ describe('generated glyphs', () => {
   });
 
   it('stand in when asked for: the convnet trains on them with --data glyphs', async () => {
-    const r = await wg.models.convnet.train({ budget: 'quick', data: 'glyphs', epochs: 1 });
+    const r = await models.convnet.train({ budget: 'quick', data: 'glyphs', epochs: 1 });
     assert.match(r.dataset, /^generated glyphs/);
     assert.ok(r.metrics.testAccuracy > 0.3, r.criterion.measured);
     r.model.dispose();

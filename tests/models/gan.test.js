@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { layerStatsOf } from '../../dist/models/layer-stats.js';
 
 describe('zoo: gan (quick budget)', () => {
@@ -7,7 +7,7 @@ describe('zoo: gan (quick budget)', () => {
   before(async function () {
     // GANs need hundreds of steps before the modes appear: the slowest zoo test.
     this.timeout(300_000);
-    result = await wg.models.gan.train({ budget: 'quick' });
+    result = await models.gan.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -39,7 +39,7 @@ describe('zoo: gan (quick budget)', () => {
     this.timeout(120_000);
     // The learning-rate decay follows the length of the run, so two short runs (one round, small
     // batches; the DCGAN phase is the full quick one) are compared.
-    const short = () => wg.models.gan.train({ budget: 'quick', epochs: 1, batch: 64 });
+    const short = () => models.gan.train({ budget: 'quick', epochs: 1, batch: 64 });
     const [a, b] = [await short(), await short()];
     assert.equal(a.history.at(-1).loss, b.history.at(-1).loss);
     assert.equal(a.history.at(-1).generatorLoss, b.history.at(-1).generatorLoss);
@@ -49,9 +49,9 @@ describe('zoo: gan (quick budget)', () => {
   });
 
   it('evaluates a rebuilt model from its state dict to the same coverage', async () => {
-    const rebuilt = wg.models.gan.build(7);
+    const rebuilt = models.gan.build(7);
     rebuilt.loadStateDict(result.model.stateDict());
-    assert.deepEqual(await wg.models.gan.evaluate(rebuilt), await wg.models.gan.evaluate(result.model));
+    assert.deepEqual(await models.gan.evaluate(rebuilt), await models.gan.evaluate(result.model));
     rebuilt.dispose();
   });
 });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { reversalBatch } from '../../dist/models/gpt.js';
 import { echoEntropyRate, echoText } from '../../dist/models/data/grammar-text.js';
 
 describe('zoo: gpt (quick budget)', () => {
   let result;
   before(async function () {
-    result = await wg.models.gpt.train({ budget: 'quick' });
+    result = await models.gpt.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -56,13 +57,13 @@ describe('zoo: gpt (quick budget)', () => {
   });
 
   it('gives the same loss for the same seed', async () => {
-    const again = await wg.models.gpt.train({ budget: 'quick', epochs: 1 });
+    const again = await models.gpt.train({ budget: 'quick', epochs: 1 });
     assert.equal(again.history.at(-1).loss, result.history[0].loss);
     again.model.dispose();
   });
 
   it('samples text of the asked length from the model', () => {
-    const text = wg.models.gpt.sample(result.model, { temperature: 0.8, length: 25, prompt: 'ba', seed: 3 });
+    const text = models.gpt.sample(result.model, { temperature: 0.8, length: 25, prompt: 'ba', seed: 3 });
     assert.equal(text.length, 25);
   });
 });

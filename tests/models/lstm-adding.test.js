@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { addingBatch } from '../../dist/models/lstm-adding.js';
 
 describe('zoo: lstm-adding (quick budget)', () => {
   let result;
   before(async function () {
-    result = await wg.models['lstm-adding'].train({ budget: 'quick' });
+    result = await models['lstm-adding'].train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -30,15 +31,15 @@ describe('zoo: lstm-adding (quick budget)', () => {
   });
 
   it('gives the same loss for the same seed', async () => {
-    const again = await wg.models['lstm-adding'].train({ budget: 'quick', epochs: 1 });
+    const again = await models['lstm-adding'].train({ budget: 'quick', epochs: 1 });
     assert.equal(again.history.at(-1).loss, result.history[0].loss);
     again.model.dispose();
   });
 
   it('evaluates a rebuilt model from its state dict to the same MSE', async () => {
-    const rebuilt = wg.models['lstm-adding'].build(7);
+    const rebuilt = models['lstm-adding'].build(7);
     rebuilt.loadStateDict(result.model.stateDict());
-    const model = wg.models['lstm-adding'];
+    const model = models['lstm-adding'];
     assert.equal((await model.evaluate(rebuilt)).testMse, (await model.evaluate(result.model)).testMse);
     rebuilt.dispose();
   });

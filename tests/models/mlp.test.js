@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 
 describe('zoo: mlp (quick budget)', () => {
   let result;
   before(async function () {
     wg.manualSeed(1);
-    result = await wg.models.mlp.train({ budget: 'quick' });
+    result = await models.mlp.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -18,17 +19,17 @@ describe('zoo: mlp (quick budget)', () => {
 
   it('gives the same final loss for the same seed', async () => {
     wg.manualSeed(1);
-    const again = await wg.models.mlp.train({ budget: 'quick' });
+    const again = await models.mlp.train({ budget: 'quick' });
     assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
     again.model.dispose();
   });
 
   it('evaluates a rebuilt model from its state dict to the same accuracy', async () => {
-    const rebuilt = wg.models.mlp.build(7);
+    const rebuilt = models.mlp.build(7);
     rebuilt.loadStateDict(result.model.stateDict());
     rebuilt.eval();
-    const { testAccuracy } = await wg.models.mlp.evaluate(rebuilt);
-    assert.equal(testAccuracy, (await wg.models.mlp.evaluate(result.model)).testAccuracy);
+    const { testAccuracy } = await models.mlp.evaluate(rebuilt);
+    assert.equal(testAccuracy, (await models.mlp.evaluate(result.model)).testAccuracy);
     rebuilt.dispose();
   });
 });

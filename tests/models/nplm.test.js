@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { neighbourPurity } from '../../dist/models/nplm.js';
 import { templateSentences, WORDS, WORD_CLASSES } from '../../dist/models/data/template-sentences.js';
 
 describe('zoo: nplm (quick budget)', () => {
   let result;
   before(async function () {
-    result = await wg.models.nplm.train({ budget: 'quick' });
+    result = await models.nplm.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -40,7 +41,7 @@ describe('zoo: nplm (quick budget)', () => {
   });
 
   it('gives the same final loss for the same seed', async () => {
-    const again = await wg.models.nplm.train({ budget: 'quick' });
+    const again = await models.nplm.train({ budget: 'quick' });
     assert.equal(again.history.at(-1).loss, result.history.at(-1).loss);
     again.model.dispose();
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 import { shapes, SHAPE_CLASSES } from '../../dist/models/data/shapes.js';
 
 describe('zoo: ssl (quick budget)', () => {
   let result;
   before(async function () {
-    result = await wg.models.ssl.train({ budget: 'quick' });
+    result = await models.ssl.train({ budget: 'quick' });
   });
   after(() => result?.model.dispose());
 
@@ -18,7 +18,7 @@ describe('zoo: ssl (quick budget)', () => {
 
   it('gives the same loss for the same seed', async () => {
     // A one-epoch run takes the same first steps as the quick run.
-    const again = await wg.models.ssl.train({ budget: 'quick', epochs: 1 });
+    const again = await models.ssl.train({ budget: 'quick', epochs: 1 });
     assert.equal(again.history.at(-1).loss, result.history[0].loss);
     again.model.dispose();
   });
