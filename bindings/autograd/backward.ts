@@ -2,7 +2,7 @@
 // topological order, handing each node the summed gradient of its output.
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { ones } from '../creation.js';
-import { keep } from '../lifetime.js';
+import { keep, scope } from '../lifetime.js';
 import { add } from '../ops/arithmetic.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -74,7 +74,10 @@ export function backward(root: Tensor, gradient?: Tensor): void {
             'run the forward again to get a new graph',
         );
       }
-      const inputGrads = node.backward(dy);
+      // Each gradient runs in a scope of its own: what it makes and does not return is freed
+      // as soon as it returns, so gradient code disposes nothing by hand.
+      const gradient = node.backward;
+      const inputGrads = scope(() => gradient(dy));
       node.backward = null;
       if (isAnomalyEnabled()) checkFinite(`backward of ${node.op}`, inputGrads.map((g) => g ?? null), [dy]);
       const handedOut = new Set<Tensor>();

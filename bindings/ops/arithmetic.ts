@@ -9,12 +9,9 @@ import { sameShape } from '../shape.js';
 import { tensor } from '../creation.js';
 import { reciprocal } from './unary.js';
 
-/** Sums `t` down to `shape`, freeing `t` when a new tensor was made. */
+/** Sums a gradient `t` down to `shape`, undoing broadcasting; `t` itself when no broadcasting happened. */
 export function reduceTo(t: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(t.shape, shape)) return t;
-  const r = sumTo(t, shape);
-  t.dispose();
-  return r;
+  return sameShape(t.shape, shape) ? t : sumTo(t, shape);
 }
 
 function binaryOp(name: string, kernelOp: string, onnx: string[]): void {
@@ -63,11 +60,8 @@ registerGradient({
     const da = a.requiresGrad ? reduceTo(binary('div', dy, b), a.shape) : null;
     let db: Tensor | null = null;
     if (b.requiresGrad) {
-      const t = binary('mul', dy, output);
-      const q = binary('div', t, b);
-      t.dispose();
+      const q = binary('div', binary('mul', dy, output), b);
       db = reduceTo(unary('neg', q), b.shape);
-      q.dispose();
     }
     return [da, db];
   },
@@ -75,8 +69,7 @@ registerGradient({
 
 /** dy summed to x's shape; dy itself when no broadcasting happened (backward aliases it). */
 function sumToShape(dy: Tensor, x: Tensor): Tensor | null {
-  if (!x.requiresGrad) return null;
-  return sameShape(dy.shape, x.shape) ? dy : sumTo(dy, x.shape);
+  return x.requiresGrad ? reduceTo(dy, x.shape) : null;
 }
 
 for (const [name, onnx] of [['maximum', 'Max'], ['minimum', 'Min']] as const) {
@@ -88,12 +81,7 @@ for (const [name, onnx] of [['maximum', 'Max'], ['minimum', 'Min']] as const) {
       const chose = binary(name === 'maximum' ? 'ge' : 'le', a, b);
       const da = a.requiresGrad ? reduceTo(binary('mul', dy, chose), a.shape) : null;
       let db: Tensor | null = null;
-      if (b.requiresGrad) {
-        const t = binary('mul', dy, chose);
-        db = reduceTo(binary('sub', dy, t), b.shape);
-        t.dispose();
-      }
-      chose.dispose();
+      if (b.requiresGrad) db = reduceTo(binary('sub', dy, binary('mul', dy, chose)), b.shape);
       return [da, db];
     },
   });
@@ -170,19 +158,11 @@ registerGradient({
   backward: (dy, { inputs: [a, b], output }) => {
     let da: Tensor | null = null;
     if (a.requiresGrad) {
-      const bm1 = unary('affine', b, { a: 1, b: -1 });
-      const p = binary('pow', a, bm1);
-      const t = binary('mul', p, b);
-      da = reduceTo(binary('mul', dy, t), a.shape);
-      [bm1, p, t].forEach((x) => x.dispose());
+      const p = binary('pow', a, unary('affine', b, { a: 1, b: -1 }));
+      da = reduceTo(binary('mul', dy, binary('mul', p, b)), a.shape);
     }
     let db: Tensor | null = null;
-    if (b.requiresGrad) {
-      const l = unary('log', a);
-      const t = binary('mul', output, l);
-      db = reduceTo(binary('mul', dy, t), b.shape);
-      [l, t].forEach((x) => x.dispose());
-    }
+    if (b.requiresGrad) db = reduceTo(binary('mul', dy, binary('mul', output, unary('log', a))), b.shape);
     return [da, db];
   },
 });
@@ -203,12 +183,8 @@ registerGradient<{ exponent: number }>({
   name: 'powScalar',
   // out = x ** p, so d/dx = p * x ** (p - 1)
   backward: (dy, { inputs: [x], attrs: { exponent } }) => {
-    const e = tensor([exponent - 1], []);
-    const p = binary('pow', x, e);
-    const t = unary('affine', p, { a: exponent, b: 0 });
-    const dx = binary('mul', dy, t);
-    [e, p, t].forEach((q) => q.dispose());
-    return [dx];
+    const p = binary('pow', x, tensor([exponent - 1], []));
+    return [binary('mul', dy, unary('affine', p, { a: exponent, b: 0 }))];
   },
 });
 

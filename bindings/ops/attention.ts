@@ -51,7 +51,6 @@ registerGradient<FusedAttrs>({
     const g = attentionBackward(dout, q, k, v, output, lse, { causal, scale, keyPaddingMask: keep });
     releaseSaved(output);
     const grads = [q.requiresGrad ? g.dq : null, k.requiresGrad ? g.dk : null, v.requiresGrad ? g.dv : null];
-    for (const t of [g.dq, g.dk, g.dv]) if (!grads.includes(t)) t.dispose();
     return inputs.length > 3 ? [...grads, null] : grads;
   },
 });

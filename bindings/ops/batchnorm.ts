@@ -100,18 +100,15 @@ registerGradient<BatchNormAttrs>({
       let dx = grads.dx;
       if (!attrs.training && x.requiresGrad) {
         const scale = weight === null ? invstd : mul(weight, invstd);
-        const perChannel = reshape(scale, [x.shape[1], ...x.shape.slice(2).map(() => 1)]);
-        dx = mul(dy, perChannel);
-        perChannel.dispose();
-        if (scale !== invstd) scale.dispose();
+        dx = mul(dy, reshape(scale, [x.shape[1], ...x.shape.slice(2).map(() => 1)]));
       }
       const out: (Tensor | null)[] = [dx];
       if (attrs.hasWeight) out.push(grads.dweight);
-      else grads.dweight.dispose();
       if (attrs.hasBias) out.push(grads.dbias);
-      else grads.dbias.dispose();
       return out;
     } finally {
+      // The statistics were made by the forward, outside this gradient's scope: freed here, by the
+      // one backward that reads them.
       mean.dispose();
       invstd.dispose();
     }

@@ -38,7 +38,6 @@ registerGradient({
     const zero = tensor([0], []);
     const da = a.requiresGrad ? reduceTo(whereKernel(cond, dy, zero), a.shape) : null;
     const db = b.requiresGrad ? reduceTo(whereKernel(cond, zero, dy), b.shape) : null;
-    zero.dispose();
     return [null, da, db];
   },
 });

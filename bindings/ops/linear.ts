@@ -32,10 +32,7 @@ registerGradient({
 /** dy @ other^T (or other^T @ dy when `transposeFirst`), summed down to `shape`. */
 function productTo(x: Tensor, y: Tensor, transposeFirst: boolean, shape: readonly number[]): Tensor {
   return noGrad(() => {
-    const xt = transposeFirst ? transpose(x) : x;
-    const yt = transposeFirst ? y : transpose(y);
-    const p = matmulKernel(xt, yt);
-    (transposeFirst ? xt : yt).dispose();
+    const p = transposeFirst ? matmulKernel(transpose(x), y) : matmulKernel(x, transpose(y));
     return reduceTo(p, shape);
   });
 }

@@ -60,13 +60,10 @@ registerGradient<{ slots: Slot[] }>({
     const dhn = reshape(narrow(dPacked, 0, T, 1), [B, H]);
     const dcn = reshape(narrow(dPacked, 0, T + 1, 1), [B, H]);
     const g = lstmBackward(dy, dhn, dcn, saved);
-    for (const t of [dy, dhn, dcn]) t.dispose();
     releaseSaved(output);
     const s = bySlot(inputs, slots);
     const bySlotGrad: Record<Slot, Tensor> = { x: g.dx, wIh: g.dWih, wHh: g.dWhh, bIh: g.dbIh, bHh: g.dbHh, h0: g.dh0, c0: g.dc0 };
-    const grads = slots.map((slot) => (s[slot]!.requiresGrad ? bySlotGrad[slot] : null));
-    for (const t of Object.values(bySlotGrad)) if (!grads.includes(t)) t.dispose();
-    return grads;
+    return slots.map((slot) => (s[slot]!.requiresGrad ? bySlotGrad[slot] : null));
   },
 });
 

@@ -16,16 +16,15 @@ function normDims(op: string, dims: Dims, ndim: number): number[] {
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
-/** dy (reduced over `dims`, kept or not) broadcast back to `shape` and materialised. */
+/**
+ * dy (reduced over `dims`, kept or not) broadcast back to `shape` and materialised. Gradients
+ * call it, so the views it makes on the way are freed by backward's scope.
+ */
 function spread(dy: Tensor, shape: readonly number[], dims: readonly number[]): Tensor {
   const src = dy.isContiguous() ? dy : contiguousKernel(dy);
   const kept = viewAs(src, shape.map((d, i) => (dims.includes(i) ? 1 : d)));
   kept.storage.retain();
-  const broadcast = new Tensor(kept.storage, shape, 'float32', kept.strides.map((s, i) => (dims.includes(i) ? 0 : s)), kept.offset);
-  const out = contiguousKernel(broadcast);
-  [broadcast, kept].forEach((t) => t.dispose());
-  if (src !== dy) src.dispose();
-  return out;
+  return contiguousKernel(new Tensor(kept.storage, shape, 'float32', kept.strides.map((s, i) => (dims.includes(i) ? 0 : s)), kept.offset));
 }
 
 interface ReduceAttrs {
@@ -59,10 +58,7 @@ registerGradient<ReduceAttrs>({
   // out = sum(x) / count
   backward: (dy, { inputs: [x], attrs: { dims } }) => {
     const count = dims.reduce((n, d) => n * x.shape[d], 1);
-    const g = spread(dy, x.shape, dims);
-    const scaled = unary('affine', g, { a: 1 / count, b: 0 });
-    g.dispose();
-    return [scaled];
+    return [unary('affine', spread(dy, x.shape, dims), { a: 1 / count, b: 0 })];
   },
 });
 
@@ -72,12 +68,8 @@ for (const name of ['max', 'min'] as const) {
     // The gradient goes to every element equal to the extreme (ties share the full gradient,
     // as a subgradient; PyTorch picks one index for dim-wise max).
     backward: (dy, { inputs: [x], output, attrs: { dims } }) => {
-      const extreme = spread(output, x.shape, dims);
-      const mask = binary('eq', x, extreme);
-      const g = spread(dy, x.shape, dims);
-      const dx = binary('mul', g, mask);
-      [extreme, mask, g].forEach((t) => t.dispose());
-      return [dx];
+      const mask = binary('eq', x, spread(output, x.shape, dims));
+      return [binary('mul', spread(dy, x.shape, dims), mask)];
     },
   });
 }

@@ -146,9 +146,7 @@ registerGradient<{ dim: number; start: number }>({
   name: 'narrow',
   backward: (dy, { inputs: [x], attrs: { dim, start } }) => {
     const dx = zeros(x.shape);
-    const window = viewOf(dx, dy.shape, dx.strides, start * dx.strides[dim]);
-    copyInto(dy, window);
-    window.dispose();
+    copyInto(dy, viewOf(dx, dy.shape, dx.strides, start * dx.strides[dim]));
     return [dx];
   },
 });

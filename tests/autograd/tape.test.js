@@ -115,6 +115,28 @@ describe('scopes and memory', () => {
     opt.dispose();
   });
 
+  it("frees each gradient's temporaries when it returns, with no scope around backward", () => {
+    // Gradients that make intermediates: broadcasting (summed back), pow, div, maximum, where,
+    // max and mean over dims, narrow, a broadcast matmul and eval batchNorm.
+    const leaves = [wg.randn([3, 4], { seed: 1 }), wg.rand([4], { seed: 2 }), wg.randn([2, 4, 5], { seed: 3 }), wg.randn([3, 1], { seed: 4 })];
+    for (const t of leaves) t.requiresGrad = true;
+    const [a, b, w, c] = leaves;
+    const stats = [wg.zeros([3]), wg.ones([3])];
+    const before = wg.memory().liveTensors;
+    const made = [];
+    const r = (t) => (made.push(t), t);
+    const p = r(wg.pow(r(wg.affine(b, 1, 1)), r(wg.add(a, 2))));
+    const q = r(wg.div(p, r(wg.maximum(a, c))));
+    const s = r(wg.where(r(wg.gt(a, 0)), q, c));
+    const m = r(wg.matmul(r(wg.reshape(s, [1, 3, 4])), w));
+    const n = r(wg.batchNorm(r(wg.reshape(m, [2, 3, 5])), stats[0], stats[1]));
+    const loss = r(wg.add(r(wg.mean(r(wg.max(r(wg.narrow(n, 2, 1, 3)), 2)))), r(wg.mean(r(wg.sum(n, [0, 2]))))));
+    loss.backward();
+    assert.ok(leaves.every((t) => t.grad !== null));
+    assert.equal(wg.memory().liveTensors, before + made.length + leaves.length, 'backward left tensors behind besides the 4 grads');
+    for (const t of [...made, ...leaves, ...stats]) t.dispose();
+  });
+
   it('throws a DisposedError naming the op on use after dispose', () => {
     const t = wg.ones([2, 3]);
     t.dispose();
