@@ -4,27 +4,14 @@ import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
 import { layerStatsTable } from './layer-stats-figure.js';
 import { layerStatsOf } from './index.js';
+import { lineChartSvg } from './line-chart.js';
 import { base64, grayscalePng } from './png.js';
 import type { ReportImage, TrainResult } from './zoo.js';
 
-function lineChart(title: string, series: { name: string; values: number[] }[]): string {
-  const w = 480;
-  const h = 200;
-  const pad = 30;
-  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  if (all.length === 0) return '';
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
-  const n = Math.max(...series.map((s) => s.values.length));
-  const x = (i: number) => pad + ((w - 2 * pad) * i) / Math.max(n - 1, 1);
-  const y = (v: number) => h - pad - ((h - 2 * pad) * (v - lo)) / (hi - lo || 1);
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
-  const paths = series.map((s, k) => `<polyline fill="none" stroke="${colours[k % colours.length]}" stroke-width="2" points="${
-    s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>` +
-    `<text x="${w - pad}" y="${pad + 14 * k}" text-anchor="end" fill="${colours[k % colours.length]}">${s.name}</text>`).join('');
-  return `<h2>${title}</h2><svg width="${w}" height="${h}" xmlns="http://www.w3.org/2000/svg">` +
-    `<rect x="${pad}" y="${pad}" width="${w - 2 * pad}" height="${h - 2 * pad}" fill="none" stroke="#ccc"/>` +
-    `<text x="4" y="${pad}">${hi.toPrecision(3)}</text><text x="4" y="${h - pad}">${lo.toPrecision(3)}</text>${paths}</svg>`;
+/** A metric's chart: one value per epoch, drawn at the epoch's end (1 to N). */
+function epochChart(metric: string, history: TrainResult['history']): string {
+  const svg = lineChartSvg(history.map((r) => r.epoch + 1), history.map((r) => r[metric]), { width: 480, height: 220, xLabel: 'epoch', yLabel: metric });
+  return svg === '' ? '' : `<h2>${metric}</h2>${svg}`;
 }
 
 /** Grey pixels are shown three times larger, kept sharp; SVG figures as they are. */
@@ -37,7 +24,7 @@ function imageFigure(image: ReportImage): string {
 
 function report(name: string, result: TrainResult, seconds: number): string {
   const metrics = Object.keys(result.history[0] ?? {}).filter((k) => k !== 'epoch');
-  const charts = metrics.map((m) => lineChart(m, [{ name: m, values: result.history.map((r) => r[m]) }])).join('');
+  const charts = metrics.map((m) => epochChart(m, result.history)).join('');
   const weights = result.model.parameters().length === 0 ? '' : `<h2>Weights</h2><table><tr><th>parameter</th><th>shape</th><th>mean</th><th>std</th></tr>${
     [...result.model.namedParameters()].map(([k, t]) => {
       const v = Array.from(t.toArray());
@@ -47,7 +34,7 @@ function report(name: string, result: TrainResult, seconds: number): string {
     }).join('')}</table>`;
   const images = (result.images ?? []).map(imageFigure).join('');
   return `<!doctype html><meta charset="utf-8"><title>wasmgrad: ${name}</title>
-<style>body{font-family:sans-serif;max-width:720px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
+<style>body{font-family:sans-serif;max-width:860px;margin:2em auto}td,th{padding:2px 8px;text-align:left}</style>
 <h1>${name}</h1><p>${result.dataset}. ${seconds.toFixed(1)} s.</p>
 <p><b>Criterion:</b> ${result.criterion.description}. <b>Measured:</b> ${result.criterion.measured}.
 <b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${images}${layerStatsTable(layerStatsOf(result.model))}${weights}`;

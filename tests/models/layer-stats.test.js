@@ -78,6 +78,9 @@ describe('zoo: per-parameter weight and gradient statistics', () => {
     assert.match(html, /Weights and gradients over training/);
     // Four parameters, three charts each, beside the loss chart.
     assert.equal(html.match(/<polyline/g).length, 12 + 1);
+    // The loss chart's x axis counts epochs, the statistics' charts optimizer steps.
+    assert.equal(html.match(/>epoch<\/text>/g).length, 1);
+    assert.equal(html.match(/>optimizer step<\/text>/g).length, 12);
     model.dispose();
   });
 });
