@@ -1,67 +1,71 @@
 #!/usr/bin/env node
 // The `wasmgrad` command: list the zoo, train a model with progress and a verdict, evaluate a
-// checkpoint.
+// checkpoint, sample text, record full runs; `--help` says how (cli-usage.ts declares it all).
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as wg from '../bindings/index.js';
+import type { Module } from '../bindings/nn/module.js';
+import { loadCheckpoint, recordedVerdict } from './checkpoint.js';
+import { COMMANDS, commandHelp, FLAGS, flagUsage, usage } from './cli-usage.js';
 import { models } from './index.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
 import { fullRunsOf, type TrainOptions, type TrainResult, type ZooModel } from './zoo.js';
 
-const USAGE = `usage:
-  wasmgrad list
-  wasmgrad train <model> [--epochs N] [--batch N] [--lr X] [--threads N] [--seed N] [--data PATH] [--out DIR] [--quick]
-  wasmgrad eval <model> --checkpoint FILE [--threads N] [--seed N]
-  wasmgrad sample <model> --checkpoint FILE [--temperature X] [--length N] [--prompt TEXT] [--seed N]
-  wasmgrad results [--full] [models...] [--threads N] [--file PATH]   (full runs into models/RESULTS.md; default: all models)`;
-
-const FLAGS: Record<string, 'int' | 'number' | 'string' | 'bool'> = {
-  epochs: 'int', batch: 'int', lr: 'number', threads: 'int', seed: 'int', data: 'string', out: 'string',
-  checkpoint: 'string', quick: 'bool', full: 'bool', temperature: 'number', length: 'int', prompt: 'string', file: 'string',
-};
-
 /** The repository's results table, next to this file's source. */
 const RESULTS_FILE = fileURLToPath(new URL('../../models/RESULTS.md', import.meta.url));
 
 class UsageError extends Error {}
 
-function parse(argv: string[]): { positional: string[]; flags: Record<string, string | number | boolean> } {
+type Flags = Record<string, string | number | boolean>;
+
+/**
+ * The command, its positional arguments and its flags, each flag checked against what the command
+ * takes (cli-usage.ts). `--help` (or `-h`) anywhere asks for help instead of a run.
+ */
+function parse(argv: string[]): { command: string | undefined; positional: string[]; flags: Flags } {
+  const named = argv.length > 0 && !argv[0].startsWith('-');
+  const command = named ? argv[0] : undefined;
+  const rest = named ? argv.slice(1) : argv;
+  if (command !== undefined && !Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${command}`);
   const positional: string[] = [];
-  const flags: Record<string, string | number | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
+  const flags: Flags = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('-')) {
       positional.push(arg);
       continue;
     }
-    const name = arg.slice(2);
-    const kind = FLAGS[name];
-    if (kind === undefined) throw new UsageError(`unknown flag ${arg}`);
-    if (kind === 'bool') {
+    const name = arg === '-h' ? 'help' : arg.startsWith('--') ? arg.slice(2) : '';
+    if (!Object.hasOwn(FLAGS, name)) throw new UsageError(`unknown flag ${arg}`);
+    const flag = FLAGS[name];
+    if (name === 'help') return { command, positional, flags: { help: true } };
+    if (command === undefined) throw new UsageError(`${arg} needs a command before it`);
+    if (!COMMANDS[command].flags.includes(name)) throw new UsageError(`${command} does not take ${arg}`);
+    if (flag.kind === 'bool') {
       flags[name] = true;
       continue;
     }
-    const value = argv[++i];
+    const value = rest[++i];
     if (value === undefined) throw new UsageError(`${arg} needs a value`);
-    if (kind === 'string') flags[name] = value;
+    if (flag.kind === 'string') flags[name] = value;
     else {
       const n = Number(value);
-      if (!Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n)) || n < 0) {
-        throw new UsageError(`${arg} expects a ${kind === 'int' ? 'whole number' : 'number'} >= 0, got ${value}`);
+      if (!Number.isFinite(n) || (flag.kind === 'int' && !Number.isInteger(n)) || n < 0) {
+        throw new UsageError(`${arg} expects a ${flag.kind === 'int' ? 'whole number' : 'number'} >= 0, got ${value}`);
       }
       flags[name] = n;
     }
   }
-  return { positional, flags };
+  return { command, positional, flags };
 }
 
 function modelNamed(name: string | undefined) {
   if (name === undefined) throw new UsageError('name a model (wasmgrad list shows them)');
-  const model = models[name];
+  const model = Object.hasOwn(models, name) ? models[name] : undefined;
   if (model === undefined) throw new UsageError(`unknown model ${name}; the zoo has: ${Object.keys(models).join(', ')}`);
   return model;
 }
@@ -87,8 +91,7 @@ async function trainAndReport(model: ZooModel, options: TrainOptions, info: RunI
 }
 
 /** Full runs of the named models (all by default), each row written to the results file as it lands. */
-async function results(names: string[], flags: Record<string, string | number | boolean>): Promise<number> {
-  if (flags.quick) throw new UsageError('results records full runs only; drop --quick');
+async function results(names: string[], flags: Flags): Promise<number> {
   const chosen = names.length === 0 ? Object.values(models) : names.map(modelNamed);
   const info = await wg.ready(flags.threads === undefined ? {} : { threads: flags.threads as number });
   const file = (flags.file as string | undefined) ?? RESULTS_FILE;
@@ -115,19 +118,71 @@ async function results(names: string[], flags: Record<string, string | number | 
   return failed === 0 ? 0 : 1;
 }
 
+/** A metric's name in words: testBitsPerChar -> test bits per char. */
+const spelled = (metric: string) => metric.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+function formatMetric(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 0.01 ? value.toFixed(4) : value.toExponential(3);
+}
+
+/** `wasmgrad eval`: the metrics measured now, then the criterion and verdict the checkpoint's training run recorded. */
+async function evaluate(model: ZooModel, net: Module, metadata: Record<string, string>, options: TrainOptions, flags: Flags): Promise<number> {
+  const metrics = await model.evaluate(net, options);
+  if (flags.json) {
+    console.log(JSON.stringify(metrics));
+    return 0;
+  }
+  const width = Math.max(...Object.keys(metrics).map((k) => spelled(k).length));
+  console.log(`${model.name}, checkpoint ${flags.checkpoint}`);
+  console.log(`measured now, on the ${options.budget} budget's test data:`);
+  for (const [k, v] of Object.entries(metrics)) console.log(`  ${spelled(k).padEnd(width)}  ${formatMetric(v)}`);
+  const verdict = recordedVerdict(metadata);
+  if (verdict === undefined) {
+    console.log('criterion: not recorded in this checkpoint (wasmgrad train records it; wg.saveWeights does not)');
+    return 0;
+  }
+  const { criterion } = verdict;
+  console.log(`criterion of its training run (${verdict.budget} budget): ${criterion.description}`);
+  console.log(`measured then: ${criterion.measured}`);
+  console.log(criterion.met ? 'MET when trained' : 'NOT MET when trained');
+  return 0;
+}
+
+function sample(generate: NonNullable<ZooModel['sample']>, net: Module, flags: Flags): number {
+  const temperatures = flags.temperature === undefined ? [0.5, 0.8, 1.0] : [flags.temperature as number];
+  for (const temperature of temperatures) {
+    const text = generate(net, {
+      temperature, length: flags.length as number | undefined, prompt: flags.prompt as string | undefined, seed: flags.seed as number | undefined,
+    });
+    console.log(`--- temperature ${temperature}\n${text}`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { positional, flags } = parse(argv);
-  const [command, name] = positional;
+  const { command, positional, flags } = parse(argv);
+  if (flags.help) {
+    console.log(command === undefined ? usage() : commandHelp(command, Object.keys(models)));
+    return 0;
+  }
+  if (command === undefined) throw new UsageError('no command given');
   if (command === 'list') {
+    if (positional.length > 0) throw new UsageError(`list takes no arguments, got ${positional.join(' ')}`);
     for (const m of Object.values(models)) console.log(`${m.name.padEnd(14)} ${m.summary}`);
     return 0;
   }
-  if (command === 'results') return results(positional.slice(1), flags);
+  const missing = (COMMANDS[command].required ?? []).filter((f) => flags[f] === undefined);
+  if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map(flagUsage).join(' ')}`);
+  if (command === 'results') return results(positional, flags);
   if (flags.full && flags.quick) throw new UsageError('--full and --quick exclude each other');
-  if (command !== 'train' && command !== 'eval' && command !== 'sample') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
+  const [name, ...extra] = positional;
   const model = modelNamed(name);
+  if (extra.length > 0) throw new UsageError(`${command} takes one model, got ${positional.join(' ')}`);
+  if (command === 'sample' && model.sample === undefined) throw new UsageError(`${model.name} does not generate samples`);
   const info = await wg.ready(flags.threads === undefined ? {} : { threads: flags.threads as number });
-  console.log(`wasmgrad ${model.name}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
+  // With --json, stdout carries the object alone.
+  (flags.json ? console.error : console.log)(`wasmgrad ${model.name}: ${info.runtime}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.flavour}`);
   const options: TrainOptions = {
     budget: flags.quick ? 'quick' : 'full',
     epochs: flags.epochs as number | undefined,
@@ -136,28 +191,13 @@ async function main(argv: string[]): Promise<number> {
     seed: flags.seed as number | undefined,
     data: flags.data as string | undefined,
   };
-  if (command === 'eval' || command === 'sample') {
-    if (typeof flags.checkpoint !== 'string') throw new UsageError(`${command} needs --checkpoint FILE`);
-    if (command === 'sample' && model.sample === undefined) throw new UsageError(`${model.name} does not generate samples`);
-    const net = model.build(options.seed);
-    const { tensors } = await wg.loadWeights(flags.checkpoint);
-    net.loadStateDict(tensors);
-    net.eval();
-    if (command === 'eval') {
-      console.log(JSON.stringify(await model.evaluate(net, options)));
-      return 0;
-    }
-    const temperatures = flags.temperature === undefined ? [0.5, 0.8, 1.0] : [flags.temperature as number];
-    for (const temperature of temperatures) {
-      const text = model.sample!(net, {
-        temperature, length: flags.length as number | undefined, prompt: flags.prompt as string | undefined, seed: options.seed,
-      });
-      console.log(`--- temperature ${temperature}\n${text}`);
-    }
-    return 0;
+  if (command === 'train') {
+    const { result } = await trainAndReport(model, options, info, flags.out as string | undefined);
+    return result.criterion.met ? 0 : 1;
   }
-  const { result } = await trainAndReport(model, options, info, flags.out as string | undefined);
-  return result.criterion.met ? 0 : 1;
+  const { net, metadata } = await loadCheckpoint(model, flags.checkpoint as string, options.seed);
+  // main refused `sample` for a model that does not generate, before loading anything.
+  return command === 'eval' ? evaluate(model, net, metadata, options, flags) : sample(model.sample!, net, flags);
 }
 
 main(process.argv.slice(2)).then(
@@ -167,7 +207,16 @@ main(process.argv.slice(2)).then(
   },
   (e) => {
     wg.shutdown();
-    console.error(e instanceof UsageError ? `wasmgrad: ${e.message}\n${USAGE}` : e);
-    process.exitCode = 2;
+    if (e instanceof UsageError) {
+      console.error(`wasmgrad: ${e.message}\n${usage()}`);
+      process.exitCode = 2;
+    } else if (e instanceof wg.WasmgradError) {
+      // Bad input (a missing file, a checkpoint of another model) is said in one line; a stack is for bugs.
+      console.error(`wasmgrad: ${e.message}`);
+      process.exitCode = 1;
+    } else {
+      console.error(e);
+      process.exitCode = 2;
+    }
   },
 );

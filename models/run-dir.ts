@@ -2,11 +2,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
+import { checkpointMetadata } from './checkpoint.js';
 import { layerStatsTable } from './layer-stats-figure.js';
 import { layerStatsOf } from './index.js';
 import { lineChartSvg } from './line-chart.js';
 import { base64, grayscalePng } from './png.js';
-import type { ReportImage, TrainResult } from './zoo.js';
+import type { Budget, ReportImage, TrainResult } from './zoo.js';
 
 /** A metric's chart: one value per epoch, drawn at the epoch's end (1 to N). */
 function epochChart(metric: string, history: TrainResult['history']): string {
@@ -40,9 +41,11 @@ function report(name: string, result: TrainResult, seconds: number): string {
 <b>${result.criterion.met ? 'Met' : 'Not met'}.</b></p>${charts}${images}${layerStatsTable(layerStatsOf(result.model))}${weights}`;
 }
 
-export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: object): Promise<void> {
+/** `info` describes the run (threads, runtime, budget: the zoo's default, full, when not given). */
+export async function writeRun(dir: string, name: string, result: TrainResult, seconds: number, info: { budget?: Budget; [detail: string]: unknown }): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await wg.saveWeights(join(dir, 'checkpoint.safetensors'), result.model.stateDict(), { model: name });
+  const verdict = { budget: info.budget ?? 'full', criterion: result.criterion };
+  await wg.saveWeights(join(dir, 'checkpoint.safetensors'), result.model.stateDict(), checkpointMetadata(name, verdict));
   const metrics = { model: name, dataset: result.dataset, seconds, ...info, metrics: result.metrics, criterion: result.criterion, history: result.history, layerStats: layerStatsOf(result.model) };
   await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), report(name, result, seconds));

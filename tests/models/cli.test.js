@@ -15,13 +15,36 @@ describe('the wasmgrad command', () => {
   });
 
   it('refuses an unknown model or flag with the usage and exit code 2', async () => {
-    for (const args of [['train', 'nosuch'], ['train', 'mlp', '--bogus'], ['train', 'mlp', '--epochs', '-1'], ['frobnicate'], ['results', 'nosuch'], ['results', '--quick']]) {
+    const refused = [
+      ['train', 'nosuch'], ['train', 'mlp', '--bogus'], ['train', 'mlp', '--epochs', '-1'], ['frobnicate'], ['results', 'nosuch'], ['results', '--quick'],
+      [], ['list', '--epochs', '3'], ['train', 'mlp', '--checkpoint', 'x'], ['eval', 'mlp'], ['train', 'toString'], ['toString'], ['list', '--constructor'],
+      ['train', 'mlp', 'convnet'], ['--epochs', '3'],
+    ];
+    for (const args of refused) {
       await assert.rejects(run('node', [CLI, ...args]), (e) => {
-        assert.equal(e.code, 2);
+        assert.equal(e.code, 2, args.join(' '));
         assert.match(e.stderr, /wasmgrad: .*\nusage:/);
         return true;
       });
     }
+  });
+
+  it('--help (or -h) prints the usage, and <command> --help the command\'s flags, with exit code 0', async () => {
+    for (const args of [['--help'], ['-h']]) {
+      const { stdout, stderr } = await run('node', [CLI, ...args]);
+      assert.equal(stderr, '');
+      assert.match(stdout, /^usage:\n/);
+      for (const command of ['list', 'train', 'eval', 'sample', 'results']) assert.match(stdout, new RegExp(`^  wasmgrad ${command}\\b`, 'm'));
+    }
+    const train = await run('node', [CLI, 'train', '--help']);
+    assert.match(train.stdout, /^usage: wasmgrad train <model> \[--epochs N\]/);
+    assert.match(train.stdout, /^models: mlp, convnet/m);
+    for (const flag of ['epochs N', 'batch N', 'lr X', 'threads N', 'seed N', 'data PATH', 'out DIR', 'quick']) {
+      assert.match(train.stdout, new RegExp(`^  --${flag} +\\w`, 'm'), flag);
+    }
+    const evaluate = await run('node', [CLI, 'eval', 'mlp', '-h']);
+    assert.match(evaluate.stdout, /^usage: wasmgrad eval <model> --checkpoint FILE \[--json\]/);
+    assert.match(evaluate.stdout, /^  --json +print the raw metrics/m);
   });
 
   it('trains, writes a checkpoint, metrics and a report, and evaluates the checkpoint', async () => {
@@ -34,8 +57,26 @@ describe('the wasmgrad command', () => {
     assert.ok(metrics.history.length === 30 && metrics.criterion.met);
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<svg/);
     assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
-    const evaluated = await run('node', [CLI, 'eval', 'mlp', '--checkpoint', join(out, 'checkpoint.safetensors')]);
-    const { testAccuracy } = JSON.parse(evaluated.stdout.trim().split('\n').at(-1));
+    const checkpoint = join(out, 'checkpoint.safetensors');
+    const evaluated = await run('node', [CLI, 'eval', 'mlp', '--checkpoint', checkpoint, '--json']);
+    const { testAccuracy } = JSON.parse(evaluated.stdout);
     assert.equal(testAccuracy, metrics.metrics.testAccuracy);
+
+    const summary = (await run('node', [CLI, 'eval', 'mlp', '--checkpoint', checkpoint])).stdout;
+    assert.match(summary, new RegExp(`^mlp, checkpoint ${checkpoint}$`, 'm'));
+    assert.match(summary, new RegExp(`^  test accuracy  ${testAccuracy.toFixed(4)}$`, 'm'));
+    assert.match(summary, /^criterion of its training run \(quick budget\): test accuracy >= 0\.9/m);
+    assert.match(summary, new RegExp(`^measured then: test accuracy ${metrics.metrics.testAccuracy.toFixed(4)};`, 'm'));
+    assert.match(summary, /^MET when trained$/m);
+
+    // A checkpoint of another model: one line naming both models and the tensors that differ.
+    await assert.rejects(run('node', [CLI, 'eval', 'convnet', '--quick', '--checkpoint', checkpoint]), (e) => {
+      assert.equal(e.code, 1);
+      const lines = e.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, e.stderr);
+      assert.match(lines[0], new RegExp(`^wasmgrad: ${checkpoint} is not a convnet checkpoint \\(it was written by wasmgrad train mlp\\): ` +
+        'missing .*\\d+ more; unexpected 0\\.bias float32 \\[64\\], .*; 0\\.weight is float32 \\[64, 2\\], expected float32 \\[32, 1, 3, 3\\]'));
+      return true;
+    });
   });
 });
