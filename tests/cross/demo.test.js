@@ -59,3 +59,51 @@ describe('browser demo (spirals MLP in a Worker)', function () {
     console.log(`      screenshot: ${path}`);
   });
 });
+
+describe('browser demo where it cannot have threads or a Worker', function () {
+  let chromium;
+  let server;
+  let page;
+
+  before(async function () {
+    chromium = await launchChromium(this);
+    server = await startServer({ isolated: false });
+    page = await chromium.browser.newPage();
+  });
+
+  after(async () => {
+    await chromium?.close();
+    await server?.close();
+  });
+
+  it('opened from file://, says on the page why it cannot start and how to serve it, with Start disabled', async () => {
+    await page.goto(new URL('../../demo/index.html', import.meta.url).href);
+    const warning = await page.textContent('#warning');
+    assert.match(warning, /opened from a file \(file:\/\/\), so the browser will not let it start the Web Worker/);
+    assert.match(warning, /run "npm run demo:browser" and open the address it prints/);
+    assert.equal(await page.isVisible('#warning'), true);
+    assert.equal(await page.isDisabled('#start'), true);
+    assert.equal(await page.textContent('#status'), 'cannot start: see the note above');
+    // What the note claims: this browser refuses a file:// page its Worker.
+    const refused = await page.evaluate(() => {
+      try {
+        new Worker(new URL('./train-worker.js', location.href), { type: 'module' }).terminate();
+        return null;
+      } catch (e) {
+        return e.name;
+      }
+    });
+    assert.equal(refused, 'SecurityError');
+  });
+
+  it('served without COOP/COEP, says before Start that it will train on one thread, and trains', async () => {
+    await page.goto(`${server.url}demo/index.html`);
+    assert.match(await page.textContent('#warning'), /not cross-origin isolated .* one thread\. "npm run demo:browser" serves it/);
+    await page.click('#start');
+    await page.waitForFunction(() => window.demo.steps >= 20 || window.demo.error !== null, null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => window.demo.error), null);
+    assert.match(await page.textContent('#warning'), /^wasmgrad runs on one thread: /);
+    await page.click('#stop');
+    await page.waitForFunction(() => !window.demo.running, null, { timeout: 10000 });
+  });
+});
