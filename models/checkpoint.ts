@@ -30,7 +30,7 @@ const listed = (entries: string[]) => entries.slice(0, NAMED).join(', ') + (entr
 const described = (t: Tensor) => `${t.dtype} [${t.shape.join(', ')}]`;
 
 /** What differs between the tensors a model has and those a file holds, as one line; '' when they fit. */
-export function stateDictMismatch(expected: Record<string, Tensor>, found: Record<string, Tensor>): string {
+function stateDictMismatch(expected: Record<string, Tensor>, found: Record<string, Tensor>): string {
   const missing = Object.keys(expected).filter((k) => !(k in found)).map((k) => `${k} ${described(expected[k])}`);
   const unexpected = Object.keys(found).filter((k) => !(k in expected)).map((k) => `${k} ${described(found[k])}`);
   const differing = Object.keys(expected).filter((k) => k in found && described(expected[k]) !== described(found[k]))

@@ -1,9 +1,9 @@
 // What the `wasmgrad` command accepts, declared once: the commands, their arguments and the flags
 // each takes. The parser validates against it and `--help` prints it, so the two cannot disagree.
 
-export type FlagKind = 'int' | 'number' | 'string' | 'bool';
+type FlagKind = 'int' | 'number' | 'string' | 'bool';
 
-export interface Flag {
+interface Flag {
   kind: FlagKind;
   /** The value's placeholder in the usage (none for a switch). */
   value?: string;
@@ -29,7 +29,7 @@ export const FLAGS: Record<string, Flag> = {
   help: { kind: 'bool', help: 'print this help and exit' },
 };
 
-export interface Command {
+interface Command {
   /** The positional arguments, as the usage line shows them. */
   args: string;
   summary: string;
