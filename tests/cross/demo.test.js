@@ -1,6 +1,8 @@
 // The browser demo end to end (demo/index.html, served as `npm run demo:browser` does): pick 2
 // threads, press Start, and the spiral MLP trains in its Worker while the page keeps painting
 // frames; the loss falls; Stop stops it. A screenshot is left in a temp directory to look at.
+// Then where it cannot have what it needs: opened from file:// and served without isolation, the
+// page says so itself.
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,21 +12,27 @@ import { startServer } from './server.js';
 
 const MIN_STEPS = 200;
 
+/** Registers the suite's hooks: Chromium, and the repository served with or without isolation. */
+function chromiumAndServer({ isolated }) {
+  const context = { chromium: null, server: null };
+  before(async function () {
+    context.chromium = await launchChromium(this);
+    context.server = await startServer({ isolated });
+  });
+  after(async () => {
+    await context.chromium?.close();
+    await context.server?.close();
+  });
+  return context;
+}
+
 describe('browser demo (spirals MLP in a Worker)', function () {
-  let chromium;
-  let server;
+  const context = chromiumAndServer({ isolated: true });
   let page;
 
-  before(async function () {
-    chromium = await launchChromium(this);
-    server = await startServer({ isolated: true });
-    page = await chromium.browser.newPage({ viewport: { width: 1000, height: 720 } });
-    await page.goto(`${server.url}demo/index.html`);
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
+  before(async () => {
+    page = await context.chromium.browser.newPage({ viewport: { width: 1000, height: 720 } });
+    await page.goto(`${context.server.url}demo/index.html`);
   });
 
   const demo = () => page.evaluate(() => ({ ...window.demo, frames: window.demoFrames }));
@@ -61,19 +69,11 @@ describe('browser demo (spirals MLP in a Worker)', function () {
 });
 
 describe('browser demo where it cannot have threads or a Worker', function () {
-  let chromium;
-  let server;
+  const context = chromiumAndServer({ isolated: false });
   let page;
 
-  before(async function () {
-    chromium = await launchChromium(this);
-    server = await startServer({ isolated: false });
-    page = await chromium.browser.newPage();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
+  before(async () => {
+    page = await context.chromium.browser.newPage();
   });
 
   it('opened from file://, says on the page why it cannot start and how to serve it, with Start disabled', async () => {
@@ -97,7 +97,7 @@ describe('browser demo where it cannot have threads or a Worker', function () {
   });
 
   it('served without COOP/COEP, says before Start that it will train on one thread, and trains', async () => {
-    await page.goto(`${server.url}demo/index.html`);
+    await page.goto(`${context.server.url}demo/index.html`);
     assert.match(await page.textContent('#warning'), /not cross-origin isolated .* one thread\. "npm run demo:browser" serves it/);
     await page.click('#start');
     await page.waitForFunction(() => window.demo.steps >= 20 || window.demo.error !== null, null, { timeout: 30000 });
