@@ -10,6 +10,7 @@ import type { Module } from '../bindings/nn/module.js';
 import { loadCheckpoint, recordedVerdict } from './checkpoint.js';
 import { COMMANDS, commandHelp, FLAGS, flagUsage, usage } from './cli-usage.js';
 import { models } from './index.js';
+import { metricName } from './metric-name.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
@@ -118,9 +119,6 @@ async function results(names: string[], flags: Flags): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-/** A metric's name in words: testBitsPerChar -> test bits per char. */
-const spelled = (metric: string) => metric.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-
 function formatMetric(value: number): string {
   if (Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 0.01 ? value.toFixed(4) : value.toExponential(3);
@@ -133,10 +131,10 @@ async function evaluate(model: ZooModel, net: Module, metadata: Record<string, s
     console.log(JSON.stringify(metrics));
     return 0;
   }
-  const width = Math.max(...Object.keys(metrics).map((k) => spelled(k).length));
+  const width = Math.max(...Object.keys(metrics).map((k) => metricName(k).length));
   console.log(`${model.name}, checkpoint ${flags.checkpoint}`);
   console.log(`measured now, on the ${options.budget} budget's test data:`);
-  for (const [k, v] of Object.entries(metrics)) console.log(`  ${spelled(k).padEnd(width)}  ${formatMetric(v)}`);
+  for (const [k, v] of Object.entries(metrics)) console.log(`  ${metricName(k).padEnd(width)}  ${formatMetric(v)}`);
   const verdict = recordedVerdict(metadata);
   if (verdict === undefined) {
     console.log('criterion: not recorded in this checkpoint (wasmgrad train records it; wg.saveWeights does not)');

@@ -6,13 +6,15 @@ import { checkpointMetadata } from './checkpoint.js';
 import { layerStatsTable } from './layer-stats-figure.js';
 import { layerStatsOf } from './index.js';
 import { lineChartSvg } from './line-chart.js';
+import { metricName } from './metric-name.js';
 import { base64, grayscalePng } from './png.js';
 import type { Budget, ReportImage, TrainResult } from './zoo.js';
 
 /** A metric's chart: one value per epoch, drawn at the epoch's end (1 to N). */
 function epochChart(metric: string, history: TrainResult['history']): string {
-  const svg = lineChartSvg(history.map((r) => r.epoch + 1), history.map((r) => r[metric]), { width: 480, height: 220, xLabel: 'epoch', yLabel: metric });
-  return svg === '' ? '' : `<h2>${metric}</h2>${svg}`;
+  const name = metricName(metric);
+  const svg = lineChartSvg(history.map((r) => r.epoch + 1), history.map((r) => r[metric]), { width: 480, height: 220, xLabel: 'epoch', yLabel: name });
+  return svg === '' ? '' : `<h2>${name}</h2>${svg}`;
 }
 
 /** Grey pixels are shown three times larger, kept sharp; SVG figures as they are. */
