@@ -50,8 +50,9 @@ export async function loadCheckpoint(model: ZooModel, path: string, seed?: numbe
   if (mismatch !== '') {
     net.dispose();
     for (const t of Object.values(tensors)) t.dispose();
-    const savedBy = metadata.model === undefined ? '' : ` (it was written by wasmgrad train ${metadata.model})`;
-    throw new wg.ArgumentError(`${path} is not a ${model.name} checkpoint${savedBy}: ${mismatch}`);
+    const holds = metadata.model === undefined ? ''
+      : metadata.model === model.name ? ` (it was trained as ${model.name} with other options, e.g. --data)` : ` (it was trained as ${metadata.model})`;
+    throw new wg.ArgumentError(`${path} does not fit ${model.name}${holds}: ${mismatch}`);
   }
   net.loadStateDict(tensors);
   for (const t of Object.values(tensors)) t.dispose();

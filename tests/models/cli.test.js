@@ -74,7 +74,7 @@ describe('the wasmgrad command', () => {
       assert.equal(e.code, 1);
       const lines = e.stderr.trim().split('\n');
       assert.equal(lines.length, 1, e.stderr);
-      assert.match(lines[0], new RegExp(`^wasmgrad: ${checkpoint} is not a convnet checkpoint \\(it was written by wasmgrad train mlp\\): ` +
+      assert.match(lines[0], new RegExp(`^wasmgrad: ${checkpoint} does not fit convnet \\(it was trained as mlp\\): ` +
         'missing .*\\d+ more; unexpected 0\\.bias float32 \\[64\\], .*; 0\\.weight is float32 \\[64, 2\\], expected float32 \\[32, 1, 3, 3\\]'));
       return true;
     });
