@@ -13,23 +13,16 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const out = join(root, 'build');
 mkdirSync(out, { recursive: true });
 
+// The flavours and the compiler's options live in asconfig.json, which `asc --config` reads too.
+const config = JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8'));
+
 // Static data (AssemblyScript's math tables) lives in [DATA_START, HEAP_START); the pool's control
 // block and argument area sit below it, the allocator's heap above (bindings/runtime/layout.ts).
-const DATA_START = 4096;
+const DATA_START = config.options.memoryBase;
 const HEAP_START = 65536;
-
-// The module's declared maximum is an upper bound; the Memory that TypeScript creates sets the real one.
-const MAX_PAGES = 65536;
 
 // asc turns these on by default, so wasm-opt must accept them too.
 const ASC_DEFAULT_FEATURES = ['sign-ext', 'mutable-globals', 'nontrapping-float-to-int', 'bulk-memory'];
-
-const FLAVOURS = {
-  'simd': { shared: false, relaxed: false },
-  'simd-threads': { shared: true, relaxed: false },
-  'relaxed': { shared: false, relaxed: true },
-  'relaxed-threads': { shared: true, relaxed: true },
-};
 
 function checkStaticData(file) {
   const module = binaryen.readBinary(readFileSync(file));
@@ -42,31 +35,21 @@ function checkStaticData(file) {
   module.dispose();
 }
 
-async function build(name, { shared, relaxed }) {
-  const file = join(out, `wasmgrad-${name}.wasm`);
-  const features = ['simd', ...(shared ? ['threads'] : []), ...(relaxed ? ['relaxed-simd'] : [])];
-  await run(bin('asc'), [
-    'assembly/index.ts',
-    '--runtime', 'stub',
-    '--importMemory', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
-    '--memoryBase', String(DATA_START),
-    ...(shared ? ['--sharedMemory'] : []),
-    ...features.flatMap((f) => ['--enable', f]),
-    '-O3', '--noAssert', '--use', 'abort=',
-    '-o', file,
-  ], { cwd: root });
+async function build(name, { outFile, enable }) {
+  const file = join(root, outFile);
+  await run(bin('asc'), ['--config', 'asconfig.json', '--target', name], { cwd: root });
   await run(bin('wasm-opt'), [
-    file, '-O3', ...[...ASC_DEFAULT_FEATURES, ...features].map((f) => `--enable-${f}`), '-o', file,
+    file, '-O3', ...[...ASC_DEFAULT_FEATURES, ...enable].map((f) => `--enable-${f}`), '-o', file,
   ], { cwd: root });
   checkStaticData(file);
-  console.log(`build/wasmgrad-${name}.wasm  ${statSync(file).size} bytes`);
+  console.log(`${outFile}  ${statSync(file).size} bytes`);
 }
 
 // WASMGRAD_FLAVOURS=simd-threads builds only that flavour: quicker while working on a kernel.
 const only = process.env.WASMGRAD_FLAVOURS?.split(',');
 try {
   await Promise.all(
-    Object.entries(FLAVOURS)
+    Object.entries(config.targets)
       .filter(([name]) => only === undefined || only.includes(name))
       .map(([name, flags]) => build(name, flags)),
   );
