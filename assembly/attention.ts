@@ -22,11 +22,8 @@
 //
 // Determinism: a work item belongs to one thread, and its keys go in ascending tiles whose bounds
 // depend only on S, so the bits do not depend on the thread count.
-import { argF32, argI32, argPtr } from './args';
-import {
-  ARG_B, ARG_CAUSAL, ARG_D, ARG_DV, ARG_H, ARG_K, ARG_OUT, ARG_Q, ARG_S, ARG_SCALE, ARG_T, ARG_V, ARG_WORK,
-  ARG_WORK_STRIDE, keyVisible, lseAt, rowAt,
-} from './attention_args';
+import { AttentionArgs } from './generated/args';
+import { keyVisible, lseAt } from './attention_rows';
 import { expLanesNonPositive } from './fastmath';
 import { gemm_4x8_simd, KC, MR, NR, packA, packB } from './gemm_kernel';
 
@@ -77,10 +74,10 @@ export function attention_forward_scratch_bytes(D: i32, Dv: i32): i32 {
 
 // scores^T (nk, nq) of the tile at keys j0.. = scale K_tile Q_blk^T, in K blocks as gemm_task
 // takes them. Whole micro-tiles are stored: the scratch has room, and packing zero-pads the edges.
-function scoreTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, work: usize): void {
-  const D = argI32(args, ARG_D);
-  const scale = argF32(args, ARG_SCALE);
-  const k = rowAt(args, ARG_K, b, h, j0), ldk = argI32(args, ARG_K + 3);
+function scoreTile(args: AttentionArgs, b: i32, h: i32, j0: i32, nk: i32, nq: i32, work: usize): void {
+  const D = args.D;
+  const scale = args.scale;
+  const k = args.kRow(b, h, j0), ldk = args.kLd;
   const kBlocks = max(1, (D + KC - 1) / KC);
   for (let kb = 0; kb < kBlocks; kb++) {
     const k0 = <i32>((<i64>D * kb) / kBlocks), kc = <i32>((<i64>D * (kb + 1)) / kBlocks) - k0;
@@ -90,7 +87,7 @@ function scoreTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, work:
       for (let ip = 0; ip < nk; ip += MR) {
         gemm_4x8_simd(kc, work + kAt(D) + (<usize>ip * kc << 2), q + (<usize>jp * kc << 2), true,
           work + <usize>ip * SCORE_ROW_BYTES + (<usize>jp << 2), QUERY_BLOCK, 0, 0,
-          scale, 0, kb == 0, kb == kBlocks - 1, 0, 0, 0);
+          scale, 0, kb == 0, kb == kBlocks - 1, 0);
       }
     }
   }
@@ -99,11 +96,11 @@ function scoreTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, work:
 // The online softmax of queries i0 + 4g .. i0 + 4g + 3 (the lanes) over the tile's nk keys at
 // j0: masks the scores, updates m and l, leaves alpha for the rescaling of acc, and writes p to
 // strip g of the packed P.
-function softmaxColumns(args: usize, g: i32, i0: i32, j0: i32, nk: i32, anyHidden: bool, work: usize): void {
+function softmaxColumns(args: AttentionArgs, g: i32, i0: i32, j0: i32, nk: i32, anyHidden: bool, work: usize): void {
   const col = work + (<usize>g << 4);
   const iLanes = i32x4.add(i32x4.splat(i0 + 4 * g), LANE_INDEX);
   // Only a tile reaching past the diagonal of these queries hides keys causally.
-  const causal = argI32(args, ARG_CAUSAL) != 0 && j0 + nk - 1 > i0 + 4 * g;
+  const causal = args.causal && j0 + nk - 1 > i0 + 4 * g;
   const negInf = f32x4.splat(-Infinity);
   let mx = negInf;
   if (anyHidden || causal) {
@@ -139,11 +136,11 @@ function softmaxColumns(args: usize, g: i32, i0: i32, j0: i32, nk: i32, anyHidde
 }
 
 // acc (QUERY_BLOCK, Dv') = diag(alpha) acc + P V_tile for the nq queries, over the tile's nk keys.
-function accumulateTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, anyHidden: bool, work: usize): void {
-  const D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
+function accumulateTile(args: AttentionArgs, b: i32, h: i32, j0: i32, nk: i32, nq: i32, anyHidden: bool, work: usize): void {
+  const D = args.D, Dv = args.Dv;
   const dvp = roundUp(Dv, NR);
   const acc = work + accAt(D, Dv), v = work + vAt(D);
-  packB(rowAt(args, ARG_V, b, h, j0), argI32(args, ARG_V + 3), false, 0, nk, 0, Dv, v);
+  packB(args.vRow(b, h, j0), args.vLd, false, 0, nk, 0, Dv, v);
   if (anyHidden) {
     const zero = f32x4.splat(0);
     for (let t = 0; t < nk; t++) {
@@ -166,14 +163,14 @@ function accumulateTile(args: usize, b: i32, h: i32, j0: i32, nk: i32, nq: i32, 
   for (let jp = 0; jp < dvp; jp += NR) {
     for (let ip = 0; ip < rows; ip += MR) {
       gemm_4x8_simd(nk, work + P_AT + (<usize>ip * nk << 2), v + (<usize>jp * nk << 2), true,
-        acc + ((<usize>ip * dvp + jp) << 2), dvp, 0, 0, 1, 0, false, true, 0, 0, 0);
+        acc + ((<usize>ip * dvp + jp) << 2), dvp, 0, 0, 1, 0, false, true, 0);
     }
   }
 }
 
 // Query rows i0 .. i0 + nq - 1 (nq <= QUERY_BLOCK) of head (b, h): out and lse.
-function forwardBlock(args: usize, b: i32, h: i32, i0: i32, nq: i32, work: usize): void {
-  const S = argI32(args, ARG_S), D = argI32(args, ARG_D), Dv = argI32(args, ARG_DV);
+function forwardBlock(args: AttentionArgs, b: i32, h: i32, i0: i32, nq: i32, work: usize): void {
+  const S = args.S, D = args.D, Dv = args.Dv;
   const dvp = roundUp(Dv, NR);
   const acc = work + accAt(D, Dv);
   memory.fill(acc, 0, <usize>QUERY_BLOCK * dvp << 2);
@@ -181,14 +178,14 @@ function forwardBlock(args: usize, b: i32, h: i32, i0: i32, nq: i32, work: usize
     v128.store(work + M_AT + (<usize>g << 2), f32x4.splat(-Infinity));
     v128.store(work + L_AT + (<usize>g << 2), f32x4.splat(0));
   }
-  const q = rowAt(args, ARG_Q, b, h, i0), ldq = argI32(args, ARG_Q + 3);
+  const q = args.qRow(b, h, i0), ldq = args.qLd;
   const kBlocks = max(1, (D + KC - 1) / KC);
   for (let kb = 0; kb < kBlocks; kb++) {
     const k0 = <i32>((<i64>D * kb) / kBlocks), kc = <i32>((<i64>D * (kb + 1)) / kBlocks) - k0;
     packB(q, ldq, true, k0, kc, 0, nq, work + Q_AT + (<usize>QUERY_BLOCK * k0 << 2));
   }
   // Keys j < end are the only ones any of the block's queries may see.
-  const end = argI32(args, ARG_CAUSAL) != 0 ? min(S, i0 + nq) : S;
+  const end = args.causal ? min(S, i0 + nq) : S;
   const groups = (nq + 3) / 4;
   for (let j0 = 0; j0 < end; j0 += KEY_TILE) {
     const nk = min(KEY_TILE, end - j0);
@@ -207,7 +204,7 @@ function forwardBlock(args: usize, b: i32, h: i32, i0: i32, nq: i32, work: usize
   }
   for (let r = 0; r < nq; r++) {
     const l = load<f32>(work + L_AT + (<usize>r << 2));
-    const out = rowAt(args, ARG_OUT, b, h, i0 + r);
+    const out = args.outRow(b, h, i0 + r);
     const lse = lseAt(args, b, h, i0 + r);
     if (l == 0) {
       memory.fill(out, 0, <usize>Dv << 2);
@@ -225,11 +222,12 @@ function forwardBlock(args: usize, b: i32, h: i32, i0: i32, nq: i32, work: usize
 
 // Threads take the (batch, head, query block) work items round-robin, so that causal blocks,
 // whose cost grows with the block, balance out.
-export function attention_forward_task(args: usize, tid: i32, nthreads: i32): void {
-  const H = argI32(args, ARG_H), T = argI32(args, ARG_T);
+export function attention_forward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<AttentionArgs>(words);
+  const H = args.H, T = args.T;
   const blocks = (T + QUERY_BLOCK - 1) / QUERY_BLOCK;
-  const total = argI32(args, ARG_B) * H * blocks;
-  const work = argPtr(args, ARG_WORK) + <usize>tid * argI32(args, ARG_WORK_STRIDE);
+  const total = args.B * H * blocks;
+  const work = args.work + <usize>tid * args.workStride;
   for (let u = tid; u < total; u += nthreads) {
     const block = u % blocks, n = u / blocks;
     const i0 = block * QUERY_BLOCK;

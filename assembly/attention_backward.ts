@@ -10,12 +10,9 @@
 // v may hold anything (NaN included): its score is never read, and attention_backward_keys_task
 // gives the dq product a copy of k with the hidden keys' rows zeroed. A query row with
 // lse = -Infinity (it sees no key) gets p = ds = 0, so zero gradients.
-import { argI32, argPtr, splitStart } from './args';
-import {
-  ARG_B, ARG_BLOCK_HEAD, ARG_BLOCK_LD, ARG_CAUSAL, ARG_COLS, ARG_D, ARG_DSCORES, ARG_H, ARG_HEAD0,
-  ARG_HEADS, ARG_K, ARG_KEYS_OUT, ARG_MASK, ARG_MASK_FLOAT, ARG_ROW0, ARG_ROWS, ARG_S, ARG_SCORES,
-  keyVisible, lseAt, rowAt,
-} from './attention_args';
+import { AttentionArgs } from './generated/args';
+import { splitStart } from './split';
+import { keyVisible, lseAt } from './attention_rows';
 import { expLanesNonPositive } from './fastmath';
 
 const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
@@ -25,12 +22,12 @@ const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
 }
 
 // All lanes set where keys j .. j + 3 of batch b are visible to a query that sees keys up to `last`.
-@inline function keepLanes(args: usize, b: i32, j: i32, last: i32): v128 {
+@inline function keepLanes(args: AttentionArgs, b: i32, j: i32, last: i32): v128 {
   let keep = i32x4.le_s(i32x4.add(i32x4.splat(j), LANE_INDEX), i32x4.splat(last));
-  const mask = argPtr(args, ARG_MASK);
+  const mask = args.mask;
   if (mask != 0) {
-    const m = v128.load(mask + ((<usize>b * argI32(args, ARG_S) + j) << 2));
-    keep = v128.and(keep, argI32(args, ARG_MASK_FLOAT) != 0 ? f32x4.ne(m, f32x4.splat(0)) : i32x4.ne(m, i32x4.splat(0)));
+    const m = v128.load(mask + ((<usize>b * args.S + j) << 2));
+    keep = v128.and(keep, args.maskFloat ? f32x4.ne(m, f32x4.splat(0)) : i32x4.ne(m, i32x4.splat(0)));
   }
   return keep;
 }
@@ -40,9 +37,9 @@ const LANE_INDEX: v128 = i32x4(0, 1, 2, 3);
 // taken from these very p and dp, so that the row's ds cancel where the math says they do (one
 // visible key, or one key taking all the weight at huge scores), whatever rounding the products'
 // sums and the recomputed scores carry.
-function probabilityRow(args: usize, n: i32, r: i32, s: usize, dp: usize, cols: i32): void {
-  const H = argI32(args, ARG_H);
-  const b = n / H, h = n % H, i = argI32(args, ARG_ROW0) + r;
+function probabilityRow(args: AttentionArgs, n: i32, r: i32, s: usize, dp: usize, cols: i32): void {
+  const H = args.H;
+  const b = n / H, h = n % H, i = args.row0 + r;
   const lse = load<f32>(lseAt(args, b, h, i));
   if (lse == -Infinity) {
     memory.fill(s, 0, <usize>cols << 2);
@@ -50,7 +47,7 @@ function probabilityRow(args: usize, n: i32, r: i32, s: usize, dp: usize, cols: 
     return;
   }
   // Query i sees key j when j <= last.
-  const last = argI32(args, ARG_CAUSAL) != 0 ? i : i32.MAX_VALUE;
+  const last = args.causal ? i : i32.MAX_VALUE;
   const vLse = f32x4.splat(lse);
   const whole = cols & ~3;
   let acc = f32x4.splat(0), mass = f32x4.splat(0);
@@ -89,28 +86,30 @@ function probabilityRow(args: usize, n: i32, r: i32, s: usize, dp: usize, cols: 
 }
 
 // Threads split the block's rows of all its heads.
-export function attention_backward_probabilities_task(args: usize, tid: i32, nthreads: i32): void {
-  const rows = argI32(args, ARG_ROWS), cols = argI32(args, ARG_COLS), head0 = argI32(args, ARG_HEAD0);
-  const total = argI32(args, ARG_HEADS) * rows;
-  const headStride = <usize>argI32(args, ARG_BLOCK_HEAD) << 2, ld = <usize>argI32(args, ARG_BLOCK_LD) << 2;
+export function attention_backward_probabilities_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<AttentionArgs>(words);
+  const rows = args.rows, cols = args.cols, head0 = args.head0;
+  const total = args.heads * rows;
+  const headStride = <usize>args.blockHead << 2, ld = <usize>args.blockLd << 2;
   const end = splitStart(total, tid + 1, nthreads);
   for (let u = splitStart(total, tid, nthreads); u < end; u++) {
     const g = u / rows, r = u % rows;
     const at = <usize>g * headStride + <usize>r * ld;
-    probabilityRow(args, head0 + g, r, argPtr(args, ARG_SCORES) + at, argPtr(args, ARG_DSCORES) + at, cols);
+    probabilityRow(args, head0 + g, r, args.scores + at, args.dscores + at, cols);
   }
 }
 
 // keys (B, H, S, D) = k with the rows of hidden keys zeroed; threads split the rows.
-export function attention_backward_keys_task(args: usize, tid: i32, nthreads: i32): void {
-  const H = argI32(args, ARG_H), S = argI32(args, ARG_S), D = argI32(args, ARG_D);
-  const total = argI32(args, ARG_B) * H * S;
-  const keys = argPtr(args, ARG_KEYS_OUT);
+export function attention_backward_keys_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<AttentionArgs>(words);
+  const H = args.H, S = args.S, D = args.D;
+  const total = args.B * H * S;
+  const keys = args.keys;
   const end = splitStart(total, tid + 1, nthreads);
   for (let u = splitStart(total, tid, nthreads); u < end; u++) {
     const n = u / S, j = u % S, b = n / H;
     const dst = keys + (<usize>u * D << 2);
-    if (keyVisible(args, b, j)) memory.copy(dst, rowAt(args, ARG_K, b, n % H, j), <usize>D << 2);
+    if (keyVisible(args, b, j)) memory.copy(dst, args.kRow(b, n % H, j), <usize>D << 2);
     else memory.fill(dst, 0, <usize>D << 2);
   }
 }

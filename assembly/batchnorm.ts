@@ -4,35 +4,8 @@
 // Per-channel sums run in f64 in two lanes (the reference: one lane), over n then the plane, in a
 // fixed order; threads split the channels, so every statistic is computed by one thread alike for
 // any thread count. The normalisation itself is y = x * scale + shift in f32, as torch does on CPU.
-import { argF32, argI32, argPtr, splitStart } from './args';
-
-// The argument block of the forward tasks (bindings/kernels/batchnorm.ts).
-const ARG_X = 0; // x is (N, C, S)
-const ARG_Y = 1; // y is (N, C, S)
-const ARG_GAMMA = 2; // gamma, beta are (C), or 0 for scale 1 and shift 0
-const ARG_BETA = 3;
-const ARG_MEAN = 4; // training: the batch mean (C) and inverse std (C), written
-const ARG_INVSTD = 5;
-const ARG_RUNNING_MEAN = 6; // running mean and variance (C): read in eval, updated in training, or 0
-const ARG_RUNNING_VAR = 7;
-const ARG_N = 8;
-const ARG_C = 9;
-const ARG_S = 10;
-const ARG_EPS = 11;
-const ARG_MOMENTUM = 12;
-
-// The argument block of the backward tasks.
-const ARG_B_DY = 0; // dy, x, dx are (N, C, S); dx may be 0 when only dgamma and dbeta are wanted
-const ARG_B_X = 1;
-const ARG_B_MEAN = 2; // the mean and invstd the training forward returned (C)
-const ARG_B_INVSTD = 3;
-const ARG_B_GAMMA = 4; // (C) or 0
-const ARG_B_DX = 5;
-const ARG_B_DGAMMA = 6; // (C), written
-const ARG_B_DBETA = 7; // (C), written
-const ARG_B_N = 8;
-const ARG_B_C = 9;
-const ARG_B_S = 10;
+import { BatchNormArgs, BatchNormBackwardArgs } from './generated/args';
+import { splitStart } from './split';
 
 @inline function pair(p: usize): v128 {
   return f64x2.promote_low_f32x4(v128.load64_zero(p));
@@ -83,25 +56,26 @@ function affine(x: usize, y: usize, c: i32, N: i32, C: i32, S: i32, scale: f32, 
  * Stores channel c's batch statistics, moves the running statistics towards them as torch does
  * (running = (1 - momentum) * running + momentum * batch, with the unbiased variance), and normalises.
  */
-@inline function finishTrain(args: usize, c: i32, N: i32, C: i32, S: i32, mean: f64, variance: f64): void {
+@inline function finishTrain(args: BatchNormArgs, c: i32, N: i32, C: i32, S: i32, mean: f64, variance: f64): void {
   const count = <f64>N * <f64>S;
-  const invstd = <f32>(1.0 / Math.sqrt(variance + <f64>argF32(args, ARG_EPS)));
-  store<f32>(argPtr(args, ARG_MEAN) + (<usize>c << 2), <f32>mean);
-  store<f32>(argPtr(args, ARG_INVSTD) + (<usize>c << 2), invstd);
-  const rm = argPtr(args, ARG_RUNNING_MEAN), rv = argPtr(args, ARG_RUNNING_VAR);
-  const m = argF32(args, ARG_MOMENTUM);
+  const invstd = <f32>(1.0 / Math.sqrt(variance + <f64>args.eps));
+  store<f32>(args.mean + (<usize>c << 2), <f32>mean);
+  store<f32>(args.invstd + (<usize>c << 2), invstd);
+  const rm = args.runningMean, rv = args.runningVar;
+  const m = args.momentum;
   const at = <usize>c << 2;
   if (rm != 0) store<f32>(rm + at, (1 - m) * load<f32>(rm + at) + m * <f32>mean);
   if (rv != 0) store<f32>(rv + at, (1 - m) * load<f32>(rv + at) + m * <f32>(variance * count / (count - 1)));
-  const gamma = optional(argPtr(args, ARG_GAMMA), c, 1);
-  const beta = optional(argPtr(args, ARG_BETA), c, 0);
+  const gamma = optional(args.gamma, c, 1);
+  const beta = optional(args.beta, c, 0);
   const scale = invstd * gamma;
-  affine(argPtr(args, ARG_X), argPtr(args, ARG_Y), c, N, C, S, scale, beta - <f32>mean * scale);
+  affine(args.x, args.y, c, N, C, S, scale, beta - <f32>mean * scale);
 }
 
-export function batchnorm_train_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X);
-  const N = argI32(args, ARG_N), C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+export function batchnorm_train_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormArgs>(words);
+  const x = args.x;
+  const N = args.N, C = args.C, S = args.S;
   const count = <f64>N * <f64>S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
@@ -111,9 +85,10 @@ export function batchnorm_train_task(args: usize, tid: i32, nthreads: i32): void
 }
 
 // One f64 accumulator in plain order: the yardstick for batchnorm_train_task.
-export function batchnorm_train_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X);
-  const N = argI32(args, ARG_N), C = argI32(args, ARG_C), S = argI32(args, ARG_S);
+export function batchnorm_train_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormArgs>(words);
+  const x = args.x;
+  const N = args.N, C = args.C, S = args.S;
   const count = <f64>N * <f64>S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
@@ -134,35 +109,37 @@ export function batchnorm_train_reference_task(args: usize, tid: i32, nthreads: 
 }
 
 /** Channel c's scale and shift from the running statistics. */
-@inline function evalAffine(args: usize, c: i32): f32 {
-  return optional(argPtr(args, ARG_GAMMA), c, 1) /
-    <f32>Math.sqrt(<f64>load<f32>(argPtr(args, ARG_RUNNING_VAR) + (<usize>c << 2)) + <f64>argF32(args, ARG_EPS));
+@inline function evalAffine(args: BatchNormArgs, c: i32): f32 {
+  return optional(args.gamma, c, 1) /
+    <f32>Math.sqrt(<f64>load<f32>(args.runningVar + (<usize>c << 2)) + <f64>args.eps);
 }
 
 // Threads split the (n, c) planes: nothing is reduced.
-export function batchnorm_eval_task(args: usize, tid: i32, nthreads: i32): void {
-  const C = argI32(args, ARG_C), S = argI32(args, ARG_S);
-  const planes = argI32(args, ARG_N) * C;
+export function batchnorm_eval_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormArgs>(words);
+  const C = args.C, S = args.S;
+  const planes = args.N * C;
   const end = splitStart(planes, tid + 1, nthreads);
   for (let p = splitStart(planes, tid, nthreads); p < end; p++) {
     const c = p % C;
     const scale = evalAffine(args, c);
-    const shift = optional(argPtr(args, ARG_BETA), c, 0) - load<f32>(argPtr(args, ARG_RUNNING_MEAN) + (<usize>c << 2)) * scale;
+    const shift = optional(args.beta, c, 0) - load<f32>(args.runningMean + (<usize>c << 2)) * scale;
     // One plane is the (1, 1, S) tensor at plane p.
     const off = <usize>(p - c) * S << 2;
-    affine(argPtr(args, ARG_X) + off, argPtr(args, ARG_Y) + off, c, 1, C, S, scale, shift);
+    affine(args.x + off, args.y + off, c, 1, C, S, scale, shift);
   }
 }
 
-export function batchnorm_eval_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const C = argI32(args, ARG_C), S = argI32(args, ARG_S);
-  const total = argI32(args, ARG_N) * C * S;
+export function batchnorm_eval_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormArgs>(words);
+  const x = args.x, y = args.y;
+  const C = args.C, S = args.S;
+  const total = args.N * C * S;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {
     const c = (i / S) % C;
     const scale = evalAffine(args, c);
-    const shift = optional(argPtr(args, ARG_BETA), c, 0) - load<f32>(argPtr(args, ARG_RUNNING_MEAN) + (<usize>c << 2)) * scale;
+    const shift = optional(args.beta, c, 0) - load<f32>(args.runningMean + (<usize>c << 2)) * scale;
     store<f32>(y + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * scale + shift);
   }
 }
@@ -191,19 +168,19 @@ function channelDot(dy: usize, x: usize, c: i32, N: i32, C: i32, S: i32, mean: f
  * dgamma, dbeta and dx of channel c from its two sums, as torch:
  * dx = (dy - sum(dy)/M - (x - mean) * invstd^2 * sum(dy*(x-mean))/M) * invstd * gamma.
  */
-function finishBackward(args: usize, c: i32, sumDy: f64, dot: f64): void {
-  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+function finishBackward(args: BatchNormBackwardArgs, c: i32, sumDy: f64, dot: f64): void {
+  const N = args.N, C = args.C, S = args.S;
   const count = <f64>N * <f64>S;
-  const mean = load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
-  const invstd = load<f32>(argPtr(args, ARG_B_INVSTD) + (<usize>c << 2));
-  store<f32>(argPtr(args, ARG_B_DBETA) + (<usize>c << 2), <f32>sumDy);
-  store<f32>(argPtr(args, ARG_B_DGAMMA) + (<usize>c << 2), <f32>(dot * <f64>invstd));
-  const dx = argPtr(args, ARG_B_DX);
+  const mean = load<f32>(args.mean + (<usize>c << 2));
+  const invstd = load<f32>(args.invstd + (<usize>c << 2));
+  store<f32>(args.dbeta + (<usize>c << 2), <f32>sumDy);
+  store<f32>(args.dgamma + (<usize>c << 2), <f32>(dot * <f64>invstd));
+  const dx = args.dx;
   if (dx == 0) return;
-  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
+  const dy = args.dy, x = args.x;
   const k = <f32>(dot * <f64>invstd * <f64>invstd / count);
   const gradMean = <f32>(sumDy / count);
-  const scale = invstd * optional(argPtr(args, ARG_B_GAMMA), c, 1);
+  const scale = invstd * optional(args.gamma, c, 1);
   const kv = f32x4.splat(k), gv = f32x4.splat(gradMean), mv = f32x4.splat(mean), sv = f32x4.splat(scale);
   for (let n = 0; n < N; n++) {
     const off = <usize>(n * C + c) * S << 2;
@@ -220,22 +197,24 @@ function finishBackward(args: usize, c: i32, sumDy: f64, dot: f64): void {
   }
 }
 
-export function batchnorm_backward_task(args: usize, tid: i32, nthreads: i32): void {
-  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
-  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+export function batchnorm_backward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormBackwardArgs>(words);
+  const dy = args.dy, x = args.x;
+  const N = args.N, C = args.C, S = args.S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
-    const mean = <f64>load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
+    const mean = <f64>load<f32>(args.mean + (<usize>c << 2));
     finishBackward(args, c, channelSum(dy, c, N, C, S, 0, false), channelDot(dy, x, c, N, C, S, mean));
   }
 }
 
-export function batchnorm_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dy = argPtr(args, ARG_B_DY), x = argPtr(args, ARG_B_X);
-  const N = argI32(args, ARG_B_N), C = argI32(args, ARG_B_C), S = argI32(args, ARG_B_S);
+export function batchnorm_backward_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BatchNormBackwardArgs>(words);
+  const dy = args.dy, x = args.x;
+  const N = args.N, C = args.C, S = args.S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
-    const mean = <f64>load<f32>(argPtr(args, ARG_B_MEAN) + (<usize>c << 2));
+    const mean = <f64>load<f32>(args.mean + (<usize>c << 2));
     let sumDy: f64 = 0, dot: f64 = 0;
     for (let n = 0; n < N; n++) {
       for (let s = 0; s < S; s++) {

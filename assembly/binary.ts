@@ -2,8 +2,9 @@
 // layout to as few dims as it can, so the common cases reach one SIMD loop over the last dim:
 // same shapes (inner strides 1, 1), a scalar or a column on one side (1, 0 or 0, 1), a row bias
 // (rows of 1, 1 with the bias's row stride 0). The inputs are contiguous, so inner strides are 0 or 1.
-import { argI32, argPtr, splitStart } from './args';
-import { ADD, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, POW, SUB } from './binary_ops';
+import { BinaryArgs, WhereArgs } from './generated/args';
+import { splitStart } from './split';
+import { ADD, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, POW, SUB } from './generated/binary_ops';
 import { product, stridedOffset } from './strided';
 
 const ONE = f32x4.splat(1.0);
@@ -75,16 +76,9 @@ function vpow(a: v128, b: v128): v128 {
   }
 }
 
-// out is (shape) contiguous; a and b are read through their strides over the same shape.
-// Arguments: out, a, b, op, ndim, shape[ndim], aStrides[ndim], bStrides[ndim].
-@inline function binaryStrided(op: i32, isInt: bool, args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const a = argPtr(args, 1);
-  const b = argPtr(args, 2);
-  const ndim = argI32(args, 4);
-  const shape = args + 20;
-  const aStrides = shape + (<usize>ndim << 2);
-  const bStrides = aStrides + (<usize>ndim << 2);
+@inline function binaryStrided(op: i32, isInt: bool, args: BinaryArgs, tid: i32, nthreads: i32): void {
+  const out = args.out, a = args.a, b = args.b, ndim = args.ndim;
+  const shape = args.shape, aStrides = args.aStrides, bStrides = args.bStrides;
   const total = product(ndim, shape);
   const inner = load<i32>(shape + (<usize>(ndim - 1) << 2));
   const aStep = load<i32>(aStrides + (<usize>(ndim - 1) << 2)) != 0;
@@ -104,9 +98,10 @@ function vpow(a: v128, b: v128): v128 {
   }
 }
 
-export function binary_f32_task(args: usize, tid: i32, nthreads: i32): void {
+export function binary_f32_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BinaryArgs>(words);
   // Each case inlines the loops with a constant op, so the switch runs once per call.
-  switch (argI32(args, 3)) {
+  switch (args.op) {
     case ADD: binaryStrided(ADD, false, args, tid, nthreads); break;
     case SUB: binaryStrided(SUB, false, args, tid, nthreads); break;
     case MUL: binaryStrided(MUL, false, args, tid, nthreads); break;
@@ -123,8 +118,9 @@ export function binary_f32_task(args: usize, tid: i32, nthreads: i32): void {
   }
 }
 
-export function binary_i32_task(args: usize, tid: i32, nthreads: i32): void {
-  switch (argI32(args, 3)) {
+export function binary_i32_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<BinaryArgs>(words);
+  switch (args.op) {
     case ADD: binaryStrided(ADD, true, args, tid, nthreads); break;
     case SUB: binaryStrided(SUB, true, args, tid, nthreads); break;
     case MUL: binaryStrided(MUL, true, args, tid, nthreads); break;
@@ -139,20 +135,12 @@ export function binary_i32_task(args: usize, tid: i32, nthreads: i32): void {
   }
 }
 
-// out is (shape) contiguous; cond, a, b are read through their strides. cond is float32 (true
-// where != 0, so -0 is false) or int32 (true where != 0). a and b are any 4-byte dtype.
-// Arguments: out, cond, a, b, condIsInt, ndim, shape[ndim], cStrides, aStrides, bStrides.
+// cond is float32 (true where != 0, so -0 is false) or int32 (true where != 0). a and b are any
+// 4-byte dtype.
 export function where_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const cond = argPtr(args, 1);
-  const a = argPtr(args, 2);
-  const b = argPtr(args, 3);
-  const condIsInt = argI32(args, 4) != 0;
-  const ndim = argI32(args, 5);
-  const shape = args + 24;
-  const cStrides = shape + (<usize>ndim << 2);
-  const aStrides = cStrides + (<usize>ndim << 2);
-  const bStrides = aStrides + (<usize>ndim << 2);
+  const w = changetype<WhereArgs>(args);
+  const out = w.out, cond = w.cond, a = w.a, b = w.b, condIsInt = w.condIsInt, ndim = w.ndim;
+  const shape = w.shape, cStrides = w.condStrides, aStrides = w.aStrides, bStrides = w.bStrides;
   const total = product(ndim, shape);
   const last = <usize>(ndim - 1) << 2;
   const inner = load<i32>(shape + last);

@@ -1,7 +1,8 @@
 // Scalar references for binary.ts: every output element is decoded to its N-D index and read
 // through the strides on its own, one op at a time, with no collapsing or vector paths.
-import { argI32, argPtr, splitStart } from './args';
-import { ADD, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, POW, SUB } from './binary_ops';
+import { BinaryArgs } from './generated/args';
+import { splitStart } from './split';
+import { ADD, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, POW, SUB } from './generated/binary_ops';
 import { product, stridedOffset } from './strided';
 
 function opF32(op: i32, a: f32, b: f32): f32 {
@@ -38,15 +39,9 @@ function opI32(op: i32, a: i32, b: i32): i32 {
   }
 }
 
-@inline function binaryReference(isInt: bool, args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const a = argPtr(args, 1);
-  const b = argPtr(args, 2);
-  const op = argI32(args, 3);
-  const ndim = argI32(args, 4);
-  const shape = args + 20;
-  const aStrides = shape + (<usize>ndim << 2);
-  const bStrides = aStrides + (<usize>ndim << 2);
+@inline function binaryReference(isInt: bool, args: BinaryArgs, tid: i32, nthreads: i32): void {
+  const out = args.out, a = args.a, b = args.b, op = args.op, ndim = args.ndim;
+  const shape = args.shape, aStrides = args.aStrides, bStrides = args.bStrides;
   const total = product(ndim, shape);
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {
@@ -57,12 +52,10 @@ function opI32(op: i32, a: i32, b: i32): i32 {
   }
 }
 
-// Same arguments as binary_f32_task
 export function binary_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  binaryReference(false, args, tid, nthreads);
+  binaryReference(false, changetype<BinaryArgs>(args), tid, nthreads);
 }
 
-// Same arguments as binary_i32_task
 export function binary_i32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  binaryReference(true, args, tid, nthreads);
+  binaryReference(true, changetype<BinaryArgs>(args), tid, nthreads);
 }

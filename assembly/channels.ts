@@ -1,12 +1,14 @@
 // Per-channel bias of NCHW tensors: adding it (conv forward) and its gradient, the sum over
 // everything but the channel (conv backward).
-import { argI32, argPtr, splitStart } from './args';
+import { ChannelBiasAddArgs, ChannelSumArgs } from './generated/args';
+import { splitStart } from './split';
 
 // y is (N, C, S), bias is (C): y[n, c, :] += bias[c]. Threads split the (n, c) planes.
 export function channel_bias_add_task(args: usize, tid: i32, nthreads: i32): void {
-  const y = argPtr(args, 0), bias = argPtr(args, 1);
-  const C = argI32(args, 3), S = argI32(args, 4);
-  const planes = argI32(args, 2) * C;
+  const a = changetype<ChannelBiasAddArgs>(args);
+  const y = a.y, bias = a.bias;
+  const C = a.C, S = a.S;
+  const planes = a.N * C;
   const end = splitStart(planes, tid + 1, nthreads);
   for (let p = splitStart(planes, tid, nthreads); p < end; p++) {
     const b = load<f32>(bias + (<usize>(p % C) << 2));
@@ -28,8 +30,9 @@ export function channel_bias_add_task(args: usize, tid: i32, nthreads: i32): voi
 // each sum runs in four lanes (plus a scalar tail per plane) over n then s, in f32, and the lanes
 // are added last in a fixed order.
 export function channel_sum_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0), x = argPtr(args, 1);
-  const N = argI32(args, 2), C = argI32(args, 3), S = argI32(args, 4);
+  const a = changetype<ChannelSumArgs>(args);
+  const out = a.out, x = a.x;
+  const N = a.N, C = a.C, S = a.S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
     let lanes = f32x4.splat(0);
@@ -48,8 +51,9 @@ export function channel_sum_task(args: usize, tid: i32, nthreads: i32): void {
 
 // The plain sequential sum channel_sum_task is held to.
 export function channel_sum_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0), x = argPtr(args, 1);
-  const N = argI32(args, 2), C = argI32(args, 3), S = argI32(args, 4);
+  const a = changetype<ChannelSumArgs>(args);
+  const out = a.out, x = a.x;
+  const N = a.N, C = a.C, S = a.S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
     let sum: f32 = 0;
@@ -57,17 +61,5 @@ export function channel_sum_reference_task(args: usize, tid: i32, nthreads: i32)
       for (let s = 0; s < S; s++) sum += load<f32>(x + ((<usize>(n * C + c) * S + s) << 2));
     }
     store<f32>(out + (<usize>c << 2), sum);
-  }
-}
-
-// The plain loop channel_bias_add_task is held to.
-export function channel_bias_add_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const y = argPtr(args, 0), bias = argPtr(args, 1);
-  const C = argI32(args, 3), S = argI32(args, 4);
-  const total = argI32(args, 2) * C * S;
-  const end = splitStart(total, tid + 1, nthreads);
-  for (let i = splitStart(total, tid, nthreads); i < end; i++) {
-    const at = y + (<usize>i << 2);
-    store<f32>(at, load<f32>(at) + load<f32>(bias + (<usize>((i / S) % C) << 2)));
   }
 }

@@ -2,20 +2,17 @@
 // with steps, broadcast expansions with stride 0, negative strides) and behind writes into a
 // window of a larger tensor (cat, the gradient of narrow). Elements are 4 bytes of any dtype,
 // copied as bits.
-import { argI32, argPtr, splitStart } from './args';
+import { StridedCopyArgs } from './generated/args';
+import { splitStart } from './split';
 import { product, stridedOffset } from './strided';
 
-// out and x are (shape), each at its own element strides: element [i0, i1, ...] is read from
-// x + sum(index[d] * xStrides[d]) and written to out + sum(index[d] * outStrides[d]).
-// Arguments: out, x, ndim, shape[ndim], xStrides[ndim], outStrides[ndim].
-// Threads split the elements in row-major order; out's elements must not overlap.
+// Element [i0, i1, ...] is read from x + sum(index[d] * xStrides[d]) and written to
+// out + sum(index[d] * outStrides[d]). Threads split the elements in row-major order; out's
+// elements must not overlap.
 export function strided_copy_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const ndim = argI32(args, 2);
-  const shape = args + 12;
-  const xStrides = shape + (<usize>ndim << 2);
-  const outStrides = xStrides + (<usize>ndim << 2);
+  const a = changetype<StridedCopyArgs>(args);
+  const out = a.out, x = a.x, ndim = a.ndim;
+  const shape = a.shape, xStrides = a.xStrides, outStrides = a.outStrides;
   const total = product(ndim, shape);
   const inner = load<i32>(shape + (<usize>(ndim - 1) << 2));
   const xStep = load<i32>(xStrides + (<usize>(ndim - 1) << 2));

@@ -11,8 +11,8 @@
 // A row whose target is ignoreIndex has w = 0. A row of all -Infinity logits has no
 // probabilities: its loss is +Infinity and its gradient 0.
 // Each row is one thread's, so the bits do not depend on the thread count.
-import { splitStart } from './args';
-import { CrossEntropyArgs } from './cross_entropy_args';
+import { splitStart } from './split';
+import { CrossEntropyArgs } from './generated/args';
 import { rowExtreme } from './extreme';
 import { hsum, scalar } from './lanes';
 import { vexp, vlog } from './vmath';

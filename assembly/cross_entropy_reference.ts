@@ -1,7 +1,7 @@
 // Scalar reference for cross_entropy.ts, in f64 with AssemblyScript's Math, straight from the
 // definitions of w, loss and dx given there.
-import { splitStart } from './args';
-import { CrossEntropyArgs } from './cross_entropy_args';
+import { splitStart } from './split';
+import { CrossEntropyArgs } from './generated/args';
 
 @inline function weightOf(cw: usize, j: i32): f64 {
   return cw == 0 ? 1 : <f64>load<f32>(cw + (<usize>j << 2));

@@ -1,10 +1,11 @@
 // Unary f32 maps and their fused backward kernels. p0 and p1 are the op's parameters:
 // leaky_relu's slope, affine's (a, b), clamp's (lo, hi).
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { UnaryArgs, UnaryBackwardArgs } from './generated/args';
+import { splitStart } from './split';
 import {
-  ABS, AFFINE, COS, EXP, GELU_ERF, GELU_TANH, LEAKY_RELU, LOG, NEG, RECIPROCAL, RELU, RSQRT, SIGMOID, SIGN, SIN, SQRT,
+  ABS, AFFINE, COS, EXP, GELU, GELU_TANH, LEAKY_RELU, LOG, NEG, RECIPROCAL, RELU, RSQRT, SIGMOID, SIGN, SIN, SQRT,
   SQUARE, TANH, CLAMP,
-} from './unary_ops';
+} from './generated/unary_ops';
 import {
   vcos, vexp, vgeluErf, vgeluErfGrad, vgeluTanh, vgeluTanhGrad, vlog, vsigmoid, vsin, vtanh,
 } from './vmath';
@@ -34,7 +35,7 @@ const SIGN_BIT = i32x4.splat(0x80000000);
     case SIGMOID: return vsigmoid(x);
     case TANH: return vtanh(x);
     case GELU_TANH: return vgeluTanh(x);
-    case GELU_ERF: return vgeluErf(x);
+    case GELU: return vgeluErf(x);
     case SIN: return vsin(x);
     case COS: return vcos(x);
     case SIGN: return vsign(x);
@@ -64,7 +65,7 @@ const SIGN_BIT = i32x4.splat(0x80000000);
     // (1 - y)(1 + y) rather than 1 - y^2, which cancels when |y| is near 1.
     case TANH: return f32x4.mul(dy, f32x4.mul(f32x4.sub(ONE, v), f32x4.add(ONE, v)));
     case GELU_TANH: return f32x4.mul(dy, vgeluTanhGrad(v));
-    case GELU_ERF: return f32x4.mul(dy, vgeluErfGrad(v));
+    case GELU: return f32x4.mul(dy, vgeluErfGrad(v));
     case SIN: return f32x4.mul(dy, vcos(v));
     case COS: return f32x4.neg(f32x4.mul(dy, vsin(v)));
     case SIGN: return ZERO;
@@ -100,14 +101,11 @@ const SIGN_BIT = i32x4.splat(0x80000000);
   }
 }
 
-// out is (n), x is (n)
 export function unary_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const n = argI32(args, 2);
-  const op = argI32(args, 3);
-  const p0 = f32x4.splat(argF32(args, 4));
-  const p1 = f32x4.splat(argF32(args, 5));
+  const a = changetype<UnaryArgs>(args);
+  const out = a.out, x = a.x, n = a.n, op = a.op;
+  const p0 = f32x4.splat(a.p0);
+  const p1 = f32x4.splat(a.p1);
   const s = splitStart(n, tid, nthreads);
   const e = splitStart(n, tid + 1, nthreads);
   // Each case inlines the loop with a constant op, so the switch runs once, not per element.
@@ -125,7 +123,7 @@ export function unary_f32_task(args: usize, tid: i32, nthreads: i32): void {
     case SIGMOID: unaryRange(SIGMOID, out, x, s, e, p0, p1); break;
     case TANH: unaryRange(TANH, out, x, s, e, p0, p1); break;
     case GELU_TANH: unaryRange(GELU_TANH, out, x, s, e, p0, p1); break;
-    case GELU_ERF: unaryRange(GELU_ERF, out, x, s, e, p0, p1); break;
+    case GELU: unaryRange(GELU, out, x, s, e, p0, p1); break;
     case SIN: unaryRange(SIN, out, x, s, e, p0, p1); break;
     case COS: unaryRange(COS, out, x, s, e, p0, p1); break;
     case SIGN: unaryRange(SIGN, out, x, s, e, p0, p1); break;
@@ -134,15 +132,12 @@ export function unary_f32_task(args: usize, tid: i32, nthreads: i32): void {
   }
 }
 
-// dx is (n), dy is (n), v is (n): the forward input or output, see backwardVec
+// v is the forward input or output, see backwardVec
 export function unary_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const dy = argPtr(args, 1);
-  const v = argPtr(args, 2);
-  const n = argI32(args, 3);
-  const op = argI32(args, 4);
-  const p0 = f32x4.splat(argF32(args, 5));
-  const p1 = f32x4.splat(argF32(args, 6));
+  const a = changetype<UnaryBackwardArgs>(args);
+  const dx = a.dx, dy = a.dy, v = a.v, n = a.n, op = a.op;
+  const p0 = f32x4.splat(a.p0);
+  const p1 = f32x4.splat(a.p1);
   const s = splitStart(n, tid, nthreads);
   const e = splitStart(n, tid + 1, nthreads);
   switch (op) {
@@ -159,7 +154,7 @@ export function unary_backward_f32_task(args: usize, tid: i32, nthreads: i32): v
     case SIGMOID: backwardRange(SIGMOID, dx, dy, v, s, e, p0, p1); break;
     case TANH: backwardRange(TANH, dx, dy, v, s, e, p0, p1); break;
     case GELU_TANH: backwardRange(GELU_TANH, dx, dy, v, s, e, p0, p1); break;
-    case GELU_ERF: backwardRange(GELU_ERF, dx, dy, v, s, e, p0, p1); break;
+    case GELU: backwardRange(GELU, dx, dy, v, s, e, p0, p1); break;
     case SIN: backwardRange(SIN, dx, dy, v, s, e, p0, p1); break;
     case COS: backwardRange(COS, dx, dy, v, s, e, p0, p1); break;
     case SIGN: backwardRange(SIGN, dx, dy, v, s, e, p0, p1); break;

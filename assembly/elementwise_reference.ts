@@ -1,10 +1,11 @@
 // Scalar references for elementwise.ts: one element at a time, in f64 with AssemblyScript's own
 // Math, rounded to f32 once at the end. Tests hold the SIMD kernels to these.
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { UnaryArgs, UnaryBackwardArgs } from './generated/args';
+import { splitStart } from './split';
 import {
-  ABS, AFFINE, COS, EXP, GELU_ERF, GELU_TANH, LEAKY_RELU, LOG, NEG, RECIPROCAL, RELU, RSQRT, SIGMOID, SIGN, SIN, SQRT,
+  ABS, AFFINE, COS, EXP, GELU, GELU_TANH, LEAKY_RELU, LOG, NEG, RECIPROCAL, RELU, RSQRT, SIGMOID, SIGN, SIN, SQRT,
   SQUARE, TANH,
-} from './unary_ops';
+} from './generated/unary_ops';
 
 const SQRT1_2 = 0.7071067811865476;
 const INV_SQRT_PI = 0.5641895835477563;
@@ -55,7 +56,7 @@ function unaryRef(op: i32, x: f64, p0: f64, p1: f64): f64 {
     case SIGMOID: return 1.0 / (1.0 + Math.exp(-x));
     case TANH: return Math.tanh(x);
     case GELU_TANH: return 0.5 * x * (1.0 + Math.tanh(GELU_K * (x + GELU_C * x * x * x)));
-    case GELU_ERF: return 0.5 * x * (1.0 + erf64(x * SQRT1_2));
+    case GELU: return 0.5 * x * (1.0 + erf64(x * SQRT1_2));
     case SIN: return Math.sin(x);
     case COS: return Math.cos(x);
     case SIGN: return sign64(x);
@@ -82,7 +83,7 @@ function backwardRef(op: i32, dy: f64, v: f64, p0: f64, p1: f64): f64 {
       const t = Math.tanh(GELU_K * (v + GELU_C * v * v * v));
       return dy * (0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * GELU_K * (1.0 + 3.0 * GELU_C * v * v));
     }
-    case GELU_ERF: {
+    case GELU: {
       const pdf = INV_SQRT_PI * SQRT1_2 * Math.exp(-0.5 * v * v);
       return dy * (0.5 * (1.0 + erf64(v * SQRT1_2)) + v * pdf);
     }
@@ -94,14 +95,10 @@ function backwardRef(op: i32, dy: f64, v: f64, p0: f64, p1: f64): f64 {
   }
 }
 
-// out is (n), x is (n): the same arguments as unary_f32_task
 export function unary_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const n = argI32(args, 2);
-  const op = argI32(args, 3);
-  const p0 = <f64>argF32(args, 4);
-  const p1 = <f64>argF32(args, 5);
+  const a = changetype<UnaryArgs>(args);
+  const out = a.out, x = a.x, n = a.n, op = a.op;
+  const p0 = <f64>a.p0, p1 = <f64>a.p1;
   const end = splitStart(n, tid + 1, nthreads);
   for (let i = splitStart(n, tid, nthreads); i < end; i++) {
     const at = <usize>i << 2;
@@ -109,15 +106,10 @@ export function unary_f32_reference_task(args: usize, tid: i32, nthreads: i32): 
   }
 }
 
-// dx is (n), dy is (n), v is (n): the same arguments as unary_backward_f32_task
 export function unary_backward_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const dy = argPtr(args, 1);
-  const v = argPtr(args, 2);
-  const n = argI32(args, 3);
-  const op = argI32(args, 4);
-  const p0 = <f64>argF32(args, 5);
-  const p1 = <f64>argF32(args, 6);
+  const a = changetype<UnaryBackwardArgs>(args);
+  const dx = a.dx, dy = a.dy, v = a.v, n = a.n, op = a.op;
+  const p0 = <f64>a.p0, p1 = <f64>a.p1;
   const end = splitStart(n, tid + 1, nthreads);
   for (let i = splitStart(n, tid, nthreads); i < end; i++) {
     const at = <usize>i << 2;

@@ -1,11 +1,10 @@
 // Fills and copies: the kernels behind zeros, ones, full and contiguous copies.
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { FillArgs } from './generated/args';
+import { splitStart } from './split';
 
-// out is (n)
 export function fill_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const n = argI32(args, 1);
-  const value = argF32(args, 2);
+  const a = changetype<FillArgs>(args);
+  const out = a.out, n = a.n, value = a.value;
   const start = splitStart(n, tid, nthreads);
   const end = splitStart(n, tid + 1, nthreads);
   const splat = f32x4.splat(value);

@@ -1,12 +1,12 @@
 // Row gathers and their scatter-add: the kernels behind indexSelect along dim 0 and Embedding.
 
-import { argI32, argPtr, splitStart } from './args';
+import { GatherElementsArgs, GatherRowsArgs } from './generated/args';
+import { splitStart } from './split';
 
-// out is (n, width), table is (rows, width), index is (n) int32, already checked to be in [0, rows).
-// Threads split the output rows.
-export function gather_rows_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0), table = argPtr(args, 1), index = argPtr(args, 2);
-  const n = argI32(args, 3), width = argI32(args, 4);
+// index is already checked to be in [0, rows of the table). Threads split the output rows.
+export function gather_rows_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<GatherRowsArgs>(words);
+  const out = args.rows, table = args.table, index = args.index, n = args.n, width = args.width;
   const rowBytes = <usize>width << 2;
   const end = splitStart(n, tid + 1, nthreads);
   for (let i = splitStart(n, tid, nthreads); i < end; i++) {
@@ -15,12 +15,12 @@ export function gather_rows_task(args: usize, tid: i32, nthreads: i32): void {
   }
 }
 
-// dtable is (rows, width) and accumulates: dtable[index[i], :] += dy[i, :] for i in order.
-// Threads split the COLUMNS, so each element's sum runs over i in the same order whatever the
-// thread count, and two threads never write the same element.
-export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): void {
-  const dtable = argPtr(args, 0), dy = argPtr(args, 1), index = argPtr(args, 2);
-  const n = argI32(args, 3), width = argI32(args, 4);
+// The table accumulates: table[index[i], :] += rows[i, :] for i in order. Threads split the
+// COLUMNS, so each element's sum runs over i in the same order whatever the thread count, and two
+// threads never write the same element.
+export function scatter_add_rows_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<GatherRowsArgs>(words);
+  const dtable = args.table, dy = args.rows, index = args.index, n = args.n, width = args.width;
   const c0 = splitStart(width, tid, nthreads), c1 = splitStart(width, tid + 1, nthreads);
   for (let i = 0; i < n; i++) {
     const src = dy + (<usize>i * <usize>width << 2);
@@ -42,9 +42,9 @@ export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): voi
 // Gather: picks[o, j, i] = xs[o, index[o, j, i], i]. Scatter: xs[o, index[o, j, i], i] += picks[o, j, i].
 // Threads split `outer`, which each owns whole, and a scatter adds in ascending j, so the sums do
 // not depend on the thread count.
-@inline function walkIndex(xs: usize, picks: usize, args: usize, tid: i32, nthreads: i32, scatter: bool): void {
-  const index = argPtr(args, 2);
-  const outer = argI32(args, 3), nX = argI32(args, 4), nIndex = argI32(args, 5), inner = argI32(args, 6);
+@inline function walkIndex(args: GatherElementsArgs, tid: i32, nthreads: i32, scatter: bool): void {
+  const xs = args.xs, picks = args.picks, index = args.index;
+  const outer = args.outer, nX = args.nX, nIndex = args.nIndex, inner = args.inner;
   const end = splitStart(outer, tid + 1, nthreads);
   for (let o = splitStart(outer, tid, nthreads); o < end; o++) {
     const xBase = <usize>o * <usize>nX * <usize>inner;
@@ -60,12 +60,10 @@ export function scatter_add_rows_task(args: usize, tid: i32, nthreads: i32): voi
   }
 }
 
-// Arguments: out (outer, nIndex, inner), x, index, outer, nX, nIndex, inner.
 export function gather_elements_task(args: usize, tid: i32, nthreads: i32): void {
-  walkIndex(argPtr(args, 1), argPtr(args, 0), args, tid, nthreads, false);
+  walkIndex(changetype<GatherElementsArgs>(args), tid, nthreads, false);
 }
 
-// Arguments: dx (outer, nX, inner) zeroed by the caller, dy (outer, nIndex, inner), index, outer, nX, nIndex, inner.
 export function scatter_add_elements_task(args: usize, tid: i32, nthreads: i32): void {
-  walkIndex(argPtr(args, 0), argPtr(args, 1), args, tid, nthreads, true);
+  walkIndex(changetype<GatherElementsArgs>(args), tid, nthreads, true);
 }

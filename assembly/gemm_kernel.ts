@@ -1,7 +1,6 @@
 // The pieces of the packed SGEMM that other kernels reuse (gemm.ts drives them over whole
 // matrices; attention.ts over the tiles of one head): packing of op(A) and op(B) into zero-padded
 // strips, the register-tiled micro-kernel, and the finishing of its tiles into C.
-import { activate, activateCheapLanes, hasLaneForm, ACT_NONE } from './gemm_epilogue';
 
 export const MR = 4;
 export const NR = 8;
@@ -114,36 +113,23 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
 /**
  * One output value from its partial sum `acc` over a K block. The first block scales the old C by
  * beta (never reading it when beta is 0, so C may hold garbage); later blocks add to what earlier
- * ones stored; the last adds the bias and applies the activation.
+ * ones stored; the last adds the bias.
  */
-@inline function finishScalar(
-  acc: f32, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: f32, act: i32, slope: f32,
-): void {
+@inline function finishScalar(acc: f32, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: f32): void {
   let v = alpha * acc;
   if (!first) v = load<f32>(c) + v;
   else if (beta != 0) v = v + beta * load<f32>(c);
-  if (last) v = activate(v + bias, act, slope);
+  if (last) v = v + bias;
   store<f32>(c, v);
 }
 
-/** `finishScalar` on four lanes with the same IEEE operations; cheap activations stay in lanes. */
-@inline function finishLanes(
-  acc: v128, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: usize, j: i32, act: i32, slope: f32,
-): void {
+/** `finishScalar` on four lanes with the same IEEE operations. */
+@inline function finishLanes(acc: v128, c: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: usize, j: i32): void {
   let v = f32x4.mul(f32x4.splat(alpha), acc);
   if (!first) v = f32x4.add(v128.load(c), v);
   else if (beta != 0) v = f32x4.add(v, f32x4.mul(f32x4.splat(beta), v128.load(c)));
-  if (last) {
-    v = f32x4.add(v, bias != 0 ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0));
-    if (hasLaneForm(act)) v = activateCheapLanes(v, act, slope);
-  }
+  if (last) v = f32x4.add(v, bias != 0 ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0));
   v128.store(c, v);
-  if (last && act != ACT_NONE && !hasLaneForm(act)) {
-    for (let l = 0; l < 4; l++) {
-      const at = c + (<usize>l << 2);
-      store<f32>(at, activate(load<f32>(at), act, slope));
-    }
-  }
 }
 
 // a is (kc, MR) packed, b is (kc, NR) packed: the (MR, NR) product a^T b. A full tile is finished
@@ -157,7 +143,7 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
 // speed, three run it at Node's. The shuffles cost Node nothing.
 export function gemm_4x8_simd(
   kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
-  alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
+  alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -185,14 +171,14 @@ export function gemm_4x8_simd(
   }
   if (full) {
     const row = <usize>ldc << 2;
-    finishLanes(c00, c, alpha, beta, first, last, bias, j, act, slope);
-    finishLanes(c01, c + 16, alpha, beta, first, last, bias, j + 4, act, slope);
-    finishLanes(c10, c + row, alpha, beta, first, last, bias, j, act, slope);
-    finishLanes(c11, c + row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
-    finishLanes(c20, c + 2 * row, alpha, beta, first, last, bias, j, act, slope);
-    finishLanes(c21, c + 2 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
-    finishLanes(c30, c + 3 * row, alpha, beta, first, last, bias, j, act, slope);
-    finishLanes(c31, c + 3 * row + 16, alpha, beta, first, last, bias, j + 4, act, slope);
+    finishLanes(c00, c, alpha, beta, first, last, bias, j);
+    finishLanes(c01, c + 16, alpha, beta, first, last, bias, j + 4);
+    finishLanes(c10, c + row, alpha, beta, first, last, bias, j);
+    finishLanes(c11, c + row + 16, alpha, beta, first, last, bias, j + 4);
+    finishLanes(c20, c + 2 * row, alpha, beta, first, last, bias, j);
+    finishLanes(c21, c + 2 * row + 16, alpha, beta, first, last, bias, j + 4);
+    finishLanes(c30, c + 3 * row, alpha, beta, first, last, bias, j);
+    finishLanes(c31, c + 3 * row + 16, alpha, beta, first, last, bias, j + 4);
     return;
   }
   v128.store(tile, c00, 0);
@@ -208,13 +194,13 @@ export function gemm_4x8_simd(
 // tile is (MR, NR) from an edge tile; c is the (rows, cols) corner of the output at row stride ldc, column j.
 export function storeEdgeTile(
   tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, j: i32,
-  alpha: f32, beta: f32, first: bool, last: bool, bias: usize, act: i32, slope: f32,
+  alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
 ): void {
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>(j + q) << 2)) : 0;
       const acc = load<f32>(tile + ((<usize>r * NR + q) << 2));
-      finishScalar(acc, c + ((<usize>r * ldc + q) << 2), alpha, beta, first, last, b, act, slope);
+      finishScalar(acc, c + ((<usize>r * ldc + q) << 2), alpha, beta, first, last, b);
     }
   }
 }

@@ -6,33 +6,12 @@
 // block of its channels. Bottom and right padding only make OH and OW larger, which the caller says.
 // Where image n's row r starts is set by two strides: images stacked (N, C*KH*KW, OH*OW) for
 // per-image products, or rows interleaved (C*KH*KW, N, OH*OW) so that one GEMM sums over the batch.
-import { splitStart } from './args';
+import { Im2colArgs } from './generated/args';
+import { splitStart } from './split';
 import { endInside, firstInside } from './window';
 
-// The argument block shared by every task of this file (bindings/kernels/conv.ts), read in place.
-@unmanaged class Geometry {
-  image: usize; // image is (N, C, H, W)
-  cols: usize; // cols holds N x C*KH*KW rows of OH*OW at the strides below
-  N: i32;
-  C: i32;
-  H: i32;
-  W: i32;
-  KH: i32;
-  KW: i32;
-  OH: i32;
-  OW: i32;
-  sh: i32; // stride
-  sw: i32;
-  pt: i32; // top and left padding
-  pl: i32;
-  dh: i32; // dilation
-  dw: i32;
-  imageStride: i32; // elements from image n's rows to image n+1's
-  rowStride: i32; // elements from row r of an image to row r+1
-}
-
 /** Where row `row` of image `n` starts. */
-@inline function columnRow(g: Geometry, n: i32, row: i32): usize {
+@inline function columnRow(g: Im2colArgs, n: i32, row: i32): usize {
   return g.cols + ((<usize>n * g.imageStride + <usize>row * g.rowStride) << 2);
 }
 
@@ -52,7 +31,7 @@ import { endInside, firstInside } from './window';
 
 // Threads split the rows of the column matrix over the whole batch: every row is written by one thread.
 export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
-  const g = changetype<Geometry>(args);
+  const g = changetype<Im2colArgs>(args);
   const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const taps = KH * KW;
@@ -94,7 +73,7 @@ export function im2col_task(args: usize, tid: i32, nthreads: i32): void {
 
 // One element at a time with a bounds test: the yardstick for im2col_task.
 export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const g = changetype<Geometry>(args);
+  const g = changetype<Im2colArgs>(args);
   const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const total = g.N * C * KH * KW * OH * OW;
@@ -118,7 +97,7 @@ export function im2col_reference_task(args: usize, tid: i32, nthreads: i32): voi
 // Threads split the (n, c) planes, so no two write one element; within a plane the taps add in
 // (kh, kw) order, each tap at most once per element, onto a zeroed plane.
 export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
-  const g = changetype<Geometry>(args);
+  const g = changetype<Im2colArgs>(args);
   const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const planes = g.N * C;
@@ -164,7 +143,7 @@ export function col2im_task(args: usize, tid: i32, nthreads: i32): void {
 // Gathers each image element's sum from the taps that can reach it, in the same (kh, kw) order as
 // col2im_task, so the two agree to the bit.
 export function col2im_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const g = changetype<Geometry>(args);
+  const g = changetype<Im2colArgs>(args);
   const image = g.image, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
   const sh = g.sh, sw = g.sw, pt = g.pt, pl = g.pl, dh = g.dh, dw = g.dw;
   const total = g.N * C * H * W;

@@ -6,12 +6,9 @@
 // Threads split (row, 4-column group) units. A group either fits a vector or is the row's tail,
 // which runs the scalar twin of the same operations: so an element's bits do not depend on which
 // thread computes it.
-import { argI32, argPtr, splitStart } from './args';
+import { LstmCellBackwardArgs, LstmCellForwardArgs } from './generated/args';
+import { splitStart } from './split';
 import { sigmoidLanes, sigmoidScalar, tanhLanes, tanhScalar } from './fastmath';
-import {
-  BWD_ACTS, BWD_B, BWD_C, BWD_C_PREV, BWD_DC, BWD_DGATES, BWD_DH_NEXT, BWD_DY, BWD_H_SIZE,
-  FWD_B, FWD_C, FWD_C_PREV, FWD_GATES, FWD_H, FWD_H_SIZE,
-} from './lstm_args';
 
 @inline function forwardScalar(gates: usize, cPrev: usize, c: usize, h: usize, j: i32, H: i32): void {
   const o4 = <usize>j << 2;
@@ -45,16 +42,17 @@ import {
   v128.store(h + o4, f32x4.mul(o, tanhLanes(cNew)));
 }
 
-export function lstm_cell_forward_task(args: usize, tid: i32, nthreads: i32): void {
-  const B = argI32(args, FWD_B), H = argI32(args, FWD_H_SIZE);
+export function lstm_cell_forward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<LstmCellForwardArgs>(words);
+  const B = args.B, H = args.H;
   const groups = (H + 3) >> 2;
   const u1 = splitStart(B * groups, tid + 1, nthreads);
   for (let u = splitStart(B * groups, tid, nthreads); u < u1; u++) {
     const b = u / groups;
     const j = (u - b * groups) << 2;
-    const gates = argPtr(args, FWD_GATES) + (<usize>b * 4 * H << 2);
+    const gates = args.gates + (<usize>b * 4 * H << 2);
     const row = <usize>b * H << 2;
-    const cPrev = argPtr(args, FWD_C_PREV) + row, c = argPtr(args, FWD_C) + row, h = argPtr(args, FWD_H) + row;
+    const cPrev = args.cPrev + row, c = args.c + row, h = args.h + row;
     if (j + 4 <= H) {
       forwardLanes(gates, cPrev, c, h, j, H);
     } else {
@@ -68,48 +66,49 @@ export function lstm_cell_forward_task(args: usize, tid: i32, nthreads: i32): vo
 //   do = dh tc o (1 - o),  dc_t = dc + dh o (1 - tc^2)
 //   di = dc_t g i (1 - i),  df = dc_t cPrev f (1 - f),  dg = dc_t i (1 - g^2)
 //   dc <- dc_t f (the cell gradient handed to the previous step)
-@inline function backwardScalar(args: usize, b: i32, j: i32, H: i32): void {
+@inline function backwardScalar(args: LstmCellBackwardArgs, b: i32, j: i32, H: i32): void {
   const row = (<usize>b * H + j) << 2;
   const hBytes = <usize>H << 2;
-  const acts = argPtr(args, BWD_ACTS) + (<usize>b * 4 * H << 2) + (<usize>j << 2);
-  const dgates = argPtr(args, BWD_DGATES) + (<usize>b * 4 * H << 2) + (<usize>j << 2);
-  const dyPtr = argPtr(args, BWD_DY), dhPtr = argPtr(args, BWD_DH_NEXT);
+  const acts = args.acts + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const dgates = args.dgates + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const dyPtr = args.dy, dhPtr = args.dhNext;
   let dh: f32 = dyPtr != 0 ? load<f32>(dyPtr + row) : 0;
   if (dhPtr != 0) dh = dh + load<f32>(dhPtr + row);
   const i = load<f32>(acts), f = load<f32>(acts + hBytes), g = load<f32>(acts + 2 * hBytes), o = load<f32>(acts + 3 * hBytes);
-  const tc = tanhScalar(load<f32>(argPtr(args, BWD_C) + row));
-  const dcAt = argPtr(args, BWD_DC) + row;
+  const tc = tanhScalar(load<f32>(args.c + row));
+  const dcAt = args.dc + row;
   const dc = load<f32>(dcAt) + dh * o * (<f32>1 - tc * tc);
   store<f32>(dgates, dc * g * i * (<f32>1 - i));
-  store<f32>(dgates + hBytes, dc * load<f32>(argPtr(args, BWD_C_PREV) + row) * f * (<f32>1 - f));
+  store<f32>(dgates + hBytes, dc * load<f32>(args.cPrev + row) * f * (<f32>1 - f));
   store<f32>(dgates + 2 * hBytes, dc * i * (<f32>1 - g * g));
   store<f32>(dgates + 3 * hBytes, dh * tc * o * (<f32>1 - o));
   store<f32>(dcAt, dc * f);
 }
 
-@inline function backwardLanes(args: usize, b: i32, j: i32, H: i32): void {
+@inline function backwardLanes(args: LstmCellBackwardArgs, b: i32, j: i32, H: i32): void {
   const row = (<usize>b * H + j) << 2;
   const hBytes = <usize>H << 2;
-  const acts = argPtr(args, BWD_ACTS) + (<usize>b * 4 * H << 2) + (<usize>j << 2);
-  const dgates = argPtr(args, BWD_DGATES) + (<usize>b * 4 * H << 2) + (<usize>j << 2);
-  const dyPtr = argPtr(args, BWD_DY), dhPtr = argPtr(args, BWD_DH_NEXT);
+  const acts = args.acts + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const dgates = args.dgates + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const dyPtr = args.dy, dhPtr = args.dhNext;
   const one = f32x4.splat(1);
   let dh = dyPtr != 0 ? v128.load(dyPtr + row) : f32x4.splat(0);
   if (dhPtr != 0) dh = f32x4.add(dh, v128.load(dhPtr + row));
   const i = v128.load(acts), f = v128.load(acts + hBytes), g = v128.load(acts + 2 * hBytes), o = v128.load(acts + 3 * hBytes);
-  const tc = tanhLanes(v128.load(argPtr(args, BWD_C) + row));
-  const dcAt = argPtr(args, BWD_DC) + row;
+  const tc = tanhLanes(v128.load(args.c + row));
+  const dcAt = args.dc + row;
   const dc = f32x4.add(v128.load(dcAt), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
   v128.store(dgates, f32x4.mul(f32x4.mul(f32x4.mul(dc, g), i), f32x4.sub(one, i)));
-  const cPrev = v128.load(argPtr(args, BWD_C_PREV) + row);
+  const cPrev = v128.load(args.cPrev + row);
   v128.store(dgates + hBytes, f32x4.mul(f32x4.mul(f32x4.mul(dc, cPrev), f), f32x4.sub(one, f)));
   v128.store(dgates + 2 * hBytes, f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g))));
   v128.store(dgates + 3 * hBytes, f32x4.mul(f32x4.mul(f32x4.mul(dh, tc), o), f32x4.sub(one, o)));
   v128.store(dcAt, f32x4.mul(dc, f));
 }
 
-export function lstm_cell_backward_task(args: usize, tid: i32, nthreads: i32): void {
-  const B = argI32(args, BWD_B), H = argI32(args, BWD_H_SIZE);
+export function lstm_cell_backward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<LstmCellBackwardArgs>(words);
+  const B = args.B, H = args.H;
   const groups = (H + 3) >> 2;
   const u1 = splitStart(B * groups, tid + 1, nthreads);
   for (let u = splitStart(B * groups, tid, nthreads); u < u1; u++) {

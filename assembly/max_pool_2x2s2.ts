@@ -3,9 +3,10 @@
 // through its border and dilation logic; here one output row reads two input rows once, and four
 // outputs come from four vector loads and two shuffles. Outputs and indices are the general
 // kernel's bit for bit: the taps are visited in the same (kh, kw) order under the same rule.
-// Takes the pooling argument block (pool_args.ts); threads split the volumes.
-import { argI32, argPtr, splitStart } from './args';
-import { ARG_INDICES, ARG_OUT, ARG_P, ARG_SIZE, ARG_X, ARG_Y, AXIS_H, AXIS_W } from './pool_args';
+// Takes the pooling argument block (PoolArgs); threads split the volumes.
+import { AXIS_H, AXIS_W } from './axes';
+import { PoolArgs } from './generated/args';
+import { splitStart } from './split';
 
 // torch's rule, as pool.ts: a NaN wins over everything after it; among equal values the first tap stays.
 @inline function wins(v: v128, best: v128): v128 {
@@ -56,11 +57,11 @@ import { ARG_INDICES, ARG_OUT, ARG_P, ARG_SIZE, ARG_X, ARG_Y, AXIS_H, AXIS_W } f
 }
 
 // x is (P, H, W), y and indices (P, OH, OW) with OH = H / 2 and OW = W / 2 rounded down
-export function max_pool_2x2s2_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const H = argI32(args, ARG_SIZE + AXIS_H), W = argI32(args, ARG_SIZE + AXIS_W);
-  const OH = argI32(args, ARG_OUT + AXIS_H), OW = argI32(args, ARG_OUT + AXIS_W);
-  const P = argI32(args, ARG_P);
+export function max_pool_2x2s2_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const x = args.x, y = args.y, indices = args.indices;
+  const H = args.size(AXIS_H), W = args.size(AXIS_W), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
+  const P = args.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const volume = x + ((<usize>p * H * W) << 2);

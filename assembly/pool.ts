@@ -1,35 +1,13 @@
 // Max and average pooling over (n, c) volumes (D, H, W), and their gradients; 2-D pooling is the
 // case D = 1 with a one-tap depth window. Threads split the volumes, so every output and every
 // input-gradient element is computed by one thread, in a fixed order.
-import { argI32, argPtr, splitStart } from './args';
-import {
-  ARG_BAD_INDEX, ARG_COUNT_INCLUDE_PAD, ARG_DILATION, ARG_INDICES, ARG_KERNEL, ARG_OUT, ARG_P, ARG_PAD_AFTER,
-  ARG_PAD_BEFORE, ARG_SIZE, ARG_STRIDE, ARG_X, ARG_Y, AXIS_D, AXIS_H, AXIS_W,
-} from './pool_args';
+import { PoolArgs } from './generated/args';
+import { splitStart } from './split';
+import { AXIS_D, AXIS_H, AXIS_W } from './axes';
 import { endInside, firstInside } from './window';
 
-@inline function size(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_SIZE + axis);
-}
-@inline function outSize(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_OUT + axis);
-}
-@inline function taps(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_KERNEL + axis);
-}
-@inline function stride(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_STRIDE + axis);
-}
-@inline function padBefore(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_PAD_BEFORE + axis);
-}
-@inline function dilation(args: usize, axis: i32): i32 {
-  return argI32(args, ARG_DILATION + axis);
-}
-
-/** Input coordinate of the first tap of output o's window along `axis` (negative inside the padding). */
-@inline function origin(args: usize, axis: i32, o: i32): i32 {
-  return o * stride(args, axis) - padBefore(args, axis);
+@inline function origin(args: PoolArgs, axis: i32, o: i32): i32 {
+  return o * args.stride(axis) - args.padBefore(axis);
 }
 
 // Taps [lo, hi) of a window starting at `origin` (stride `dilation`, `taps` of them) that fall
@@ -58,16 +36,16 @@ import { endInside, firstInside } from './window';
  * (count_include_pad; the padding before is always reached, a ceil-mode window may pass the end)
  * or those inside the input. With dilation 1 this is torch's avg_pool2d divisor, per axis.
  */
-@inline function countedTaps(args: usize, axis: i32, o: i32): i32 {
-  const at = origin(args, axis, o), d = dilation(args, axis), k = taps(args, axis), pad = padBefore(args, axis);
-  if (argI32(args, ARG_COUNT_INCLUDE_PAD) != 0) {
-    return endInside(at + pad, d, size(args, axis) + pad + argI32(args, ARG_PAD_AFTER + axis), k);
+@inline function countedTaps(args: PoolArgs, axis: i32, o: i32): i32 {
+  const at = origin(args, axis, o), d = args.dilation(axis), k = args.kernel(axis), pad = args.padBefore(axis);
+  if (args.countIncludePad) {
+    return endInside(at + pad, d, args.size(axis) + pad + args.padAfter(axis), k);
   }
-  return endInside(at, d, size(args, axis), k) - firstInside(at, d);
+  return endInside(at, d, args.size(axis), k) - firstInside(at, d);
 }
 
 /** What average pooling divides a window's sum by: 0 for a window wholly in padding without count_include_pad. */
-@inline function avgDivisor(args: usize, od: i32, oh: i32, ow: i32): f32 {
+@inline function avgDivisor(args: PoolArgs, od: i32, oh: i32, ow: i32): f32 {
   return <f32>(countedTaps(args, AXIS_D, od) * countedTaps(args, AXIS_H, oh) * countedTaps(args, AXIS_W, ow));
 }
 
@@ -118,18 +96,19 @@ import { endInside, firstInside } from './window';
   v128.store(indices, at);
 }
 
-export function max_pool_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
-  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
-  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
-  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
-  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+export function max_pool_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const x = args.x, y = args.y, indices = args.indices;
+  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
+  const OD = args.out(AXIS_D), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
+  const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
+  const sh = args.stride(AXIS_H), sw = args.stride(AXIS_W);
+  const pt = args.padBefore(AXIS_H), pl = args.padBefore(AXIS_W);
+  const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
   const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
   const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
   const simdStride = sw <= 2;
-  const P = argI32(args, ARG_P);
+  const P = args.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const volume = x + (<usize>p * D * H * W << 2);
@@ -180,20 +159,21 @@ export function max_pool_task(args: usize, tid: i32, nthreads: i32): void {
 }
 
 /** Output o's (od, oh, ow) and volume p, outputs numbered in (P, OD, OH, OW) order. */
-@inline function outputAxis(args: usize, o: i32, axis: i32): i32 {
+@inline function outputAxis(args: PoolArgs, o: i32, axis: i32): i32 {
   let inner = 1;
-  for (let a = axis + 1; a <= AXIS_W; a++) inner *= outSize(args, a);
-  return (o / inner) % outSize(args, axis);
+  for (let a = axis + 1; a <= AXIS_W; a++) inner *= args.out(a);
+  return (o / inner) % args.out(axis);
 }
 
 // Every tap with a bounds test: the yardstick for max_pool_task.
-export function max_pool_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
-  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
-  const outputs = outSize(args, AXIS_D) * outSize(args, AXIS_H) * outSize(args, AXIS_W);
-  const total = argI32(args, ARG_P) * outputs;
+export function max_pool_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const x = args.x, y = args.y, indices = args.indices;
+  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
+  const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
+  const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
+  const outputs = args.out(AXIS_D) * args.out(AXIS_H) * args.out(AXIS_W);
+  const total = args.P * outputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let o = splitStart(total, tid, nthreads); o < end; o++) {
     const p = o / outputs;
@@ -221,19 +201,20 @@ export function max_pool_reference_task(args: usize, tid: i32, nthreads: i32): v
   }
 }
 
-@inline function inputsPerVolume(args: usize): i32 {
-  return size(args, AXIS_D) * size(args, AXIS_H) * size(args, AXIS_W);
+@inline function inputsPerVolume(args: PoolArgs): i32 {
+  return args.size(AXIS_D) * args.size(AXIS_H) * args.size(AXIS_W);
 }
 
-@inline function outputsPerVolume(args: usize): i32 {
-  return outSize(args, AXIS_D) * outSize(args, AXIS_H) * outSize(args, AXIS_W);
+@inline function outputsPerVolume(args: PoolArgs): i32 {
+  return args.out(AXIS_D) * args.out(AXIS_H) * args.out(AXIS_W);
 }
 
 // dx[p, indices[p, o]] += dy[p, o] over a zeroed volume, outputs in order.
-export function max_pool_backward_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
+export function max_pool_backward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const dx = args.x, dy = args.y, indices = args.indices;
   const inputs = inputsPerVolume(args), outputs = outputsPerVolume(args);
-  const P = argI32(args, ARG_P);
+  const P = args.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const volume = dx + (<usize>p * inputs << 2);
@@ -242,7 +223,7 @@ export function max_pool_backward_task(args: usize, tid: i32, nthreads: i32): vo
     for (let o = 0; o < outputs; o++) {
       const i = load<i32>(indices + base + (<usize>o << 2));
       if (<u32>i >= <u32>inputs) {
-        if (i != -1) store<i32>(args + (ARG_BAD_INDEX << 2), 1);
+        if (i != -1) args.badIndex = 1;
         continue;
       }
       const at = volume + (<usize>i << 2);
@@ -253,10 +234,11 @@ export function max_pool_backward_task(args: usize, tid: i32, nthreads: i32): vo
 
 // Each input element gathers the outputs that chose it, in output order: the same sums as
 // max_pool_backward_task, bit for bit.
-export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y), indices = argPtr(args, ARG_INDICES);
+export function max_pool_backward_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const dx = args.x, dy = args.y, indices = args.indices;
   const inputs = inputsPerVolume(args), outputs = outputsPerVolume(args);
-  const total = argI32(args, ARG_P) * inputs;
+  const total = args.P * inputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let e = splitStart(total, tid, nthreads); e < end; e++) {
     const p = e / inputs, i = e - p * inputs;
@@ -266,7 +248,7 @@ export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads
       const index = load<i32>(indices + at);
       if (index == i) sum += load<f32>(dy + at);
       // Exactly one thread visits element 0 of a volume: it checks that volume's indices.
-      else if (i == 0 && index != -1 && <u32>index >= <u32>inputs) store<i32>(args + (ARG_BAD_INDEX << 2), 1);
+      else if (i == 0 && index != -1 && <u32>index >= <u32>inputs) args.badIndex = 1;
     }
     store<f32>(dx + (<usize>e << 2), sum);
   }
@@ -275,17 +257,17 @@ export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads
 // Average pooling's walk over the windows, shared by the forward (sums each window of x into y) and
 // the backward (spreads dy / divisor over each window of a zeroed dx, outputs in order): the same
 // window bounds and order either way.
-@inline function avgPoolWalk(args: usize, tid: i32, nthreads: i32, backward: bool): void {
-  const volumes = argPtr(args, ARG_X), outputs = argPtr(args, ARG_Y);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
-  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
-  const sh = stride(args, AXIS_H), sw = stride(args, AXIS_W);
-  const pt = padBefore(args, AXIS_H), pl = padBefore(args, AXIS_W);
-  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+@inline function avgPoolWalk(args: PoolArgs, tid: i32, nthreads: i32, backward: bool): void {
+  const volumes = args.x, outputs = args.y;
+  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
+  const OD = args.out(AXIS_D), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
+  const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
+  const sh = args.stride(AXIS_H), sw = args.stride(AXIS_W);
+  const pt = args.padBefore(AXIS_H), pl = args.padBefore(AXIS_W);
+  const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
   const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
   const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
-  const P = argI32(args, ARG_P);
+  const P = args.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const volume = volumes + (<usize>p * D * H * W << 2);
@@ -323,17 +305,19 @@ export function max_pool_backward_reference_task(args: usize, tid: i32, nthreads
   }
 }
 
-export function avg_pool_task(args: usize, tid: i32, nthreads: i32): void {
+export function avg_pool_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
   avgPoolWalk(args, tid, nthreads, false);
 }
 
-export function avg_pool_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const KD = taps(args, AXIS_D), KH = taps(args, AXIS_H), KW = taps(args, AXIS_W);
-  const dd = dilation(args, AXIS_D), dh = dilation(args, AXIS_H), dw = dilation(args, AXIS_W);
+export function avg_pool_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const x = args.x, y = args.y;
+  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
+  const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
+  const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
   const outputs = outputsPerVolume(args);
-  const total = argI32(args, ARG_P) * outputs;
+  const total = args.P * outputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let o = splitStart(total, tid, nthreads); o < end; o++) {
     const p = o / outputs;
@@ -353,24 +337,26 @@ export function avg_pool_reference_task(args: usize, tid: i32, nthreads: i32): v
   }
 }
 
-export function avg_pool_backward_task(args: usize, tid: i32, nthreads: i32): void {
+export function avg_pool_backward_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
   avgPoolWalk(args, tid, nthreads, true);
 }
 
 /** The tap of output o's window along `axis` that lands on input coordinate i, or -1. */
-@inline function tapAt(args: usize, axis: i32, o: i32, i: i32): i32 {
-  const offset = i - origin(args, axis, o), d = dilation(args, axis);
-  if (offset < 0 || offset % d != 0 || offset / d >= taps(args, axis)) return -1;
+@inline function tapAt(args: PoolArgs, axis: i32, o: i32, i: i32): i32 {
+  const offset = i - origin(args, axis, o), d = args.dilation(axis);
+  if (offset < 0 || offset % d != 0 || offset / d >= args.kernel(axis)) return -1;
   return offset / d;
 }
 
 // Each input element gathers dy / divisor from the windows holding it, in output order.
-export function avg_pool_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const D = size(args, AXIS_D), H = size(args, AXIS_H), W = size(args, AXIS_W);
-  const OD = outSize(args, AXIS_D), OH = outSize(args, AXIS_H), OW = outSize(args, AXIS_W);
+export function avg_pool_backward_reference_task(words: usize, tid: i32, nthreads: i32): void {
+  const args = changetype<PoolArgs>(words);
+  const dx = args.x, dy = args.y;
+  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
+  const OD = args.out(AXIS_D), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
   const inputs = inputsPerVolume(args);
-  const total = argI32(args, ARG_P) * inputs;
+  const total = args.P * inputs;
   const end = splitStart(total, tid + 1, nthreads);
   for (let e = splitStart(total, tid, nthreads); e < end; e++) {
     const iw = e % W, ih = (e / W) % H, id = (e / (W * H)) % D, p = e / inputs;

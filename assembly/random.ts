@@ -1,7 +1,8 @@
 // Seeded random numbers that are the same in every runtime and for every thread count: element i
 // is a pure function of (seed, i), a counter-based generator, and the math is AssemblyScript's
 // own (not the host's Math), so no engine can round it differently.
-import { argF32, argI32, argPtr, splitStart } from './args';
+import { RandomArgs } from './generated/args';
+import { splitStart } from './split';
 
 // splitmix64's finaliser: a bijective mix with good avalanche, enough to decorrelate counters.
 @inline function mix(z: u64): u64 {
@@ -21,11 +22,10 @@ import { argF32, argI32, argPtr, splitStart } from './args';
 
 // out is (n): uniform in [lo, hi)
 export function rand_uniform_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const n = argI32(args, 1);
-  const seed = (<u64>argI32(args, 2) << 32) | <u64><u32>argI32(args, 3);
-  const lo = argF32(args, 4);
-  const hi = argF32(args, 5);
+  const a = changetype<RandomArgs>(args);
+  const out = a.out, n = a.n;
+  const seed = (<u64>a.seedHigh << 32) | <u64><u32>a.seedLow;
+  const lo = a.a, hi = a.b;
   const start = splitStart(n, tid, nthreads);
   const end = splitStart(n, tid + 1, nthreads);
   const span = <f64>hi - <f64>lo;
@@ -36,11 +36,10 @@ export function rand_uniform_task(args: usize, tid: i32, nthreads: i32): void {
 
 // out is (n): normal with the given mean and std, by Box-Muller on pairs (2j, 2j+1)
 export function rand_normal_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const n = argI32(args, 1);
-  const seed = (<u64>argI32(args, 2) << 32) | <u64><u32>argI32(args, 3);
-  const mean = <f64>argF32(args, 4);
-  const std = <f64>argF32(args, 5);
+  const a = changetype<RandomArgs>(args);
+  const out = a.out, n = a.n;
+  const seed = (<u64>a.seedHigh << 32) | <u64><u32>a.seedLow;
+  const mean = <f64>a.a, std = <f64>a.b;
   const pairs = (n + 1) >> 1;
   const start = splitStart(pairs, tid, nthreads);
   const end = splitStart(pairs, tid + 1, nthreads);

@@ -8,10 +8,11 @@
 // to depth 4 with LEAF = 256) that would leave threads idle can instead be cut at depth 4 of the
 // same tree: reduce_partial_f32 computes the 16 subtrees, reduce_combine_f32 joins them as the
 // tree does, and the result has the same bits as the one-thread path.
-import { argI32, argPtr, splitStart } from './args';
+import { ReduceArgs, ReduceCombineArgs, ReducePartialArgs } from './generated/args';
+import { splitStart } from './split';
 import { rowExtreme } from './extreme';
 import { loadLanes, storeLanes } from './lanes';
-import { ARGMAX, ARGMIN, MAX, MEAN, MIN, SUM, SUMSQ } from './reduce_ops';
+import { ARGMAX, ARGMIN, MAX, MEAN, MIN, SUM, SUMSQ } from './generated/reduce_ops';
 
 const LEAF = 256;
 const COLUMN_LEAF = 16;
@@ -122,12 +123,13 @@ function row(op: i32, x: usize, n: i32): f32 {
 
 // out is (outer, inner): float32, or int32 for ARGMAX/ARGMIN; x is (outer, L, inner)
 export function reduce_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const outer = argI32(args, 2);
-  const L = argI32(args, 3);
-  const inner = argI32(args, 4);
-  const op = argI32(args, 5);
+  const a = changetype<ReduceArgs>(args);
+  const out = a.out;
+  const x = a.x;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const op = a.op;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   const stride = <usize>inner << 2;
@@ -175,11 +177,12 @@ export function reduce_f32_task(args: usize, tid: i32, nthreads: i32): void {
 
 // partials is (rows, PARTS); x is (rows, L) with L >= 8192; op is SUM, MEAN, SUMSQ, MAX or MIN
 export function reduce_partial_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const partials = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const rows = argI32(args, 2);
-  const L = argI32(args, 3);
-  const op = argI32(args, 4);
+  const a = changetype<ReducePartialArgs>(args);
+  const partials = a.partials;
+  const x = a.x;
+  const rows = a.rows;
+  const L = a.len;
+  const op = a.op;
   const end = splitStart(rows * PARTS, tid + 1, nthreads);
   for (let i = splitStart(rows * PARTS, tid, nthreads); i < end; i++) {
     const r = i >> PARTS_LOG2;
@@ -202,11 +205,12 @@ function joinParts(p: usize, n: i32): f32 {
 
 // out is (rows); partials is (rows, PARTS) from reduce_partial_f32 with the same L and op
 export function reduce_combine_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const partials = argPtr(args, 1);
-  const rows = argI32(args, 2);
-  const L = argI32(args, 3);
-  const op = argI32(args, 4);
+  const a = changetype<ReduceCombineArgs>(args);
+  const out = a.out;
+  const partials = a.partials;
+  const rows = a.rows;
+  const L = a.len;
+  const op = a.op;
   const end = splitStart(rows, tid + 1, nthreads);
   for (let r = splitStart(rows, tid, nthreads); r < end; r++) {
     const p = partials + ((<usize>r * PARTS) << 2);

@@ -1,15 +1,17 @@
 // Scalar reference for reduce.ts: each output accumulated in f64 in index order, rounded once.
-import { argI32, argPtr, splitStart } from './args';
-import { ARGMAX, ARGMIN, MAX, MEAN, MIN, SUM, SUMSQ } from './reduce_ops';
+import { ReduceArgs } from './generated/args';
+import { splitStart } from './split';
+import { ARGMAX, ARGMIN, MAX, MEAN, MIN, SUM, SUMSQ } from './generated/reduce_ops';
 
 // Same arguments as reduce_f32_task
 export function reduce_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const out = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const outer = argI32(args, 2);
-  const L = argI32(args, 3);
-  const inner = argI32(args, 4);
-  const op = argI32(args, 5);
+  const a = changetype<ReduceArgs>(args);
+  const out = a.out;
+  const x = a.x;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const op = a.op;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {

@@ -3,7 +3,8 @@
 // (every choice masked out) gives softmax 0 and log-softmax -inf, with no NaN; its backward gives
 // dx = 0 (softmax) and dx = dy (log-softmax), what the formulas give at those outputs.
 // Each row is one thread's, in an order fixed by L, so the bits do not depend on the thread count.
-import { argI32, argPtr, splitStart } from './args';
+import { SoftmaxArgs, SoftmaxBackwardArgs } from './generated/args';
+import { splitStart } from './split';
 import { rowExtreme } from './extreme';
 import { hsum, loadLanes, scalar, storeLanes } from './lanes';
 import { vexp, vlog } from './vmath';
@@ -70,12 +71,13 @@ function softmaxColumns(y: usize, x: usize, n: i32, stride: usize, vec: bool, is
 
 // y is (outer, L, inner), x is (outer, L, inner)
 export function softmax_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const y = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const outer = argI32(args, 2);
-  const L = argI32(args, 3);
-  const inner = argI32(args, 4);
-  const isLog = argI32(args, 5) != 0;
+  const a = changetype<SoftmaxArgs>(args);
+  const y = a.y;
+  const x = a.x;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const isLog = a.isLog;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   let i = splitStart(total, tid, nthreads);
@@ -140,13 +142,14 @@ function backwardColumns(dx: usize, y: usize, dy: usize, n: i32, stride: usize, 
 
 // dx is (outer, L, inner), y the forward output (outer, L, inner), dy (outer, L, inner)
 export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const y = argPtr(args, 1);
-  const dy = argPtr(args, 2);
-  const outer = argI32(args, 3);
-  const L = argI32(args, 4);
-  const inner = argI32(args, 5);
-  const isLog = argI32(args, 6) != 0;
+  const a = changetype<SoftmaxBackwardArgs>(args);
+  const dx = a.dx;
+  const y = a.y;
+  const dy = a.dy;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const isLog = a.isLog;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   let i = splitStart(total, tid, nthreads);

@@ -1,5 +1,6 @@
 // Scalar reference for softmax.ts, in f64 with AssemblyScript's Math, one element at a time.
-import { argI32, argPtr, splitStart } from './args';
+import { SoftmaxArgs, SoftmaxBackwardArgs } from './generated/args';
+import { splitStart } from './split';
 
 @inline function at(base: usize, k: i32, inner: i32): usize {
   return base + ((<usize>k * inner) << 2);
@@ -7,12 +8,13 @@ import { argI32, argPtr, splitStart } from './args';
 
 // Same arguments as softmax_f32_task
 export function softmax_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const y = argPtr(args, 0);
-  const x = argPtr(args, 1);
-  const outer = argI32(args, 2);
-  const L = argI32(args, 3);
-  const inner = argI32(args, 4);
-  const isLog = argI32(args, 5) != 0;
+  const a = changetype<SoftmaxArgs>(args);
+  const y = a.y;
+  const x = a.x;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const isLog = a.isLog;
   const end = splitStart(outer * inner, tid + 1, nthreads);
   for (let r = splitStart(outer * inner, tid, nthreads); r < end; r++) {
     const o = r / inner;
@@ -32,13 +34,14 @@ export function softmax_f32_reference_task(args: usize, tid: i32, nthreads: i32)
 
 // Same arguments as softmax_backward_f32_task
 export function softmax_backward_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, 0);
-  const y = argPtr(args, 1);
-  const dy = argPtr(args, 2);
-  const outer = argI32(args, 3);
-  const L = argI32(args, 4);
-  const inner = argI32(args, 5);
-  const isLog = argI32(args, 6) != 0;
+  const a = changetype<SoftmaxBackwardArgs>(args);
+  const dx = a.dx;
+  const y = a.y;
+  const dy = a.dy;
+  const outer = a.outer;
+  const L = a.len;
+  const inner = a.inner;
+  const isLog = a.isLog;
   const end = splitStart(outer * inner, tid + 1, nthreads);
   for (let r = splitStart(outer * inner, tid, nthreads); r < end; r++) {
     const o = r / inner;

@@ -1,23 +1,16 @@
 // Nearest-neighbour upsampling by integer factors on NCHW, and its gradient. Threads split the
 // (n, c) planes.
-import { argI32, argPtr, splitStart } from './args';
-
-// The argument block of every task here (bindings/kernels/upsample.ts).
-const ARG_X = 0; // x (or dx) is (P, H, W): P = N*C planes
-const ARG_Y = 1; // y (or dy) is (P, H*SH, W*SW)
-const ARG_P = 2;
-const ARG_H = 3;
-const ARG_W = 4;
-const ARG_SH = 5;
-const ARG_SW = 6;
+import { UpsampleArgs } from './generated/args';
+import { splitStart } from './split';
 
 // y[p, oh, ow] = x[p, oh / SH, ow / SW]: each input row is widened once, then copied SH times.
 export function upsample_nearest_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), SH = argI32(args, ARG_SH), SW = argI32(args, ARG_SW);
+  const u = changetype<UpsampleArgs>(args);
+  const x = u.x, y = u.y;
+  const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
   const OW = W * SW;
   const rowBytes = <usize>OW << 2;
-  const P = argI32(args, ARG_P);
+  const P = u.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     for (let ih = 0; ih < H; ih++) {
@@ -34,10 +27,11 @@ export function upsample_nearest_task(args: usize, tid: i32, nthreads: i32): voi
 }
 
 export function upsample_nearest_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const x = argPtr(args, ARG_X), y = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), SH = argI32(args, ARG_SH), SW = argI32(args, ARG_SW);
+  const u = changetype<UpsampleArgs>(args);
+  const x = u.x, y = u.y;
+  const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
   const OH = H * SH, OW = W * SW;
-  const total = argI32(args, ARG_P) * OH * OW;
+  const total = u.P * OH * OW;
   const end = splitStart(total, tid + 1, nthreads);
   for (let o = splitStart(total, tid, nthreads); o < end; o++) {
     const ow = o % OW, oh = (o / OW) % OH, p = o / (OW * OH);
@@ -48,10 +42,11 @@ export function upsample_nearest_reference_task(args: usize, tid: i32, nthreads:
 // dx[p, ih, iw] = sum of dy over its SH x SW block, rows then columns (the reference's order);
 // dx is overwritten.
 export function upsample_nearest_backward_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), SH = argI32(args, ARG_SH), SW = argI32(args, ARG_SW);
+  const u = changetype<UpsampleArgs>(args);
+  const dx = u.x, dy = u.y;
+  const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
   const OW = W * SW;
-  const P = argI32(args, ARG_P);
+  const P = u.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     for (let ih = 0; ih < H; ih++) {
@@ -70,10 +65,11 @@ export function upsample_nearest_backward_task(args: usize, tid: i32, nthreads: 
 }
 
 export function upsample_nearest_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const dx = argPtr(args, ARG_X), dy = argPtr(args, ARG_Y);
-  const H = argI32(args, ARG_H), W = argI32(args, ARG_W), SH = argI32(args, ARG_SH), SW = argI32(args, ARG_SW);
+  const u = changetype<UpsampleArgs>(args);
+  const dx = u.x, dy = u.y;
+  const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
   const OH = H * SH, OW = W * SW;
-  const total = argI32(args, ARG_P) * H * W;
+  const total = u.P * H * W;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {
     const iw = i % W, ih = (i / W) % H, p = i / (W * H);

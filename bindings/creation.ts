@@ -1,10 +1,10 @@
 // Making tensors: from data, constant fills, and seeded random numbers.
 import { checkDType, type DType } from './dtype.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from './errors.js';
-import { engine, f32 } from './runtime/engine.js';
+import { engine } from './runtime/engine.js';
 import { checkShape, numel } from './shape.js';
 import { Storage, Tensor } from './tensor.js';
-import { dispatch } from './runtime/dispatch.js';
+import { fillTask, randomTask } from './runtime/generated/kernel-args.js';
 
 type Data = ArrayLike<number> | number | NestedArray;
 interface NestedArray extends ReadonlyArray<number | NestedArray> {}
@@ -138,7 +138,7 @@ function filled(op: string, shape: readonly number[], value: number, options: DT
     const heap = engine().heap;
     heap.i32.fill(value, t.ptr() >> 2, (t.ptr() >> 2) + t.size);
   } else {
-    dispatch('fill_f32', [t.ptr(), t.size, f32(value)], t.size);
+    fillTask('fill_f32', { out: t.ptr(), n: t.size, value }, t.size);
   }
   return finish(t, opts);
 }
@@ -192,7 +192,7 @@ function randomCreation(op: string, opts: object, own: readonly string[]): Creat
 export function rand(shape: readonly number[], opts: RandomOptions & CreationOptions & { low?: number; high?: number } = {}): Tensor {
   const s = checkShape('rand', shape);
   const creation = randomCreation('rand', opts, ['low', 'high']);
-  const [hi, lo] = seedWords('rand', opts.seed);
+  const [seedHigh, seedLow] = seedWords('rand', opts.seed);
   const low = opts.low ?? 0;
   const high = opts.high ?? 1;
   if (!Number.isFinite(low) || !Number.isFinite(high)) {
@@ -200,7 +200,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & CreationOpt
   }
   if (low > high) throw new ArgumentError(`rand: expected low <= high, got low ${low} and high ${high}`);
   const t = allocate('rand', s, 'float32');
-  dispatch('rand_uniform', [t.ptr(), t.size, hi, lo, f32(low), f32(high)], t.size * 8);
+  randomTask('rand_uniform', { out: t.ptr(), n: t.size, seedHigh, seedLow, a: low, b: high }, t.size * 8);
   return finish(t, creation);
 }
 
@@ -208,12 +208,12 @@ export function rand(shape: readonly number[], opts: RandomOptions & CreationOpt
 export function randn(shape: readonly number[], opts: RandomOptions & CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = checkShape('randn', shape);
   const creation = randomCreation('randn', opts, ['mean', 'std']);
-  const [hi, lo] = seedWords('randn', opts.seed);
+  const [seedHigh, seedLow] = seedWords('randn', opts.seed);
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
   if (!Number.isFinite(mean)) throw new ArgumentError(`randn: mean must be a finite number, got ${String(mean)}`);
   if (!Number.isFinite(std) || std < 0) throw new ArgumentError(`randn: std must be a finite number >= 0, got ${String(std)}`);
   const t = allocate('randn', s, 'float32');
-  dispatch('rand_normal', [t.ptr(), t.size, hi, lo, f32(mean), f32(std)], t.size * 32);
+  randomTask('rand_normal', { out: t.ptr(), n: t.size, seedHigh, seedLow, a: mean, b: std }, t.size * 32);
   return finish(t, creation);
 }

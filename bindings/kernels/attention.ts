@@ -5,12 +5,12 @@
 // all gets out = 0, lse = -Infinity and zero gradients, never NaN.
 import { empty, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { engine, f32, type F32 } from '../runtime/engine.js';
+import { engine } from '../runtime/engine.js';
+import { attentionTask, type AttentionArgs, type AttentionTask, type Operand } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
 import { runGemm, type GemmOperand } from './gemm.js';
 import { contiguous } from './copy.js';
-import { checkShape, checkTensor, rowMajor } from './operands.js';
+import { checkShape, checkTensor, rowMajor, taskFor, type KernelChoice } from './operands.js';
 
 export interface AttentionOptions {
   /** Query i sees keys j <= i only. Default false. */
@@ -46,7 +46,6 @@ interface Dims {
 }
 
 /** A 4-D operand as the kernels read it: [ptr, stride over B, over H, over rows], in elements. */
-type Operand = [number, number, number, number];
 
 /** The tensors a call handed to the kernel that must be disposed after it. */
 type Temporaries = Tensor[];
@@ -93,7 +92,7 @@ function options(op: string, opts: AttentionOptions, dims: Dims, temps: Temporar
     throw new ArgumentError(`${op}: kernel must be 'fused' or 'reference', got ${String(kernel)}`);
   }
   let mask = 0;
-  let maskFloat = 0;
+  let maskFloat = false;
   const m = opts.keyPaddingMask;
   if (m !== undefined && m !== null) {
     checkTensor(op, 'keyPaddingMask', m, ['int32', 'float32']);
@@ -101,12 +100,12 @@ function options(op: string, opts: AttentionOptions, dims: Dims, temps: Temporar
     const rows = rowMajor(m);
     temps.push(rows);
     mask = rows.ptr(op);
-    maskFloat = m.dtype === 'float32' ? 1 : 0;
+    maskFloat = m.dtype === 'float32';
   }
   return { causal, scale, kernel, mask, maskFloat };
 }
 
-/** Where the kernels read and write: see assembly/attention_args.ts for the word order. */
+/** Where the kernels read and write. */
 interface Call {
   dims: Dims;
   q: Operand;
@@ -116,7 +115,7 @@ interface Call {
   dout?: Operand;
   lse: number;
   mask: number;
-  maskFloat: number;
+  maskFloat: boolean;
   causal: boolean;
   scale: number;
   dq?: number;
@@ -124,25 +123,27 @@ interface Call {
   dv?: number;
 }
 
-/** The argument words of assembly/attention_args.ts, up to ARG_DV_OUT. */
-function words(call: Call, scratch: number, stride: number): (number | F32)[] {
+/** The argument block of the attention tasks for `call`, with no block of the backward's set. */
+function attentionArgs(call: Call, work: number, workStride: number): AttentionArgs {
   const { B, H, T, S, D, Dv } = call.dims;
-  const none: Operand = [0, 0, 0, 0];
-  return [
-    ...call.q, ...call.k, ...call.v, ...call.out, ...(call.dout ?? none),
-    call.lse, call.mask, call.maskFloat,
-    B, H, T, S, D, Dv, call.causal ? 1 : 0, f32(call.scale), scratch, stride,
-    call.dq ?? 0, call.dk ?? 0, call.dv ?? 0,
-  ];
+  return {
+    q: call.q, k: call.k, v: call.v, out: call.out, dout: call.dout ?? NO_OPERAND,
+    lse: call.lse, mask: call.mask, maskFloat: call.maskFloat,
+    B, H, T, S, D, Dv, causal: call.causal, scale: call.scale, work, workStride,
+    dq: call.dq ?? 0, dk: call.dk ?? 0, dv: call.dv ?? 0,
+    head0: 0, heads: 0, row0: 0, rows: 0, cols: 0, scores: 0, dscores: 0, blockHead: 0, blockLd: 0, keys: 0,
+  };
 }
 
+const NO_OPERAND: Operand = [0, 0, 0, 0];
+
 /** Runs `task` with `scratchBytes` of scratch per thread over the threads `work` earns. */
-function run(task: string, call: Call, scratchBytes: number, work: number): void {
+function run(task: AttentionTask, call: Call, scratchBytes: number, work: number): void {
   const heap = engine().heap;
   const stride = Math.max(16, Math.ceil(scratchBytes / 16) * 16);
   const scratch = heap.alloc(stride * engine().threads);
   try {
-    dispatch(task, words(call, scratch, stride), work);
+    attentionTask(task, attentionArgs(call, scratch, stride), work);
   } finally {
     heap.free(scratch);
   }
@@ -186,10 +187,11 @@ interface ScoreBlock {
 }
 
 /** The backward's elementwise step (assembly/attention_backward.ts) on a block, in place. */
-function probabilities(base: (number | F32)[], block: ScoreBlock, kernel: 'simd' | 'reference'): void {
+function probabilities(base: AttentionArgs, block: ScoreBlock, kernel: KernelChoice): void {
   const { head0, heads, row0, rows, cols, scores, dscores, headStride, ld } = block;
-  const task = kernel === 'simd' ? 'attention_backward_probabilities' : 'attention_backward_probabilities_reference';
-  dispatch(task, [...base, head0, heads, row0, rows, cols, scores, dscores, headStride, ld, 0], heads * rows * cols * 16);
+  attentionTask(taskFor('attention_backward_probabilities', kernel), {
+    ...base, head0, heads, row0, rows, cols, scores, dscores, blockHead: headStride, blockLd: ld,
+  }, heads * rows * cols * 16);
 }
 
 export interface ProbabilityOptions {
@@ -200,7 +202,7 @@ export interface ProbabilityOptions {
   /** (B, S) with S >= the block's columns, int32 or float32: 0 hides key j. */
   keyPaddingMask?: Tensor | null;
   /** 'reference' runs the scalar twin: the tests' yardstick. */
-  kernel?: 'simd' | 'reference';
+  kernel?: KernelChoice;
 }
 
 /**
@@ -241,12 +243,11 @@ export function attentionProbabilities(
     temps.push(lseRows);
     const p = contiguous(scores);
     const ds = contiguous(dscores);
-    const none: Operand = [0, 0, 0, 0];
     const call: Call = {
-      dims, q: none, k: none, v: none, out: none, lse: lseRows.ptr(op), mask: o.mask, maskFloat: o.maskFloat,
+      dims, q: NO_OPERAND, k: NO_OPERAND, v: NO_OPERAND, out: NO_OPERAND, lse: lseRows.ptr(op), mask: o.mask, maskFloat: o.maskFloat,
       causal: o.causal, scale: 1,
     };
-    probabilities(words(call, 0, 0), {
+    probabilities(attentionArgs(call, 0, 0), {
       head0: 0, heads: B * H, row0, rows, cols, scores: p.ptr(op), dscores: ds.ptr(op), headStride: rows * cols, ld: cols,
     }, kernel);
     return { p, ds };
@@ -272,10 +273,8 @@ function fusedBackward(call: Call): void {
   const dscores = scores + 4 * group * perHead;
   const keys = call.mask === 0 ? 0 : heap.alloc(4 * heads * S * D);
   try {
-    const base = words(call, 0, 0);
-    if (keys !== 0) {
-      dispatch('attention_backward_keys', [...base, 0, 0, 0, 0, 0, 0, 0, 0, 0, keys], heads * S * D);
-    }
+    const base = attentionArgs(call, 0, 0);
+    if (keys !== 0) attentionTask('attention_backward_keys', { ...base, keys }, heads * S * D);
     const kd: Operand = keys === 0 ? call.k : [keys, H * S * D, S * D, D];
     const operands = [call.q, call.k, call.v, call.out, call.dout!, kd];
     // A group of heads spans batches only where every operand steps evenly from head to head.
@@ -286,7 +285,7 @@ function fusedBackward(call: Call): void {
       strides: [number, number, number], alpha: number, beta: number): void => {
       runGemm({
         a, b, c, M, N, K, batch, strideA: strides[0], strideB: strides[1], strideC: strides[2],
-        alpha, beta, bias: 0, activation: 0, slope: 0,
+        alpha, beta, bias: 0,
       });
     };
     const { q, k, v, dout } = { q: call.q, k: call.k, v: call.v, dout: call.dout! };

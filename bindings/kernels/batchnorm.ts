@@ -2,10 +2,10 @@
 // and BatchNorm1d on (N, C) or (N, C, L)): fused kernels of assembly/batchnorm.ts.
 import { empty } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
+import { batchNormBackwardTask, batchNormTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import { checkShapeIs, checkTensor, kernelChoice, numberOption, type KernelChoice } from './spatial.js';
+import type { KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, kernelChoice, numberOption } from './spatial.js';
 
 export interface BatchNormTrainOptions {
   /** gamma (C); absent means 1. */
@@ -85,7 +85,9 @@ export function batchNorm2dTrainForward(x: Tensor, opts: BatchNormTrainOptions =
   const y = empty(x.shape);
   const mean = empty([C]);
   const invstd = empty([C]);
-  dispatch(task, [x.ptr(), y.ptr(), gamma, beta, mean.ptr(), invstd.ptr(), rm, rv, N, C, S, f32(eps), f32(momentum)], 3 * x.size);
+  batchNormTask(task, {
+    x: x.ptr(), y: y.ptr(), gamma, beta, mean: mean.ptr(), invstd: invstd.ptr(), runningMean: rm, runningVar: rv, N, C, S, eps, momentum,
+  }, 3 * x.size);
   return { y, mean, invstd };
 }
 
@@ -103,7 +105,9 @@ export function batchNorm2dEvalForward(x: Tensor, runningMean: Tensor, runningVa
   const eps = checkEps(op, opts.eps);
   const task = kernelChoice(op, opts.kernel) === 'simd' ? 'batchnorm_eval' : 'batchnorm_eval_reference';
   const y = empty(x.shape);
-  dispatch(task, [x.ptr(), y.ptr(), gamma, beta, 0, 0, rm, rv, N, C, S, f32(eps), f32(0)], 2 * x.size);
+  batchNormTask(task, {
+    x: x.ptr(), y: y.ptr(), gamma, beta, mean: 0, invstd: 0, runningMean: rm, runningVar: rv, N, C, S, eps, momentum: 0,
+  }, 2 * x.size);
   return y;
 }
 
@@ -126,10 +130,9 @@ export function batchNorm2dBackward(
   const dx = needsInput ? empty(x.shape) : null;
   const dweight = empty([C]);
   const dbias = empty([C]);
-  dispatch(
-    task,
-    [dy.ptr(), x.ptr(), meanPtr, invstdPtr, gamma, dx === null ? 0 : dx.ptr(), dweight.ptr(), dbias.ptr(), N, C, S],
-    3 * x.size,
-  );
+  batchNormBackwardTask(task, {
+    dy: dy.ptr(), x: x.ptr(), mean: meanPtr, invstd: invstdPtr, gamma, dx: dx === null ? 0 : dx.ptr(),
+    dgamma: dweight.ptr(), dbeta: dbias.ptr(), N, C, S,
+  }, 3 * x.size);
   return { dx, dweight, dbias };
 }

@@ -7,14 +7,12 @@
 // input gradient of the convolution whose input has its output's shape, and the other way round.
 import { empty, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { channelBiasAddTask, channelSumTask, im2colTask, type Im2colArgs } from '../runtime/generated/kernel-args.js';
 import { Tensor } from '../tensor.js';
 import { contiguous } from './copy.js';
 import { runGemm, type GemmCall, type GemmOperand } from './gemm.js';
-import {
-  checkShapeIs, checkTensor, kernelChoice, pair, sides,
-  type KernelChoice, type Padding, type Pair, type Sides,
-} from './spatial.js';
+import { taskFor, type KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type Padding, type Pair, type Sides } from './spatial.js';
 
 export interface Conv2dOptions {
   /** Default 1. */
@@ -194,25 +192,25 @@ function isPointwise(g: Geometry): boolean {
  */
 type ColumnLayout = 'images' | 'rows';
 
-function im2colArgs(g: Geometry, image: number, cols: number, count: number, layout: ColumnLayout): number[] {
+function im2colArgs(g: Geometry, image: number, cols: number, count: number, layout: ColumnLayout): Im2colArgs {
   const S = g.OH * g.OW;
   const [imageStride, rowStride] = layout === 'images' ? [g.C * g.KH * g.KW * S, S] : [S, count * S];
-  return [
-    image, cols, count, g.C, g.H, g.W, g.KH, g.KW, g.OH, g.OW, g.stride[0], g.stride[1],
-    g.pad.top, g.pad.left, g.dilation[0], g.dilation[1], imageStride, rowStride,
-  ];
+  return {
+    image, cols, N: count, C: g.C, H: g.H, W: g.W, KH: g.KH, KW: g.KW, OH: g.OH, OW: g.OW, sh: g.stride[0], sw: g.stride[1],
+    pt: g.pad.top, pl: g.pad.left, dh: g.dilation[0], dw: g.dilation[1], imageStride, rowStride,
+  };
 }
 
 /** cols = im2col of images [n0, n0 + count) of `image`. */
 function lower(g: Geometry, image: Tensor, n0: number, count: number, cols: Tensor, layout: ColumnLayout, kernel: KernelChoice = 'simd'): void {
   const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count, layout);
-  dispatch(kernel === 'simd' ? 'im2col' : 'im2col_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
+  im2colTask(taskFor('im2col', kernel), args, count * g.C * g.KH * g.KW * g.OH * g.OW);
 }
 
 /** images [n0, n0 + count) of `image` = col2im of cols. */
 function raise(g: Geometry, cols: Tensor, image: Tensor, n0: number, count: number, kernel: KernelChoice = 'simd'): void {
   const args = im2colArgs(g, image.ptr() + 4 * n0 * g.C * g.H * g.W, cols.ptr(), count, 'images');
-  dispatch(kernel === 'simd' ? 'col2im' : 'col2im_reference', args, count * g.C * g.KH * g.KW * g.OH * g.OW);
+  im2colTask(taskFor('col2im', kernel), args, count * g.C * g.KH * g.KW * g.OH * g.OW);
 }
 
 /**
@@ -242,9 +240,9 @@ function groupSizes(g: Geometry) {
 /** An operand at `offset` elements into tensor `t`, as the GEMM kernel reads it. */
 const at = (t: Tensor, offset: number, ld: number, trans = false): GemmOperand => ({ ptr: t.ptr() + 4 * offset, ld, trans });
 
-/** Plain products: no scaling, bias or activation. */
+/** Plain products: no scaling or bias. */
 function product(call: Pick<GemmCall, 'a' | 'b' | 'c' | 'M' | 'N' | 'K'> & Partial<GemmCall>): void {
-  runGemm({ batch: 1, strideA: 0, strideB: 0, strideC: 0, alpha: 1, beta: 0, bias: 0, activation: 0, slope: 0, ...call });
+  runGemm({ batch: 1, strideA: 0, strideB: 0, strideC: 0, alpha: 1, beta: 0, bias: 0, ...call });
 }
 
 /**
@@ -324,17 +322,16 @@ function convolveWeightGrad(g: Geometry, doutput: Tensor, input: Tensor, dw: Ten
 
 function addBias(y: Tensor, b: Tensor): void {
   const [N, C, H, W] = y.shape;
-  dispatch('channel_bias_add', [y.ptr(), b.ptr(), N, C, H * W], y.size);
+  channelBiasAddTask('channel_bias_add', { y: y.ptr(), bias: b.ptr(), N, C, S: H * W }, y.size);
 }
 
 /** db[c] = sum of dy[:, c] over the batch and the plane, in a fixed order. */
 export function channelSum(dy: Tensor, kernel?: KernelChoice): Tensor {
   const op = 'channelSum';
   checkTensor(op, 'dy', dy, 2, 'at least 2-D (N, C, ...)', true);
-  const choice = kernelChoice(op, kernel);
   const [N, C] = dy.shape;
   const out = empty([C]);
-  dispatch(choice === 'simd' ? 'channel_sum' : 'channel_sum_reference', [out.ptr(), dy.ptr(), N, C, dy.size / Math.max(N * C, 1)], dy.size);
+  channelSumTask(taskFor('channel_sum', kernelChoice(op, kernel)), { out: out.ptr(), x: dy.ptr(), N, C, S: dy.size / Math.max(N * C, 1) }, dy.size);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // tensor, copyInto() writes a tensor into a view (a window of a larger tensor).
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { empty } from '../creation.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { stridedCopyTask } from '../runtime/generated/kernel-args.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { collapse } from './broadcast.js';
@@ -31,5 +31,5 @@ export function copyInto(src: Tensor, dst: Tensor): void {
   if (src.size === 0) return;
   const layout = collapse(src.shape, [src.strides, dst.strides]);
   const [xStrides, outStrides] = layout.strides;
-  dispatch('strided_copy', [dst.ptr('copyInto'), src.ptr('copyInto'), layout.shape.length, ...layout.shape, ...xStrides, ...outStrides], src.size);
+  stridedCopyTask('strided_copy', { out: dst.ptr('copyInto'), x: src.ptr('copyInto'), shape: layout.shape, xStrides, outStrides }, src.size);
 }

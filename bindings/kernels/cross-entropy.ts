@@ -2,11 +2,10 @@
 // The callers check the targets' range: the kernel reads a class weight and a logit at each target.
 import { empty } from '../creation.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
+import { crossEntropyTask } from '../runtime/generated/kernel-args.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+import { requireFloat32, requireTensor, taskFor, withContiguous, type KernelChoice } from './operands.js';
 
 // exp and log per logit, and the max and sum passes: as softmax counts them.
 const COST = 16;
@@ -42,25 +41,25 @@ function checkRows(op: string, x: Tensor, target: Tensor, o: CrossEntropyRows): 
 const operands = (x: Tensor, target: Tensor, o: CrossEntropyRows) => (o.classWeight === null ? [x, target] : [x, target, o.classWeight]);
 
 /** loss_i = -scale * sum_j w_ij log softmax(x_i)_j, for x (M, C) and int32 targets (M): an (M) tensor. */
-export function crossEntropyRows(x: Tensor, target: Tensor, o: CrossEntropyRows, impl: Impl = 'simd'): Tensor {
+export function crossEntropyRows(x: Tensor, target: Tensor, o: CrossEntropyRows, kernel: KernelChoice = 'simd'): Tensor {
   const op = 'crossEntropy';
   checkRows(op, x, target, o);
   const [M, C] = x.shape;
   return withContiguous(operands(x, target, o), ([xc, tc, wc]) => {
     const loss = empty([M]);
     if (M > 0) {
-      // The argument block of assembly/cross_entropy_args.ts: no dloss or weight sum in the forward.
-      dispatch(taskFor('cross_entropy_f32', impl), [
-        loss.ptr(), xc.ptr(op), tc.ptr(op), wc === undefined ? 0 : wc.ptr(op), 0, M, C, o.ignoreIndex,
-        f32(o.labelSmoothing), f32(o.scale), f32(0),
-      ], M * C * COST);
+      // The forward reads no dloss or weight sum.
+      crossEntropyTask(taskFor('cross_entropy_f32', kernel), {
+        out: loss.ptr(), x: xc.ptr(op), target: tc.ptr(op), classWeight: wc === undefined ? 0 : wc.ptr(op), dloss: 0,
+        M, C, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, scale: o.scale, weightSum: 0,
+      }, M * C * COST);
     }
     return loss;
   });
 }
 
 /** dx_ij = dloss_i * scale * (W_i softmax(x_i)_j - w_ij), for the loss above. */
-export function crossEntropyRowsBackward(x: Tensor, target: Tensor, dloss: Tensor, o: CrossEntropyRows, impl: Impl = 'simd'): Tensor {
+export function crossEntropyRowsBackward(x: Tensor, target: Tensor, dloss: Tensor, o: CrossEntropyRows, kernel: KernelChoice = 'simd'): Tensor {
   const op = 'crossEntropy backward';
   checkRows(op, x, target, o);
   requireTensor(op, dloss, 'dloss');
@@ -76,11 +75,10 @@ export function crossEntropyRowsBackward(x: Tensor, target: Tensor, dloss: Tenso
     const gc = ts[ts.length - 1];
     const dx = empty([M, C]);
     if (dx.size > 0) {
-      // The argument block of assembly/cross_entropy_args.ts, as the forward's.
-      dispatch(taskFor('cross_entropy_backward_f32', impl), [
-        dx.ptr(), xc.ptr(op), tc.ptr(op), wc === undefined ? 0 : wc.ptr(op), gc.ptr(op), M, C, o.ignoreIndex,
-        f32(o.labelSmoothing), f32(o.scale), f32(weightSum),
-      ], dx.size * COST);
+      crossEntropyTask(taskFor('cross_entropy_backward_f32', kernel), {
+        out: dx.ptr(), x: xc.ptr(op), target: tc.ptr(op), classWeight: wc === undefined ? 0 : wc.ptr(op), dloss: gc.ptr(op),
+        M, C, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, scale: o.scale, weightSum,
+      }, dx.size * COST);
     }
     return dx;
   });

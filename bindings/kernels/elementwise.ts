@@ -2,19 +2,14 @@
 // Validated and allocating, with no autograd: the ops layer builds on these.
 import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
+import { binaryTask, unaryBackwardTask, unaryTask, whereTask } from '../runtime/generated/kernel-args.js';
+import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../runtime/generated/ops.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, broadcastStrides, collapse, uncollapsed } from './broadcast.js';
-import { requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+import { requireFloat32, requireTensor, taskFor, withContiguous, type KernelChoice } from './operands.js';
 
-/** Op codes of assembly/unary_ops.ts. */
-export const UNARY_OPS = {
-  neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, rsqrt: 5, square: 6, reciprocal: 7, relu: 8, leaky_relu: 9,
-  sigmoid: 10, tanh: 11, gelu_tanh: 12, gelu: 13, sin: 14, cos: 15, sign: 16, affine: 17, clamp: 18,
-} as const;
-export type UnaryOp = keyof typeof UNARY_OPS;
+export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp };
 
 /**
  * What unaryBackward's second tensor must be for each op: the forward input x or its output y.
@@ -43,12 +38,10 @@ const UNARY_COST: Readonly<Record<UnaryOp, number>> = {
   sigmoid: 10, tanh: 12, gelu_tanh: 15, gelu: 15, sin: 16, cos: 16, sign: 1, affine: 1, clamp: 1,
 };
 
-function unaryCode(op: string, what: string): number {
-  const code = (UNARY_OPS as Record<string, number>)[op];
-  if (code === undefined) {
+function checkUnaryOp(op: string, what: string): void {
+  if (!Object.hasOwn(UNARY_OPS, op)) {
     throw new ArgumentError(`${what}: unknown op ${String(op)}; expected one of ${Object.keys(UNARY_OPS).join(', ')}`);
   }
-  return code;
 }
 
 function param(op: string, name: string, value: number | undefined, fallback: number): number {
@@ -70,15 +63,15 @@ function unaryParams(op: UnaryOp, params: UnaryParams): [number, number] {
 }
 
 /** y = f(x) for a float32 tensor; a new contiguous tensor of x's shape. */
-export function unary(op: UnaryOp, x: Tensor, params: UnaryParams = {}, impl: Impl = 'simd'): Tensor {
-  const code = unaryCode(op, 'unary');
+export function unary(op: UnaryOp, x: Tensor, params: UnaryParams = {}, kernel: KernelChoice = 'simd'): Tensor {
+  checkUnaryOp(op, 'unary');
   requireTensor(op, x, 'x');
   requireFloat32(op, x, 'x');
   const [p0, p1] = unaryParams(op, params);
   return withContiguous([x], ([xc]) => {
     const out = empty(x.shape);
     if (out.size > 0) {
-      dispatch(taskFor('unary_f32', impl), [out.ptr(), xc.ptr(op), out.size, code, f32(p0), f32(p1)],
+      unaryTask(taskFor('unary_f32', kernel), { out: out.ptr(), x: xc.ptr(op), n: out.size, op, p0, p1 },
         out.size * UNARY_COST[op]);
     }
     return out;
@@ -86,8 +79,8 @@ export function unary(op: UnaryOp, x: Tensor, params: UnaryParams = {}, impl: Im
 }
 
 /** dx = dy * f'(v), v being x or y as BACKWARD_INPUT[op] says; dy and v have the same shape. */
-export function unaryBackward(op: UnaryOp, dy: Tensor, xOrY: Tensor, params: UnaryParams = {}, impl: Impl = 'simd'): Tensor {
-  const code = unaryCode(op, 'unaryBackward');
+export function unaryBackward(op: UnaryOp, dy: Tensor, xOrY: Tensor, params: UnaryParams = {}, kernel: KernelChoice = 'simd'): Tensor {
+  checkUnaryOp(op, 'unaryBackward');
   const name = `${op} backward`;
   requireTensor(name, dy, 'dy');
   requireTensor(name, xOrY, BACKWARD_INPUT[op]);
@@ -102,18 +95,12 @@ export function unaryBackward(op: UnaryOp, dy: Tensor, xOrY: Tensor, params: Una
   return withContiguous([dy, xOrY], ([g, v]) => {
     const out = empty(dy.shape);
     if (out.size > 0) {
-      dispatch(taskFor('unary_backward_f32', impl), [out.ptr(), g.ptr(name), v.ptr(name), out.size, code, f32(p0), f32(p1)],
+      unaryBackwardTask(taskFor('unary_backward_f32', kernel), { dx: out.ptr(), dy: g.ptr(name), v: v.ptr(name), n: out.size, op, p0, p1 },
         out.size * (UNARY_COST[op] + 1));
     }
     return out;
   });
 }
-
-/** Op codes of assembly/binary_ops.ts. Comparisons return float32 1 or 0, whatever the input dtype. */
-export const BINARY_OPS = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
-} as const;
-export type BinaryOp = keyof typeof BINARY_OPS;
 
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow']);
@@ -123,9 +110,8 @@ const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow']);
  * or both int32 (add, sub, mul wrap like int32 arithmetic; maximum, minimum, comparisons; not div
  * or pow). Comparisons give float32 1/0.
  */
-export function binary(op: BinaryOp, a: Tensor, b: Tensor, impl: Impl = 'simd'): Tensor {
-  const code = (BINARY_OPS as Record<string, number>)[op];
-  if (code === undefined) {
+export function binary(op: BinaryOp, a: Tensor, b: Tensor, kernel: KernelChoice = 'simd'): Tensor {
+  if (!Object.hasOwn(BINARY_OPS, op)) {
     throw new ArgumentError(`binary: unknown op ${String(op)}; expected one of ${Object.keys(BINARY_OPS).join(', ')}`);
   }
   requireTensor(op, a, 'a');
@@ -143,10 +129,12 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor, impl: Impl = 'simd'):
   if (out.size === 0) return out;
   withContiguous([a, b], ([ac, bc]) => {
     const strides = [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)];
-    const layout = impl === 'simd' ? collapse(shape, strides) : uncollapsed(shape, strides);
-    const task = taskFor(a.dtype === 'int32' ? 'binary_i32' : 'binary_f32', impl);
-    dispatch(task, [out.ptr(), ac.ptr(op), bc.ptr(op), code, layout.shape.length, ...layout.shape, ...layout.strides.flat()],
-      out.size * (op === 'pow' ? 30 : 1));
+    const layout = kernel === 'simd' ? collapse(shape, strides) : uncollapsed(shape, strides);
+    const task = taskFor(a.dtype === 'int32' ? 'binary_i32' : 'binary_f32', kernel);
+    binaryTask(task, {
+      out: out.ptr(), a: ac.ptr(op), b: bc.ptr(op), op,
+      shape: layout.shape, aStrides: layout.strides[0], bStrides: layout.strides[1],
+    }, out.size * (op === 'pow' ? 30 : 1));
   });
   return out;
 }
@@ -165,8 +153,10 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   if (out.size === 0) return out;
   withContiguous([cond, a, b], ([cc, ac, bc]) => {
     const layout = collapse(shape, [cond, a, b].map((t) => broadcastStrides(t.shape, shape)));
-    dispatch('where', [out.ptr(), cc.ptr('where'), ac.ptr('where'), bc.ptr('where'), cond.dtype === 'int32' ? 1 : 0,
-      layout.shape.length, ...layout.shape, ...layout.strides.flat()], out.size);
+    whereTask('where', {
+      out: out.ptr(), cond: cc.ptr('where'), a: ac.ptr('where'), b: bc.ptr('where'), condIsInt: cond.dtype === 'int32',
+      shape: layout.shape, condStrides: layout.strides[0], aStrides: layout.strides[1], bStrides: layout.strides[2],
+    }, out.size);
   });
   return out;
 }

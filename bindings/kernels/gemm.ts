@@ -1,22 +1,11 @@
 // Matrix products over the wasm GEMM (assembly/gemm.ts): `gemm` for BLAS-style 2-D calls with a
-// fused bias and activation, `matmul` with NumPy/PyTorch rules (vectors, broadcast batch dims).
+// fused bias, `matmul` with NumPy/PyTorch rules (vectors, broadcast batch dims).
 import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { engine, f32, type Engine } from '../runtime/engine.js';
+import { engine, type Engine } from '../runtime/engine.js';
+import { gemmTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-
-export type Activation = 'none' | 'relu' | 'leaky_relu' | 'gelu' | 'sigmoid' | 'tanh';
-
-// The codes of assembly/gemm_epilogue.ts.
-const ACTIVATION_CODES: Record<Activation, number> = {
-  none: 0,
-  relu: 1,
-  leaky_relu: 2,
-  gelu: 3,
-  sigmoid: 4,
-  tanh: 5,
-};
+import { taskFor, type KernelChoice } from './operands.js';
 
 export interface GemmOptions {
   /** (M, K), or (K, M) with transA. */
@@ -33,13 +22,11 @@ export interface GemmOptions {
   beta?: number;
   /** (N): added to every row after alpha and beta. */
   bias?: Tensor;
-  /** Applied last. Default 'none'. */
-  activation?: Activation;
-  /** Slope of leaky_relu for x < 0. Default 0.01. */
-  slope?: number;
   /** 'reference' runs the plain scalar triple loop: the tests' yardstick, not for real use. */
-  kernel?: 'simd' | 'reference';
+  kernel?: KernelChoice;
 }
+
+const GEMM_OPTIONS: readonly string[] = ['a', 'b', 'c', 'transA', 'transB', 'alpha', 'beta', 'bias', 'kernel'];
 
 /** A matrix in wasm memory as the kernel reads it: row-major at row stride `ld`, maybe transposed. */
 export interface GemmOperand {
@@ -63,8 +50,6 @@ export interface GemmCall {
   alpha: number;
   beta: number;
   bias: number;
-  activation: number;
-  slope: number;
 }
 
 /**
@@ -92,19 +77,16 @@ function workspaceFor(e: Engine): { ptr: number; stride: number } {
  * One kernel call on raw operands, for kernels that lay out their own matrices (convolution): the
  * caller vouches for the pointers, sizes and strides.
  */
-export function runGemm(call: GemmCall, kernel: 'simd' | 'reference' = 'simd'): void {
+export function runGemm(call: GemmCall, kernel: KernelChoice = 'simd'): void {
   if (call.M === 0 || call.N === 0 || call.batch === 0) return;
   const ws = workspaceFor(engine());
-  dispatch(
-    kernel === 'simd' ? 'gemm' : 'gemm_reference',
-    [
-      call.a.ptr, call.b.ptr, call.c.ptr, call.M, call.N, call.K, call.a.ld, call.b.ld, call.c.ld,
-      call.a.trans ? 1 : 0, call.b.trans ? 1 : 0, f32(call.alpha), f32(call.beta), call.bias,
-      call.activation, f32(call.slope), call.batch, call.strideA, call.strideB, call.strideC,
-      ws.ptr, ws.stride,
-    ],
-    (call.batch * call.M * call.N * Math.max(call.K, 1)) / GEMM_MACS_PER_WORK,
-  );
+  gemmTask(taskFor('gemm', kernel), {
+    a: call.a.ptr, b: call.b.ptr, c: call.c.ptr, M: call.M, N: call.N, K: call.K,
+    lda: call.a.ld, ldb: call.b.ld, ldc: call.c.ld, transA: call.a.trans, transB: call.b.trans,
+    alpha: call.alpha, beta: call.beta, bias: call.bias,
+    batch: call.batch, strideA: call.strideA, strideB: call.strideB, strideC: call.strideC,
+    workspace: ws.ptr, workspaceStride: ws.stride,
+  }, (call.batch * call.M * call.N * Math.max(call.K, 1)) / GEMM_MACS_PER_WORK);
 }
 
 function checkFloat32(op: string, name: string, t: Tensor): void {
@@ -158,9 +140,13 @@ function checkMatrix(op: string, name: string, t: Tensor | undefined): Tensor {
   return t;
 }
 
-/** C = activation(alpha * op(A) op(B) + beta * C + bias) on 2-D float32 tensors; returns C. */
+/** C = alpha * op(A) op(B) + beta * C + bias on 2-D float32 tensors; returns C. */
 export function gemm(opts: GemmOptions): Tensor {
   const op = 'gemm';
+  const unknown = Object.keys(opts).filter((k) => !GEMM_OPTIONS.includes(k));
+  if (unknown.length > 0) {
+    throw new ArgumentError(`${op}: unknown option ${unknown.join(', ')}; expected ${GEMM_OPTIONS.join(', ')}`);
+  }
   const a = checkMatrix(op, 'a', opts.a);
   const b = checkMatrix(op, 'b', opts.b);
   const transA = opts.transA === true;
@@ -174,14 +160,6 @@ export function gemm(opts: GemmOptions): Tensor {
   }
   const alpha = numberOption(op, 'alpha', opts.alpha, 1);
   const beta = numberOption(op, 'beta', opts.beta, 0);
-  const slope = numberOption(op, 'slope', opts.slope, 0.01);
-  const activationName = opts.activation ?? 'none';
-  const activation = ACTIVATION_CODES[activationName];
-  if (!Object.hasOwn(ACTIVATION_CODES, activationName)) {
-    throw new ArgumentError(
-      `${op}: unknown activation ${String(activationName)}; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}`,
-    );
-  }
   const kernel = opts.kernel ?? 'simd';
   if (kernel !== 'simd' && kernel !== 'reference') {
     throw new ArgumentError(`${op}: kernel must be 'simd' or 'reference', got ${String(kernel)}`);
@@ -220,7 +198,7 @@ export function gemm(opts: GemmOptions): Tensor {
       b: flipped(matrixOperand(op, 'b', b), transB),
       c: { ...cOperand, trans: false },
       M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: 0,
-      alpha, beta, bias, activation, slope,
+      alpha, beta, bias,
     },
     kernel,
   );
@@ -336,7 +314,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         b: { ...bOp, ptr: bOp.ptr + 4 * offB },
         c: { ptr: cPtr + 4 * offC, ld: N, trans: false },
         M, N, K, batch: inner.size, strideA: inner.a, strideB: inner.b, strideC: inner.c,
-        alpha: 1, beta: 0, bias: 0, activation: 0, slope: 0,
+        alpha: 1, beta: 0, bias: 0,
       },
       'simd',
     );

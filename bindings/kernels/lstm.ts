@@ -5,7 +5,7 @@
 // The gate nonlinearities and the cell update are one fused kernel per step (assembly/lstm.ts).
 import { empty, ones, tensor, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { lstmCellBackwardTask, lstmCellForwardTask } from '../runtime/generated/kernel-args.js';
 import { engine } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
 import { gemm } from './gemm.js';
@@ -146,10 +146,10 @@ export function lstmForward(
     const hPrev = rawView(hiddens, [B, H], t * state);
     const g = rawView(gates, [B, 4 * H], t * 4 * state);
     gemm({ a: hPrev, b: wHhT, c: g, beta: 1, kernel: gemmKernel });
-    dispatch(cellTask, [
-      g.ptr(op), cells.ptr(op) + 4 * t * state, cells.ptr(op) + 4 * (t + 1) * state,
-      hiddens.ptr(op) + 4 * (t + 1) * state, B, H,
-    ], state * CELL_WORK);
+    lstmCellForwardTask(cellTask, {
+      gates: g.ptr(op), cPrev: cells.ptr(op) + 4 * t * state, c: cells.ptr(op) + 4 * (t + 1) * state,
+      h: hiddens.ptr(op) + 4 * (t + 1) * state, B, H,
+    }, state * CELL_WORK);
     hPrev.dispose();
     g.dispose();
   }
@@ -195,11 +195,11 @@ export function lstmBackward(
   const state = B * H;
   for (let t = T - 1; t >= 0; t--) {
     const dhNext = t === T - 1 ? (dhnRows === null ? 0 : dhnRows.ptr(op)) : dhPrev.ptr(op);
-    dispatch(cellTask, [
-      saved.gates.ptr(op) + 16 * t * state, saved.cells.ptr(op) + 4 * t * state,
-      saved.cells.ptr(op) + 4 * (t + 1) * state, dyRows === null ? 0 : dyRows.ptr(op) + 4 * t * state,
-      dhNext, dc.ptr(op), dgates.ptr(op) + 16 * t * state, B, H,
-    ], state * CELL_WORK);
+    lstmCellBackwardTask(cellTask, {
+      acts: saved.gates.ptr(op) + 16 * t * state, cPrev: saved.cells.ptr(op) + 4 * t * state,
+      c: saved.cells.ptr(op) + 4 * (t + 1) * state, dy: dyRows === null ? 0 : dyRows.ptr(op) + 4 * t * state,
+      dhNext, dc: dc.ptr(op), dgates: dgates.ptr(op) + 16 * t * state, B, H,
+    }, state * CELL_WORK);
     const dg = rawView(dgates, [B, 4 * H], t * 4 * state);
     gemm({ a: dg, b: saved.wHh, c: dhPrev, kernel: gemmKernel });
     dg.dispose();

@@ -9,10 +9,11 @@ import { contiguous } from './copy.js';
  * Which kernel runs: the SIMD one, or the scalar reference beside it. Tests use 'reference' to
  * hold the SIMD kernels to the references; users never need it.
  */
-export type Impl = 'simd' | 'reference';
+export type KernelChoice = 'simd' | 'reference';
 
-export function taskFor(base: string, impl: Impl): string {
-  return impl === 'simd' ? base : `${base}_reference`;
+/** The task `base`, or its scalar reference `<base>_reference`. */
+export function taskFor<T extends string>(base: T, kernel: KernelChoice): T | `${T}_reference` {
+  return kernel === 'simd' ? base : `${base}_reference`;
 }
 
 export function requireTensor(op: string, t: unknown, name: string): Tensor {

@@ -8,10 +8,11 @@
 // dilation too (ONNX's AveragePool has one, torch's avg_pool has not).
 import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { argumentWordAfterRun, dispatch } from '../runtime/dispatch.js';
+import { poolTask, type PoolArgs } from '../runtime/generated/kernel-args.js';
 import { checkShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type KernelChoice, type Padding, type Pair } from './spatial.js';
+import type { KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type Padding, type Pair } from './spatial.js';
 
 /** A size per spatial dim of a 3-D op, or one for all: [depth, height, width]. */
 export type Triple = number | readonly [number, number, number];
@@ -171,12 +172,11 @@ function poolGeometry(op: string, rank: Rank, shape: readonly number[], kernelSi
   return { N, C, size, out, kernel, stride, before, after, dilation };
 }
 
-// The argument block of assembly/pool_args.ts.
-function poolArgs(g: PoolGeometry, x: number, y: number, indices: number, countIncludePad: boolean): number[] {
-  return [
-    x, y, indices, g.N * g.C, ...g.size, ...g.out, ...g.kernel, ...g.stride, ...g.before, ...g.after, ...g.dilation,
-    countIncludePad ? 1 : 0,
-  ];
+function poolArgs(g: PoolGeometry, x: number, y: number, indices: number, countIncludePad: boolean): PoolArgs {
+  return {
+    x, y, indices, P: g.N * g.C, size: g.size, out: g.out, kernel: g.kernel, stride: g.stride,
+    padBefore: g.before, padAfter: g.after, dilation: g.dilation, countIncludePad,
+  };
 }
 
 /** The output shape of geometry g for an input of `rank` spatial dims. */
@@ -207,7 +207,7 @@ function maxPoolForward(op: string, rank: Rank, x: Tensor, kernelSize: unknown, 
   const task = kernelChoice(op, opts.kernel) === 'simd' ? (isPlain2x2Stride2(g) ? 'max_pool_2x2s2' : 'max_pool') : 'max_pool_reference';
   const y = empty(outputShape(rank, g));
   const indices = empty(y.shape, 'int32');
-  dispatch(task, poolArgs(g, x.ptr(), y.ptr(), indices.ptr(), false), y.size * windowTaps(g));
+  poolTask(task, poolArgs(g, x.ptr(), y.ptr(), indices.ptr(), false), y.size * windowTaps(g));
   return { y, indices };
 }
 
@@ -235,9 +235,8 @@ function maxPoolBackward(op: string, rank: Rank, dy: Tensor, indices: Tensor, in
     kernel: one, stride: one, dilation: one, before: [0, 0, 0], after: [0, 0, 0],
   };
   const task = kernelChoice(op, kernel) === 'simd' ? 'max_pool_backward' : 'max_pool_backward_reference';
-  const args = [...poolArgs(g, dx.ptr(), dy.ptr(), indices.ptr(), false), 0];
-  dispatch(task, args, dx.size + dy.size);
-  if (argumentWordAfterRun(args.length - 1) !== 0) {
+  const { badIndex } = poolTask(task, poolArgs(g, dx.ptr(), dy.ptr(), indices.ptr(), false), dx.size + dy.size);
+  if (badIndex !== 0) {
     dx.dispose();
     throw outOfVolume(op, rank, indices, inner);
   }
@@ -254,7 +253,7 @@ function avgPoolForward(op: string, rank: Rank, x: Tensor, kernelSize: unknown, 
   const g = poolGeometry(op, rank, x.shape, kernelSize, opts);
   const task = kernelChoice(op, opts.kernel) === 'simd' ? 'avg_pool' : 'avg_pool_reference';
   const y = empty(outputShape(rank, g));
-  dispatch(task, poolArgs(g, x.ptr(), y.ptr(), 0, opts.countIncludePad !== false), y.size * windowTaps(g));
+  poolTask(task, poolArgs(g, x.ptr(), y.ptr(), 0, opts.countIncludePad !== false), y.size * windowTaps(g));
   return y;
 }
 
@@ -265,7 +264,7 @@ function avgPoolBackward(op: string, rank: Rank, dy: Tensor, inputShape: readonl
   checkShapeIs(op, 'dy', dy, outputShape(rank, g), 'the shape of the forward output');
   const task = kernelChoice(op, opts.kernel) === 'simd' ? 'avg_pool_backward' : 'avg_pool_backward_reference';
   const dx = empty(shape);
-  dispatch(task, poolArgs(g, dx.ptr(), dy.ptr(), 0, opts.countIncludePad !== false), dy.size * windowTaps(g));
+  poolTask(task, poolArgs(g, dx.ptr(), dy.ptr(), 0, opts.countIncludePad !== false), dy.size * windowTaps(g));
   return dx;
 }
 

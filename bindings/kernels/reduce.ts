@@ -2,18 +2,17 @@
 // an operand's shape. Validated and allocating, with no autograd.
 import { empty } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { reduceCombineTask, reducePartialTask, reduceTask } from '../runtime/generated/kernel-args.js';
+import { REDUCE_OPS, type ReduceOp } from '../runtime/generated/ops.js';
 import { engine } from '../runtime/engine.js';
 import { checkShape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { axisView, normaliseAxis } from './axis.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguous } from './copy.js';
-import { adoptAs, viewAs, requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+import { adoptAs, viewAs, requireFloat32, requireTensor, taskFor, withContiguous, type KernelChoice } from './operands.js';
 
-/** Op codes of assembly/reduce_ops.ts. argmax and argmin return int32 indices along the axis. */
-export const REDUCE_OPS = { sum: 0, mean: 1, sumsq: 2, max: 3, min: 4, argmax: 5, argmin: 6 } as const;
-export type ReduceOp = keyof typeof REDUCE_OPS;
+export { REDUCE_OPS, type ReduceOp };
 
 /**
  * Rows at least this long may be split over threads at depth 4 of their pairwise tree, with the
@@ -48,24 +47,23 @@ function runsOf(axes: readonly number[]): [number, number][] {
 }
 
 /** One kernel reduction of contiguous x over dims [first, last]; the result keeps them as size 1. */
-function reduceRun(op: ReduceOp, x: Tensor, first: number, last: number, impl: Impl): Tensor {
+function reduceRun(op: ReduceOp, x: Tensor, first: number, last: number, kernel: KernelChoice): Tensor {
   const { outer, len, inner } = axisView(x.shape, first, last);
   const shape = x.shape.map((d, i) => (i >= first && i <= last ? 1 : d));
   const out = empty(shape, op === 'argmax' || op === 'argmin' ? 'int32' : 'float32');
   if (out.size === 0) return out;
-  const code = REDUCE_OPS[op];
   const arg = op === 'argmax' || op === 'argmin';
-  if (impl === 'simd' && !arg && inner === 1 && len >= PARALLEL_MIN_LEN && outer < engine().threads) {
+  if (kernel === 'simd' && !arg && inner === 1 && len >= PARALLEL_MIN_LEN && outer < engine().threads) {
     const partials = empty([outer, PARTS]);
     try {
-      dispatch('reduce_partial_f32', [partials.ptr(), x.ptr(op), outer, len, code], outer * len);
-      dispatch('reduce_combine_f32', [out.ptr(), partials.ptr(), outer, len, code], outer * PARTS);
+      reducePartialTask('reduce_partial_f32', { partials: partials.ptr(), x: x.ptr(op), rows: outer, len, op }, outer * len);
+      reduceCombineTask('reduce_combine_f32', { out: out.ptr(), partials: partials.ptr(), rows: outer, len, op }, outer * PARTS);
     } finally {
       partials.dispose();
     }
     return out;
   }
-  dispatch(taskFor('reduce_f32', impl), [out.ptr(), x.ptr(op), outer, len, inner, code], x.size * (arg ? 2 : 1));
+  reduceTask(taskFor('reduce_f32', kernel), { out: out.ptr(), x: x.ptr(op), outer, len, inner, op }, x.size * (arg ? 2 : 1));
   return out;
 }
 
@@ -74,7 +72,7 @@ function reduceRun(op: ReduceOp, x: Tensor, first: number, last: number, impl: I
  * the reduced axes stay as size 1. argmax/argmin take one axis, or none for the index into the
  * flattened tensor. Several axes are reduced run by run of adjacent axes (mean as a mean of means).
  */
-export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[], keepdim = false, impl: Impl = 'simd'): Tensor {
+export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[], keepdim = false, kernel: KernelChoice = 'simd'): Tensor {
   if (!(op in REDUCE_OPS)) {
     throw new ArgumentError(`reduce: unknown op ${String(op)}; expected one of ${Object.keys(REDUCE_OPS).join(', ')}`);
   }
@@ -99,7 +97,7 @@ export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[
     let current = source;
     // Last run first, so the earlier runs' axis numbers still hold.
     for (let r = runs.length - 1; r >= 0; r--) {
-      const next = reduceRun(op, current, runs[r][0], runs[r][1], impl);
+      const next = reduceRun(op, current, runs[r][0], runs[r][1], kernel);
       if (current !== source) current.dispose();
       current = next;
     }

@@ -2,29 +2,29 @@
 // A slice that is all -Infinity gives softmax 0 and log-softmax -Infinity (never NaN).
 import { empty } from '../creation.js';
 import { formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { softmaxBackwardTask, softmaxTask } from '../runtime/generated/kernel-args.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { axisView, normaliseAxis } from './axis.js';
-import { requireFloat32, requireTensor, taskFor, withContiguous, type Impl } from './operands.js';
+import { requireFloat32, requireTensor, taskFor, withContiguous, type KernelChoice } from './operands.js';
 
 // exp, a division or a log, and the max and sum passes: about this many multiply-adds an element.
 const COST = 16;
 
-function forward(op: string, x: Tensor, axis: number, isLog: boolean, impl: Impl): Tensor {
+function forward(op: string, x: Tensor, axis: number, isLog: boolean, kernel: KernelChoice): Tensor {
   requireTensor(op, x, 'x');
   requireFloat32(op, x, 'x');
   const { outer, len, inner } = axisView(x.shape, normaliseAxis(op, axis, x.ndim));
   return withContiguous([x], ([xc]) => {
     const y = empty(x.shape);
     if (y.size > 0) {
-      dispatch(taskFor('softmax_f32', impl), [y.ptr(), xc.ptr(op), outer, len, inner, isLog ? 1 : 0], y.size * COST);
+      softmaxTask(taskFor('softmax_f32', kernel), { y: y.ptr(), x: xc.ptr(op), outer, len, inner, isLog }, y.size * COST);
     }
     return y;
   });
 }
 
-function backward(op: string, y: Tensor, dy: Tensor, axis: number, isLog: boolean, impl: Impl): Tensor {
+function backward(op: string, y: Tensor, dy: Tensor, axis: number, isLog: boolean, kernel: KernelChoice): Tensor {
   requireTensor(op, y, 'y');
   requireTensor(op, dy, 'dy');
   requireFloat32(op, y, 'y');
@@ -36,29 +36,30 @@ function backward(op: string, y: Tensor, dy: Tensor, axis: number, isLog: boolea
   return withContiguous([y, dy], ([yc, gc]) => {
     const dx = empty(y.shape);
     if (dx.size > 0) {
-      dispatch(taskFor('softmax_backward_f32', impl), [dx.ptr(), yc.ptr(op), gc.ptr(op), outer, len, inner, isLog ? 1 : 0],
-        dx.size * COST);
+      softmaxBackwardTask(taskFor('softmax_backward_f32', kernel), {
+        dx: dx.ptr(), y: yc.ptr(op), dy: gc.ptr(op), outer, len, inner, isLog,
+      }, dx.size * COST);
     }
     return dx;
   });
 }
 
 /** exp(x) / sum(exp(x)) along `axis` (default the last), computed stably. */
-export function softmax(x: Tensor, axis = -1, impl: Impl = 'simd'): Tensor {
-  return forward('softmax', x, axis, false, impl);
+export function softmax(x: Tensor, axis = -1, kernel: KernelChoice = 'simd'): Tensor {
+  return forward('softmax', x, axis, false, kernel);
 }
 
 /** x - log(sum(exp(x))) along `axis` (default the last), computed stably. */
-export function logSoftmax(x: Tensor, axis = -1, impl: Impl = 'simd'): Tensor {
-  return forward('logSoftmax', x, axis, true, impl);
+export function logSoftmax(x: Tensor, axis = -1, kernel: KernelChoice = 'simd'): Tensor {
+  return forward('logSoftmax', x, axis, true, kernel);
 }
 
 /** dx = y * (dy - sum(dy * y)) along `axis`, given softmax's output y. */
-export function softmaxBackward(y: Tensor, dy: Tensor, axis = -1, impl: Impl = 'simd'): Tensor {
-  return backward('softmaxBackward', y, dy, axis, false, impl);
+export function softmaxBackward(y: Tensor, dy: Tensor, axis = -1, kernel: KernelChoice = 'simd'): Tensor {
+  return backward('softmaxBackward', y, dy, axis, false, kernel);
 }
 
 /** dx = dy - exp(y) * sum(dy) along `axis`, given logSoftmax's output y. */
-export function logSoftmaxBackward(y: Tensor, dy: Tensor, axis = -1, impl: Impl = 'simd'): Tensor {
-  return backward('logSoftmaxBackward', y, dy, axis, true, impl);
+export function logSoftmaxBackward(y: Tensor, dy: Tensor, axis = -1, kernel: KernelChoice = 'simd'): Tensor {
+  return backward('logSoftmaxBackward', y, dy, axis, true, kernel);
 }

@@ -2,6 +2,7 @@
 // PyTorch-style int-or-pair options, paddings, and the tensors the kernels can read.
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import type { KernelChoice } from './operands.js';
 
 /** A size per spatial dim, or one for both: [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -16,9 +17,6 @@ export interface Sides {
   bottom: number;
   right: number;
 }
-
-/** The kernels' implementation: 'reference' runs the scalar yardstick the tests compare with. */
-export type KernelChoice = 'simd' | 'reference';
 
 function wholeNumber(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v >= 2 ** 31) {

@@ -2,13 +2,14 @@
 // torch.nn.functional.interpolate(mode='nearest') with an integer scale_factor, and its backward.
 import { empty } from '../creation.js';
 import { formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { upsampleTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import { checkTensor, kernelChoice, pair, type KernelChoice, type Pair } from './spatial.js';
+import { taskFor, type KernelChoice } from './operands.js';
+import { checkTensor, kernelChoice, pair, type Pair } from './spatial.js';
 
-function run(task: string, x: Tensor, y: Tensor, scale: [number, number], kernel: KernelChoice): void {
+function run(task: 'upsample_nearest' | 'upsample_nearest_backward', x: Tensor, y: Tensor, scale: [number, number], kernel: KernelChoice): void {
   const [N, C, H, W] = x.shape;
-  dispatch(kernel === 'simd' ? task : `${task}_reference`, [x.ptr(), y.ptr(), N * C, H, W, scale[0], scale[1]], y.size);
+  upsampleTask(taskFor(task, kernel), { x: x.ptr(), y: y.ptr(), P: N * C, H, W, SH: scale[0], SW: scale[1] }, y.size);
 }
 
 /** y (N, C, H*sh, W*sw) with y[n, c, i, j] = x[n, c, i / sh, j / sw]. */

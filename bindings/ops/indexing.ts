@@ -3,7 +3,7 @@
 import { empty, zeros } from '../creation.js';
 import { registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
+import { gatherElementsTask, gatherRowsTask } from '../runtime/generated/kernel-args.js';
 import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { normDim, permute } from './views.js';
@@ -32,7 +32,7 @@ registerKernel({
     const width = numel(table.shape.slice(1));
     const out = empty([...index.shape, ...table.shape.slice(1)], table.dtype);
     withContiguous([table, index], ([t, ix]) =>
-      dispatch('gather_rows', [out.ptr(), t.ptr(), ix.ptr(), index.size, width], index.size * width));
+      gatherRowsTask('gather_rows', { table: t.ptr(), rows: out.ptr(), index: ix.ptr(), n: index.size, width }, index.size * width));
     return out;
   },
 });
@@ -43,7 +43,7 @@ registerGradient({
     const width = numel(table.shape.slice(1));
     const dtable = zeros(table.shape);
     withContiguous([dy, index], ([g, ix]) =>
-      dispatch('scatter_add_rows', [dtable.ptr(), g.ptr(), ix.ptr(), index.size, width], index.size * width));
+      gatherRowsTask('scatter_add_rows', { table: dtable.ptr(), rows: g.ptr(), index: ix.ptr(), n: index.size, width }, index.size * width));
     return [dtable, null];
   },
 });
@@ -90,7 +90,7 @@ registerKernel<{ dim: number }>({
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const out = empty(index.shape, x.dtype);
     withContiguous([x, index], ([xc, ix]) =>
-      dispatch('gather_elements', [out.ptr(), xc.ptr(), ix.ptr(), outer, nX, nIndex, inner], out.size));
+      gatherElementsTask('gather_elements', { xs: xc.ptr(), picks: out.ptr(), index: ix.ptr(), outer, nX, nIndex, inner }, out.size));
     return out;
   },
 });
@@ -101,7 +101,7 @@ registerGradient<{ dim: number }>({
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const dx = zeros(x.shape);
     withContiguous([dy, index], ([g, ix]) =>
-      dispatch('scatter_add_elements', [dx.ptr(), g.ptr(), ix.ptr(), outer, nX, nIndex, inner], dy.size));
+      gatherElementsTask('scatter_add_elements', { xs: dx.ptr(), picks: g.ptr(), index: ix.ptr(), outer, nX, nIndex, inner }, dy.size));
     return [dx, null];
   },
 });

@@ -2,9 +2,7 @@
 // The optimizer classes call these; they are public for users who keep their own state (and for
 // the ONNX training-op conformance cases).
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { dispatch } from '../runtime/dispatch.js';
-import { f32 } from '../runtime/engine.js';
-import { ARGS_BYTES } from '../runtime/layout.js';
+import { adagradTask, adamTask, sgdTask, ADAM_MAX_TENSORS, type AdamTensorArgs } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
 
 function checkOperands(op: string, param: Tensor, others: Record<string, Tensor>): void {
@@ -41,13 +39,13 @@ export function sgdStep(param: Tensor, grad: Tensor, buffer: Tensor | null, o: S
   const momentum = checkHyper('sgdStep', 'momentum', o.momentum ?? 0, 0);
   if (momentum !== 0 && buffer === null) throw new ArgumentError('sgdStep: momentum needs a buffer');
   checkOperands('sgdStep', param, buffer === null ? { grad } : { grad, buffer });
-  dispatch('sgd', [
-    param.ptr(), grad.ptr(), (buffer ?? param).ptr(), param.size,
-    f32(checkHyper('sgdStep', 'lr', o.lr, 0)), f32(momentum),
-    f32(checkHyper('sgdStep', 'dampening', o.dampening ?? 0, 0, 1)),
-    f32(checkHyper('sgdStep', 'weightDecay', o.weightDecay ?? 0, 0)),
-    o.nesterov ? 1 : 0, o.firstStep ? 1 : 0,
-  ], param.size * 4);
+  sgdTask('sgd', {
+    param: param.ptr(), grad: grad.ptr(), buffer: (buffer ?? param).ptr(), n: param.size,
+    lr: checkHyper('sgdStep', 'lr', o.lr, 0), momentum,
+    dampening: checkHyper('sgdStep', 'dampening', o.dampening ?? 0, 0, 1),
+    weightDecay: checkHyper('sgdStep', 'weightDecay', o.weightDecay ?? 0, 0),
+    nesterov: o.nesterov === true, firstStep: o.firstStep === true,
+  }, param.size * 4);
 }
 
 export interface AdamStepOptions {
@@ -70,11 +68,6 @@ export interface AdamTensors {
   expAvgSq: Tensor;
 }
 
-// Words of assembly/optim.ts's adam argument block: a header, then five per tensor.
-const ADAM_HEADER_WORDS = 9;
-const ADAM_TENSOR_WORDS = 5;
-const ADAM_TENSORS_PER_CALL = Math.floor((ARGS_BYTES / 4 - ADAM_HEADER_WORDS) / ADAM_TENSOR_WORDS);
-
 /**
  * torch.optim.Adam's (or AdamW's) update of many tensors with the same hyperparameters, in as
  * few kernel calls as the argument block allows: a small model's step is one call, not one per tensor.
@@ -93,20 +86,16 @@ export function adamSteps(tensors: readonly AdamTensors[], o: AdamStepOptions): 
   if (!Number.isInteger(t) || t < 0) throw new ArgumentError(`adamStep: step must be a whole number >= 0, got ${t}`);
   const bc1 = t === 0 ? 1 : 1 - b1 ** t;
   const bc2 = t === 0 ? 1 : 1 - b2 ** t;
-  const header = [
-    f32(lr), f32(b1), f32(b2), f32(checkHyper('adamStep', 'eps', o.eps ?? 1e-8, 0)),
-    f32(checkHyper('adamStep', 'weightDecay', o.weightDecay ?? 0, 0)), o.decoupled ? 1 : 0,
-    f32(lr / bc1), f32(Math.sqrt(bc2)),
-  ];
-  for (let first = 0; first < tensors.length; first += ADAM_TENSORS_PER_CALL) {
-    const chunk = tensors.slice(first, first + ADAM_TENSORS_PER_CALL);
-    const args = [...header, chunk.length];
-    let elements = 0;
-    for (const { param, grad, expAvg, expAvgSq } of chunk) {
-      args.push(param.ptr(), grad.ptr(), expAvg.ptr(), expAvgSq.ptr(), param.size);
-      elements += param.size;
-    }
-    dispatch('adam', args, elements * 8);
+  const hyper = {
+    lr, beta1: b1, beta2: b2, eps: checkHyper('adamStep', 'eps', o.eps ?? 1e-8, 0),
+    weightDecay: checkHyper('adamStep', 'weightDecay', o.weightDecay ?? 0, 0), decoupled: o.decoupled === true,
+    stepSize: lr / bc1, sqrtBiasCorrection2: Math.sqrt(bc2),
+  };
+  for (let first = 0; first < tensors.length; first += ADAM_MAX_TENSORS) {
+    const chunk: AdamTensorArgs[] = tensors.slice(first, first + ADAM_MAX_TENSORS).map(({ param, grad, expAvg, expAvgSq }) => ({
+      param: param.ptr(), grad: grad.ptr(), expAvg: expAvg.ptr(), expAvgSq: expAvgSq.ptr(), n: param.size,
+    }));
+    adamTask('adam', { ...hyper, tensors: chunk }, chunk.reduce((sum, t) => sum + t.n, 0) * 8);
   }
 }
 
@@ -130,9 +119,9 @@ export function adagradStep(param: Tensor, grad: Tensor, stateSum: Tensor, o: Ad
   if (!Number.isInteger(o.step) || o.step < 1) throw new ArgumentError(`adagradStep: step must be a whole number >= 1, got ${o.step}`);
   const lr = checkHyper('adagradStep', 'lr', o.lr, 0);
   const clr = lr / (1 + (o.step - 1) * checkHyper('adagradStep', 'lrDecay', o.lrDecay ?? 0, 0));
-  dispatch('adagrad', [
-    param.ptr(), grad.ptr(), stateSum.ptr(), param.size,
-    f32(clr), f32(checkHyper('adagradStep', 'weightDecay', o.weightDecay ?? 0, 0)),
-    f32(checkHyper('adagradStep', 'eps', o.eps ?? 1e-10, 0)),
-  ], param.size * 6);
+  adagradTask('adagrad', {
+    param: param.ptr(), grad: grad.ptr(), stateSum: stateSum.ptr(), n: param.size, clr,
+    weightDecay: checkHyper('adagradStep', 'weightDecay', o.weightDecay ?? 0, 0),
+    eps: checkHyper('adagradStep', 'eps', o.eps ?? 1e-10, 0),
+  }, param.size * 6);
 }

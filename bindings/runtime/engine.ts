@@ -1,7 +1,7 @@
 // Loads the wasm, owns the memory, starts the pool. Everything else reaches the kernels through
 // the `Engine` that `ready()` resolves to.
 import { ArgumentError, RuntimeError } from '../errors.js';
-import { ARGS_BYTES, ARGS_PTR, PAGE_BYTES } from './layout.js';
+import { ARGS_PTR, PAGE_BYTES } from './layout.js';
 import { Heap } from './memory.js';
 import { hardwareConcurrency, readBytes, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
 import { checkThreadCount, Pool } from './pool.js';
@@ -71,20 +71,8 @@ export class Engine {
     };
   }
 
-  /**
-   * Writes an op's argument block: each entry is an i32 (pointers and sizes) or, when marked
-   * with `f32()`, a float. Then runs the task over up to `nthreads` threads.
-   */
-  run(task: number, args: readonly (number | F32)[], nthreads: number): void {
-    if (args.length * 4 > ARGS_BYTES) throw new RuntimeError(`too many kernel arguments: ${args.length}`);
-    const i32 = this.heap.i32;
-    const f32 = this.heap.f32;
-    const base = ARGS_PTR >> 2;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (typeof a === 'number') i32[base + i] = a;
-      else f32[base + i] = a.value;
-    }
+  /** Runs a task, its argument block already written (runtime/dispatch.ts), over up to `nthreads` threads. */
+  run(task: number, nthreads: number): void {
     if (this.pool === null || nthreads <= 1) {
       this.tasks.fns[task](ARGS_PTR, 0, 1);
     } else {
@@ -92,12 +80,6 @@ export class Engine {
     }
   }
 }
-
-/** Marks a kernel argument as a float rather than an int. */
-export interface F32 {
-  readonly value: number;
-}
-export const f32 = (value: number): F32 => ({ value });
 
 let current: Engine | null = null;
 let starting: Promise<Engine> | null = null;

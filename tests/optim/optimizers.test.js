@@ -3,8 +3,8 @@ import * as wg from '../../dist/bindings/index.js';
 import { SGD } from '../../dist/bindings/optim/sgd.js';
 import { Adam, AdamW } from '../../dist/bindings/optim/adam.js';
 import { Adagrad } from '../../dist/bindings/optim/adagrad.js';
-import { dispatch } from '../../dist/bindings/runtime/dispatch.js';
-import { engine, f32 } from '../../dist/bindings/runtime/engine.js';
+import { engine } from '../../dist/bindings/runtime/engine.js';
+import { adagradTask, adamTask, sgdTask } from '../../dist/bindings/runtime/generated/kernel-args.js';
 
 // Textbook updates in double precision, element by element, to compare the fused kernels with.
 const textbook = {
@@ -91,18 +91,23 @@ describe('optimizers match their textbook updates', () => {
 });
 
 describe('fused optimizer kernels against their scalar references', () => {
-  // Each kernel: its argument block given the pointers of p, g and two state buffers.
+  // Each kernel run on p, g and two state buffers (the pointers), of n elements each.
   const kernels = {
-    sgd: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.9), f32(0.05), f32(0.01), 1, 0],
-    adam: (p, g, a, b, n) => [f32(0.01), f32(0.9), f32(0.999), f32(1e-8), f32(0.01), 1, f32(0.1), f32(0.03), 1, p, g, a, b, n],
-    adagrad: (p, g, a, _b, n) => [p, g, a, n, f32(0.1), f32(0.01), f32(1e-10)],
+    sgd: (task, p, g, a, _b, n) => sgdTask(task, {
+      param: p, grad: g, buffer: a, n, lr: 0.1, momentum: 0.9, dampening: 0.05, weightDecay: 0.01, nesterov: true, firstStep: false,
+    }, n * 8),
+    adam: (task, p, g, a, b, n) => adamTask(task, {
+      lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, stepSize: 0.1, sqrtBiasCorrection2: 0.03,
+      tensors: [{ param: p, grad: g, expAvg: a, expAvgSq: b, n }],
+    }, n * 8),
+    adagrad: (task, p, g, a, _b, n) => adagradTask(task, { param: p, grad: g, stateSum: a, n, clr: 0.1, weightDecay: 0.01, eps: 1e-10 }, n * 8),
   };
-  for (const [task, args] of Object.entries(kernels)) {
+  for (const [task, step] of Object.entries(kernels)) {
     for (const n of [1, 3, 7, 17, 63, 65, 257, 100003]) {
       it(`${task}_task equals ${task}_reference_task bit for bit, n=${n}`, () => {
         const run = (name) => {
           const t = [1, 2, 3, 4].map((s) => wg.rand([n], { seed: s, low: 0.1, high: 1 }));
-          dispatch(name, args(...t.map((x) => x.ptr()), n), n * 8);
+          step(name, ...t.map((x) => x.ptr()), n);
           const out = t.map((x) => x.toArray());
           t.forEach((x) => x.dispose());
           return out;

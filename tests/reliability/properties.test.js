@@ -9,8 +9,7 @@ import { gemm } from '../../dist/bindings/kernels/gemm.js';
 import { BINARY_OPS, UNARY_OPS, binary, unary } from '../../dist/bindings/kernels/elementwise.js';
 import { REDUCE_OPS, reduce } from '../../dist/bindings/kernels/reduce.js';
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../dist/bindings/kernels/softmax.js';
-import { dispatch } from '../../dist/bindings/runtime/dispatch.js';
-import { f32 } from '../../dist/bindings/runtime/engine.js';
+import { adagradTask, adamTask, sgdTask } from '../../dist/bindings/runtime/generated/kernel-args.js';
 import { assertClose } from '../kernels/compare.js';
 import { UNARY_CASES } from '../kernels/unary-cases.js';
 import { check, dim, RUNS, seed, shapeOf, values } from './property-check.js';
@@ -111,17 +110,25 @@ describe(`property tests (${RUNS} cases per family)`, () => {
       b1: unit, b2: unit, momentum: unit, dampening: unit, weightDecay: fc.constantFrom(0, 1e-2, 0.5),
       flags: fc.integer({ min: 0, max: 3 }), s: seed,
     });
-    // Each kernel's argument block, given the pointers of the parameter, gradient and two state buffers.
-    const blocks = {
-      sgd: (o, p, g, a) => [p, g, a, o.n, f32(o.lr), f32(o.momentum), f32(o.dampening), f32(o.weightDecay), o.flags & 1, (o.flags >> 1) & 1],
-      adam: (o, p, g, a, b) => [f32(o.lr), f32(o.b1), f32(o.b2), f32(1e-8), f32(o.weightDecay), o.flags & 1,
-        f32(o.lr / (1 - o.b1 ** 3 || 1)), f32(Math.sqrt(1 - o.b2 ** 3) || 1), 1, p, g, a, b, o.n],
-      adagrad: (o, p, g, a) => [p, g, a, o.n, f32(o.lr), f32(o.weightDecay), f32(1e-10)],
+    // Each kernel run on the pointers of the parameter, gradient and two state buffers.
+    const steps = {
+      sgd: (task, o, p, g, a) => sgdTask(task, {
+        param: p, grad: g, buffer: a, n: o.n, lr: o.lr, momentum: o.momentum, dampening: o.dampening,
+        weightDecay: o.weightDecay, nesterov: (o.flags & 1) === 1, firstStep: ((o.flags >> 1) & 1) === 1,
+      }, o.n * 8),
+      adam: (task, o, p, g, a, b) => adamTask(task, {
+        lr: o.lr, beta1: o.b1, beta2: o.b2, eps: 1e-8, weightDecay: o.weightDecay, decoupled: (o.flags & 1) === 1,
+        stepSize: o.lr / (1 - o.b1 ** 3 || 1), sqrtBiasCorrection2: Math.sqrt(1 - o.b2 ** 3) || 1,
+        tensors: [{ param: p, grad: g, expAvg: a, expAvgSq: b, n: o.n }],
+      }, o.n * 8),
+      adagrad: (task, o, p, g, a) => adagradTask(task, {
+        param: p, grad: g, stateSum: a, n: o.n, clr: o.lr, weightDecay: o.weightDecay, eps: 1e-10,
+      }, o.n * 8),
     };
     check('optimizer', arb, (o) => {
       const run = (task) => {
         const t = [0, 1, 2, 3].map((i) => wg.rand([o.n], { seed: o.s + i, low: i >= 2 ? 0 : -1, high: 1 }));
-        dispatch(task, blocks[o.task](o, ...t.map((x) => x.ptr())), o.n * 8);
+        steps[o.task](task, o, ...t.map((x) => x.ptr()));
         return t.map((x) => x.toArray());
       };
       assert.deepEqual(run(o.task), run(`${o.task}_reference`), `${o.task} n=${o.n}`);
