@@ -124,12 +124,7 @@ function row(op: i32, x: usize, n: i32): f32 {
 // out is (outer, inner): float32, or int32 for ARGMAX/ARGMIN; x is (outer, L, inner)
 export function reduce_f32_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<ReduceArgs>(args);
-  const out = a.out;
-  const x = a.x;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const op = a.op;
+  const out = a.out, x = a.x, outer = a.outer, L = a.len, inner = a.inner, op = a.op;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   const stride = <usize>inner << 2;
@@ -178,11 +173,7 @@ export function reduce_f32_task(args: usize, tid: i32, nthreads: i32): void {
 // partials is (rows, PARTS); x is (rows, L) with L >= 8192; op is SUM, MEAN, SUMSQ, MAX or MIN
 export function reduce_partial_f32_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<ReducePartialArgs>(args);
-  const partials = a.partials;
-  const x = a.x;
-  const rows = a.rows;
-  const L = a.len;
-  const op = a.op;
+  const partials = a.partials, x = a.x, rows = a.rows, L = a.len, op = a.op;
   const end = splitStart(rows * PARTS, tid + 1, nthreads);
   for (let i = splitStart(rows * PARTS, tid, nthreads); i < end; i++) {
     const r = i >> PARTS_LOG2;
@@ -206,11 +197,7 @@ function joinParts(p: usize, n: i32): f32 {
 // out is (rows); partials is (rows, PARTS) from reduce_partial_f32 with the same L and op
 export function reduce_combine_f32_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<ReduceCombineArgs>(args);
-  const out = a.out;
-  const partials = a.partials;
-  const rows = a.rows;
-  const L = a.len;
-  const op = a.op;
+  const out = a.out, partials = a.partials, rows = a.rows, L = a.len, op = a.op;
   const end = splitStart(rows, tid + 1, nthreads);
   for (let r = splitStart(rows, tid, nthreads); r < end; r++) {
     const p = partials + ((<usize>r * PARTS) << 2);

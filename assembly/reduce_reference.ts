@@ -6,12 +6,7 @@ import { ARGMAX, ARGMIN, MAX, MEAN, MIN, SUM, SUMSQ } from './generated/reduce_o
 // Same arguments as reduce_f32_task
 export function reduce_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<ReduceArgs>(args);
-  const out = a.out;
-  const x = a.x;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const op = a.op;
+  const out = a.out, x = a.x, outer = a.outer, L = a.len, inner = a.inner, op = a.op;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   for (let i = splitStart(total, tid, nthreads); i < end; i++) {

@@ -72,12 +72,7 @@ function softmaxColumns(y: usize, x: usize, n: i32, stride: usize, vec: bool, is
 // y is (outer, L, inner), x is (outer, L, inner)
 export function softmax_f32_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<SoftmaxArgs>(args);
-  const y = a.y;
-  const x = a.x;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const isLog = a.isLog;
+  const y = a.y, x = a.x, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   let i = splitStart(total, tid, nthreads);
@@ -143,13 +138,7 @@ function backwardColumns(dx: usize, y: usize, dy: usize, n: i32, stride: usize, 
 // dx is (outer, L, inner), y the forward output (outer, L, inner), dy (outer, L, inner)
 export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<SoftmaxBackwardArgs>(args);
-  const dx = a.dx;
-  const y = a.y;
-  const dy = a.dy;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const isLog = a.isLog;
+  const dx = a.dx, y = a.y, dy = a.dy, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   let i = splitStart(total, tid, nthreads);

@@ -9,12 +9,7 @@ import { splitStart } from './split';
 // Same arguments as softmax_f32_task
 export function softmax_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<SoftmaxArgs>(args);
-  const y = a.y;
-  const x = a.x;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const isLog = a.isLog;
+  const y = a.y, x = a.x, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
   const end = splitStart(outer * inner, tid + 1, nthreads);
   for (let r = splitStart(outer * inner, tid, nthreads); r < end; r++) {
     const o = r / inner;
@@ -35,13 +30,7 @@ export function softmax_f32_reference_task(args: usize, tid: i32, nthreads: i32)
 // Same arguments as softmax_backward_f32_task
 export function softmax_backward_f32_reference_task(args: usize, tid: i32, nthreads: i32): void {
   const a = changetype<SoftmaxBackwardArgs>(args);
-  const dx = a.dx;
-  const y = a.y;
-  const dy = a.dy;
-  const outer = a.outer;
-  const L = a.len;
-  const inner = a.inner;
-  const isLog = a.isLog;
+  const dx = a.dx, y = a.y, dy = a.dy, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
   const end = splitStart(outer * inner, tid + 1, nthreads);
   for (let r = splitStart(outer * inner, tid, nthreads); r < end; r++) {
     const o = r / inner;

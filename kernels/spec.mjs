@@ -18,10 +18,24 @@
 
 export const enums = {
   UnaryOp: {
-    doc: 'The elementwise functions of the unary kernels: gelu is the erf form, geluTanh the tanh approximation.',
+    doc: 'The elementwise functions of the unary kernels: gelu is the erf form, gelu_tanh the tanh approximation.',
+    // Per op: its cost in multiply-adds an element, so that threadsFor() wakes threads only when
+    // they pay; and which tensor unary_backward_f32 reads as v, the forward input x or output y.
+    tables: {
+      UNARY_COST: { key: 'cost', type: 'number', doc: 'Rough cost per element in multiply-adds.' },
+      BACKWARD_INPUT: { key: 'backward', type: "'x' | 'y'", doc: 'What unaryBackward\'s second tensor must be: the forward input x or its output y (relu works with either).' },
+    },
     values: [
-      'neg', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'relu', 'leaky_relu', 'sigmoid',
-      'tanh', 'gelu_tanh', 'gelu', 'sin', 'cos', 'sign', 'affine', 'clamp',
+      { name: 'neg', cost: 1, backward: 'x' }, { name: 'abs', cost: 1, backward: 'x' },
+      { name: 'exp', cost: 8, backward: 'y' }, { name: 'log', cost: 10, backward: 'x' },
+      { name: 'sqrt', cost: 2, backward: 'y' }, { name: 'rsqrt', cost: 3, backward: 'y' },
+      { name: 'square', cost: 1, backward: 'x' }, { name: 'reciprocal', cost: 2, backward: 'y' },
+      { name: 'relu', cost: 1, backward: 'x' }, { name: 'leaky_relu', cost: 1, backward: 'x' },
+      { name: 'sigmoid', cost: 10, backward: 'y' }, { name: 'tanh', cost: 12, backward: 'y' },
+      { name: 'gelu_tanh', cost: 15, backward: 'x' }, { name: 'gelu', cost: 15, backward: 'x' },
+      { name: 'sin', cost: 16, backward: 'x' }, { name: 'cos', cost: 16, backward: 'x' },
+      { name: 'sign', cost: 1, backward: 'x' }, { name: 'affine', cost: 1, backward: 'x' },
+      { name: 'clamp', cost: 1, backward: 'x' },
     ],
   },
   BinaryOp: {

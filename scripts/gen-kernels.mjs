@@ -16,6 +16,8 @@ const ARGS_WORDS = Number(/ARGS_BYTES = (\d+);/.exec(readFileSync(join(root, 'bi
 const FIXED_WIDTH = { ptr: 1, i32: 1, f32: 1, bool: 1, out: 1, i32x3: 3, operand: 4 };
 const TAIL = /^(\w+)\[(\w+)\]$/;
 
+/** An enum value's name: values are names, or objects with a name and facts for the enum's tables. */
+const valueName = (v) => (typeof v === 'string' ? v : v.name);
 const upperSnake = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 const lowerFirst = (s) => s[0].toLowerCase() + s.slice(1);
 
@@ -123,7 +125,7 @@ export function assemblyArgs() {
 
 export function assemblyEnum(name) {
   const e = enums[name];
-  const lines = e.values.map((v, i) => `export const ${upperSnake(v)} = ${i};`);
+  const lines = e.values.map((v, i) => `export const ${upperSnake(valueName(v))} = ${i};`);
   return `${HEADER}// ${name}: ${e.doc}\n${lines.join('\n')}\n`;
 }
 
@@ -254,9 +256,15 @@ export function typescriptOps() {
   for (const [name, e] of Object.entries(enums)) {
     parts.push(`/** ${e.doc} */`);
     parts.push(`export const ${upperSnake(name)}S = {`);
-    parts.push(...e.values.map((v, i) => `  ${v}: ${i},`));
+    parts.push(...e.values.map((v, i) => `  ${valueName(v)}: ${i},`));
     parts.push('} as const;');
     parts.push(`export type ${name} = keyof typeof ${upperSnake(name)}S;`, '');
+    for (const [table, { key, type, doc }] of Object.entries(e.tables ?? {})) {
+      parts.push(`/** ${doc} */`);
+      parts.push(`export const ${table}: Readonly<Record<${name}, ${type}>> = {`);
+      parts.push(...e.values.map((v) => `  ${v.name}: ${JSON.stringify(v[key]).replaceAll('"', "'")},`));
+      parts.push('};', '');
+    }
   }
   return parts.join('\n');
 }

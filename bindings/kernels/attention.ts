@@ -106,22 +106,8 @@ function options(op: string, opts: AttentionOptions, dims: Dims, temps: Temporar
 }
 
 /** Where the kernels read and write. */
-interface Call {
-  dims: Dims;
-  q: Operand;
-  k: Operand;
-  v: Operand;
-  out: Operand;
-  dout?: Operand;
-  lse: number;
-  mask: number;
-  maskFloat: boolean;
-  causal: boolean;
-  scale: number;
-  dq?: number;
-  dk?: number;
-  dv?: number;
-}
+type Call = { dims: Dims } & Pick<AttentionArgs, 'q' | 'k' | 'v' | 'out' | 'lse' | 'mask' | 'maskFloat' | 'causal' | 'scale'>
+  & Partial<Pick<AttentionArgs, 'dout' | 'dq' | 'dk' | 'dv'>>;
 
 /** The argument block of the attention tasks for `call`, with no block of the backward's set. */
 function attentionArgs(call: Call, work: number, workStride: number): AttentionArgs {
@@ -172,26 +158,15 @@ function rowOffset(x: Operand, H: number, n: number, r: number): number {
   return Math.floor(n / H) * x[1] + (n % H) * x[2] + r * x[3];
 }
 
-/** A block of query rows of the scores and dscores of `heads` heads, in wasm memory. */
-interface ScoreBlock {
-  head0: number;
-  heads: number;
-  row0: number;
-  rows: number;
-  cols: number;
-  scores: number;
-  dscores: number;
-  /** Element strides between heads and between rows. */
-  headStride: number;
-  ld: number;
-}
+/**
+ * A block of query rows of the scores and dscores of `heads` heads, in wasm memory, at element
+ * strides blockHead between heads and blockLd between rows.
+ */
+type ScoreBlock = Pick<AttentionArgs, 'head0' | 'heads' | 'row0' | 'rows' | 'cols' | 'scores' | 'dscores' | 'blockHead' | 'blockLd'>;
 
 /** The backward's elementwise step (assembly/attention_backward.ts) on a block, in place. */
 function probabilities(base: AttentionArgs, block: ScoreBlock, kernel: KernelChoice): void {
-  const { head0, heads, row0, rows, cols, scores, dscores, headStride, ld } = block;
-  attentionTask(taskFor('attention_backward_probabilities', kernel), {
-    ...base, head0, heads, row0, rows, cols, scores, dscores, blockHead: headStride, blockLd: ld,
-  }, heads * rows * cols * 16);
+  attentionTask(taskFor('attention_backward_probabilities', kernel), { ...base, ...block }, block.heads * block.rows * block.cols * 16);
 }
 
 export interface ProbabilityOptions {
@@ -248,7 +223,7 @@ export function attentionProbabilities(
       causal: o.causal, scale: 1,
     };
     probabilities(attentionArgs(call, 0, 0), {
-      head0: 0, heads: B * H, row0, rows, cols, scores: p.ptr(op), dscores: ds.ptr(op), headStride: rows * cols, ld: cols,
+      head0: 0, heads: B * H, row0, rows, cols, scores: p.ptr(op), dscores: ds.ptr(op), blockHead: rows * cols, blockLd: cols,
     }, kernel);
     return { p, ds };
   } finally {
@@ -302,7 +277,7 @@ function fusedBackward(call: Call): void {
           [headStride(q), headStride(k), perHead], call.scale, 0);
         gemm(doBlock, { ptr: at(v, n0, 0), ld: v[3], trans: true }, dsBlock, nq, cols, Dv, g,
           [headStride(dout), headStride(v), perHead], 1, 0);
-        probabilities(base, { head0: n0, heads: g, row0: i0, rows: nq, cols, scores, dscores, headStride: perHead, ld: S }, 'simd');
+        probabilities(base, { head0: n0, heads: g, row0: i0, rows: nq, cols, scores, dscores, blockHead: perHead, blockLd: S }, 'simd');
         gemm({ ...sBlock, trans: true }, doBlock, { ptr: call.dv! + 4 * n0 * S * Dv, ld: Dv, trans: false }, cols, Dv, nq, g,
           [perHead, headStride(dout), S * Dv], 1, 1);
         gemm(dsBlock, { ptr: at(kd, n0, 0), ld: kd[3], trans: false }, { ptr: call.dq! + 4 * (n0 * T + i0) * D, ld: D, trans: false },

@@ -3,23 +3,13 @@
 import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { binaryTask, unaryBackwardTask, unaryTask, whereTask } from '../runtime/generated/kernel-args.js';
-import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../runtime/generated/ops.js';
+import { BACKWARD_INPUT, BINARY_OPS, UNARY_COST, UNARY_OPS, type BinaryOp, type UnaryOp } from '../runtime/generated/ops.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, broadcastStrides, collapse, uncollapsed } from './broadcast.js';
 import { requireFloat32, requireTensor, taskFor, withContiguous, type KernelChoice } from './operands.js';
 
-export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp };
-
-/**
- * What unaryBackward's second tensor must be for each op: the forward input x or its output y.
- * relu works with either.
- */
-export const BACKWARD_INPUT: Readonly<Record<UnaryOp, 'x' | 'y'>> = {
-  neg: 'x', abs: 'x', exp: 'y', log: 'x', sqrt: 'y', rsqrt: 'y', square: 'x', reciprocal: 'y', relu: 'x',
-  leaky_relu: 'x', sigmoid: 'y', tanh: 'y', gelu_tanh: 'x', gelu: 'x', sin: 'x', cos: 'x', sign: 'x', affine: 'x',
-  clamp: 'x',
-};
+export { BACKWARD_INPUT, BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp };
 
 export interface UnaryParams {
   /** leaky_relu's negative slope, default 0.01. */
@@ -31,12 +21,6 @@ export interface UnaryParams {
   lo?: number;
   hi?: number;
 }
-
-// Rough cost per element in multiply-adds, so that threadsFor() wakes threads only when they pay.
-const UNARY_COST: Readonly<Record<UnaryOp, number>> = {
-  neg: 1, abs: 1, exp: 8, log: 10, sqrt: 2, rsqrt: 3, square: 1, reciprocal: 2, relu: 1, leaky_relu: 1,
-  sigmoid: 10, tanh: 12, gelu_tanh: 15, gelu: 15, sin: 16, cos: 16, sign: 1, affine: 1, clamp: 1,
-};
 
 function checkUnaryOp(op: string, what: string): void {
   if (!Object.hasOwn(UNARY_OPS, op)) {
