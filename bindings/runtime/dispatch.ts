@@ -23,10 +23,9 @@ export function threadsFor(work: number): number {
 }
 
 /** The heap's word views, for writing an argument block of `words` words from ARGS_WORD. */
-export function argumentWords(words: number): { i32: Int32Array; f32: Float32Array } {
+export function argumentWords(words: number): { readonly i32: Int32Array; readonly f32: Float32Array } {
   if (words * 4 > ARGS_BYTES) throw new RuntimeError(`too many kernel arguments: ${words} words, at most ${ARGS_BYTES / 4}`);
-  const heap = engine().heap;
-  return { i32: heap.i32, f32: heap.f32 };
+  return engine().heap;
 }
 
 /** Runs `<task>_task` from the wasm module on the argument block written, over the threads `work` earns. */
