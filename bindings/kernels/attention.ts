@@ -10,7 +10,7 @@ import { attentionTask, type AttentionArgs, type AttentionTask, type Operand } f
 import type { Tensor } from '../tensor.js';
 import { runGemm, type GemmOperand } from './gemm.js';
 import { contiguous } from './copy.js';
-import { checkShape, checkTensor, rowMajor, taskFor, type KernelChoice } from './operands.js';
+import { checkShape, checkTensor, kernelChoice, rowMajor, taskFor, type KernelChoice } from './operands.js';
 
 export interface AttentionOptions {
   /** Query i sees keys j <= i only. Default false. */
@@ -20,7 +20,7 @@ export interface AttentionOptions {
   /** Multiplies q k^T. Default 1 / sqrt(D). */
   scale?: number;
   /** 'reference' materialises each score row with plain loops: the tests' yardstick. */
-  kernel?: 'fused' | 'reference';
+  kernel?: KernelChoice;
 }
 
 export interface AttentionResult {
@@ -87,10 +87,7 @@ function options(op: string, opts: AttentionOptions, dims: Dims, temps: Temporar
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
     throw new ArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
   }
-  const kernel = opts.kernel ?? 'fused';
-  if (kernel !== 'fused' && kernel !== 'reference') {
-    throw new ArgumentError(`${op}: kernel must be 'fused' or 'reference', got ${String(kernel)}`);
-  }
+  const kernel = kernelChoice(op, opts.kernel);
   let mask = 0;
   let maskFloat = false;
   const m = opts.keyPaddingMask;
@@ -210,10 +207,7 @@ export function attentionProbabilities(
   const temps: Temporaries = [];
   try {
     const o = options(op, { causal: opts.causal, keyPaddingMask: mask }, dims, temps);
-    const kernel = opts.kernel ?? 'simd';
-    if (kernel !== 'simd' && kernel !== 'reference') {
-      throw new ArgumentError(`${op}: kernel must be 'simd' or 'reference', got ${String(kernel)}`);
-    }
+    const kernel = kernelChoice(op, opts.kernel);
     const lseRows = rowMajor(lse);
     temps.push(lseRows);
     const p = contiguous(scores);
@@ -312,7 +306,7 @@ export function attentionForward(q: Tensor, k: Tensor, v: Tensor, opts: Attentio
       scale: o.scale,
     };
     const work = pairs(dims, o.causal) * (dims.D + dims.Dv + 4);
-    if (o.kernel === 'fused') run('attention_forward', call, forwardScratchBytes(dims), work);
+    if (o.kernel === 'simd') run('attention_forward', call, forwardScratchBytes(dims), work);
     else run('attention_forward_reference', call, 4 * dims.S, work);
     return { out, lse };
   } finally {
@@ -349,7 +343,7 @@ export function attentionBackward(
       mask: o.mask, maskFloat: o.maskFloat, causal: o.causal, scale: o.scale,
       dq: grads.dq.ptr(op), dk: grads.dk.ptr(op), dv: grads.dv.ptr(op),
     };
-    if (o.kernel === 'fused') fusedBackward(call);
+    if (o.kernel === 'simd') fusedBackward(call);
     else run('attention_backward_reference', call, 8 * S, pairs(dims, o.causal) * (2 * D + 2 * Dv + 4));
     return grads;
   } finally {

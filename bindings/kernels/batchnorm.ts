@@ -4,8 +4,8 @@ import { empty } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { batchNormBackwardTask, batchNormTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import type { KernelChoice } from './operands.js';
-import { checkShapeIs, checkTensor, kernelChoice, numberOption } from './spatial.js';
+import { kernelChoice, type KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, numberOption } from './spatial.js';
 
 export interface BatchNormTrainOptions {
   /** gamma (C); absent means 1. */

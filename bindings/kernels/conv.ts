@@ -11,8 +11,8 @@ import { channelBiasAddTask, channelSumTask, im2colTask, type Im2colArgs } from 
 import { Tensor } from '../tensor.js';
 import { contiguous } from './copy.js';
 import { runGemm, type GemmCall, type GemmOperand } from './gemm.js';
-import { taskFor, type KernelChoice } from './operands.js';
-import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type Padding, type Pair, type Sides } from './spatial.js';
+import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, pair, sides, type Padding, type Pair, type Sides } from './spatial.js';
 
 export interface Conv2dOptions {
   /** Default 1. */

@@ -5,7 +5,7 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js
 import { engine, type Engine } from '../runtime/engine.js';
 import { gemmTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import { taskFor, type KernelChoice } from './operands.js';
+import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
 
 export interface GemmOptions {
   /** (M, K), or (K, M) with transA. */
@@ -160,10 +160,7 @@ export function gemm(opts: GemmOptions): Tensor {
   }
   const alpha = numberOption(op, 'alpha', opts.alpha, 1);
   const beta = numberOption(op, 'beta', opts.beta, 0);
-  const kernel = opts.kernel ?? 'simd';
-  if (kernel !== 'simd' && kernel !== 'reference') {
-    throw new ArgumentError(`${op}: kernel must be 'simd' or 'reference', got ${String(kernel)}`);
-  }
+  const kernel = kernelChoice(op, opts.kernel);
   let bias = 0;
   if (opts.bias !== undefined) {
     const t = opts.bias;

@@ -4,16 +4,16 @@
 // one each for dx and the weight gradients over all T*B rows, so their sums run in a fixed order.
 // The gate nonlinearities and the cell update are one fused kernel per step (assembly/lstm.ts).
 import { empty, ones, tensor, zeros } from '../creation.js';
-import { ArgumentError, formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { lstmCellBackwardTask, lstmCellForwardTask } from '../runtime/generated/kernel-args.js';
 import { engine } from '../runtime/engine.js';
 import type { Tensor } from '../tensor.js';
 import { gemm } from './gemm.js';
-import { checkShape, checkTensor, rawView, adoptAs, rowMajor } from './operands.js';
+import { checkShape, checkTensor, kernelChoice, rawView, adoptAs, rowMajor, taskFor, type KernelChoice } from './operands.js';
 
 export interface LstmOptions {
   /** 'reference' runs the scalar cell kernels and the reference GEMM: the tests' yardstick. */
-  kernel?: 'fused' | 'reference';
+  kernel?: KernelChoice;
 }
 
 /** What lstmBackward needs from the forward. Holds its own references; dispose() when done. */
@@ -22,7 +22,7 @@ export interface LstmSaved {
   readonly B: number;
   readonly I: number;
   readonly H: number;
-  readonly kernel: 'fused' | 'reference';
+  readonly kernel: KernelChoice;
   /** (T*B, I): the input. */
   readonly x: Tensor;
   /** (4H, I) and (4H, H): the weights the forward used. */
@@ -58,14 +58,6 @@ export interface LstmGradients {
 
 // Rough multiply-adds per element of a fused cell step: five exp-based nonlinearities and the update.
 const CELL_WORK = 40;
-
-function kernelOption(op: string, opts: LstmOptions): 'fused' | 'reference' {
-  const kernel = opts.kernel ?? 'fused';
-  if (kernel !== 'fused' && kernel !== 'reference') {
-    throw new ArgumentError(`${op}: kernel must be 'fused' or 'reference', got ${String(kernel)}`);
-  }
-  return kernel;
-}
 
 /** Copies a (B, H) state into row 0 of `states` (T+1, B, H), or zeros when it is absent. */
 function writeInitialState(states: Tensor, state: Tensor | null, count: number): void {
@@ -110,7 +102,7 @@ export function lstmForward(
   bIh: Tensor | null, bHh: Tensor | null, opts: LstmOptions = {},
 ): LstmForwardResult {
   const op = 'lstmForward';
-  const kernel = kernelOption(op, opts);
+  const kernel = kernelChoice(op, opts.kernel);
   checkTensor(op, 'x', x);
   if (x.ndim !== 3) throw new ShapeError(`${op}: x must be (T, B, I), got shape ${formatShape(x.shape)}`);
   const [T, B, I] = x.shape;
@@ -129,15 +121,14 @@ export function lstmForward(
 
   const x2 = rowMajor(x, [T * B, I]);
   const bias = combinedBias(bIh ?? null, bHh ?? null);
-  const gemmKernel = kernel === 'fused' ? 'simd' : 'reference';
-  const gates = gemm({ a: x2, b: wIh, transB: true, ...(bias === null ? {} : { bias }), kernel: gemmKernel });
+  const gates = gemm({ a: x2, b: wIh, transB: true, ...(bias === null ? {} : { bias }), kernel });
   bias?.dispose();
   const hiddens = empty([T + 1, B, H]);
   const cells = empty([T + 1, B, H]);
   writeInitialState(hiddens, h0t, B * H);
   writeInitialState(cells, c0t, B * H);
 
-  const cellTask = kernel === 'fused' ? 'lstm_cell_forward' : 'lstm_cell_forward_reference';
+  const cellTask = taskFor('lstm_cell_forward', kernel);
   const state = B * H;
   // The GEMM repacks its B operand on every call, and reads a row-major one with vector loads:
   // transposing W_hh once beats packing it transposed T times.
@@ -145,7 +136,7 @@ export function lstmForward(
   for (let t = 0; t < T; t++) {
     const hPrev = rawView(hiddens, [B, H], t * state);
     const g = rawView(gates, [B, 4 * H], t * 4 * state);
-    gemm({ a: hPrev, b: wHhT, c: g, beta: 1, kernel: gemmKernel });
+    gemm({ a: hPrev, b: wHhT, c: g, beta: 1, kernel });
     lstmCellForwardTask(cellTask, {
       gates: g.ptr(op), cPrev: cells.ptr(op) + 4 * t * state, c: cells.ptr(op) + 4 * (t + 1) * state,
       h: hiddens.ptr(op) + 4 * (t + 1) * state, B, H,
@@ -183,8 +174,8 @@ export function lstmBackward(
   if (dy !== null && dy !== undefined) checkShape(op, 'dy', checkTensor(op, 'dy', dy), [T, B, H], '(T, B, H)');
   const dhnT = optionalState(op, 'dhn', dhn, B, H);
   const dcnT = optionalState(op, 'dcn', dcn, B, H);
-  const gemmKernel = saved.kernel === 'fused' ? 'simd' : 'reference';
-  const cellTask = saved.kernel === 'fused' ? 'lstm_cell_backward' : 'lstm_cell_backward_reference';
+  const { kernel } = saved;
+  const cellTask = taskFor('lstm_cell_backward', kernel);
 
   const dyRows = dy === null || dy === undefined ? null : rowMajor(dy);
   const dhnRows = dhnT === null ? null : rowMajor(dhnT);
@@ -201,7 +192,7 @@ export function lstmBackward(
       dhNext, dc: dc.ptr(op), dgates: dgates.ptr(op) + 16 * t * state, B, H,
     }, state * CELL_WORK);
     const dg = rawView(dgates, [B, 4 * H], t * 4 * state);
-    gemm({ a: dg, b: saved.wHh, c: dhPrev, kernel: gemmKernel });
+    gemm({ a: dg, b: saved.wHh, c: dhPrev, kernel });
     dg.dispose();
   }
   dyRows?.dispose();
@@ -210,13 +201,13 @@ export function lstmBackward(
   const hPrevAll = rawView(saved.hiddens, [T * B, H], 0);
   const ones1 = ones([1, T * B]);
   const grads: LstmGradients = {
-    dx: adoptAs(gemm({ a: dgates, b: saved.wIh, kernel: gemmKernel }), [T, B, I]),
+    dx: adoptAs(gemm({ a: dgates, b: saved.wIh, kernel }), [T, B, I]),
     dh0: dhPrev,
     dc0: dc,
-    dWih: gemm({ a: dgates, b: saved.x, transA: true, kernel: gemmKernel }),
-    dWhh: gemm({ a: dgates, b: hPrevAll, transA: true, kernel: gemmKernel }),
-    dbIh: adoptAs(gemm({ a: ones1, b: dgates, kernel: gemmKernel }), [4 * H]),
-    dbHh: adoptAs(gemm({ a: ones1, b: dgates, kernel: gemmKernel }), [4 * H]),
+    dWih: gemm({ a: dgates, b: saved.x, transA: true, kernel }),
+    dWhh: gemm({ a: dgates, b: hPrevAll, transA: true, kernel }),
+    dbIh: adoptAs(gemm({ a: ones1, b: dgates, kernel }), [4 * H]),
+    dbHh: adoptAs(gemm({ a: ones1, b: dgates, kernel }), [4 * H]),
   };
   hPrevAll.dispose();
   ones1.dispose();

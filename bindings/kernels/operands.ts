@@ -11,6 +11,15 @@ import { contiguous } from './copy.js';
  */
 export type KernelChoice = 'simd' | 'reference';
 
+/** An op's `kernel` option: 'simd' when absent. */
+export function kernelChoice(op: string, value: unknown): KernelChoice {
+  if (value === undefined) return 'simd';
+  if (value !== 'simd' && value !== 'reference') {
+    throw new ArgumentError(`${op}: kernel must be 'simd' or 'reference', got ${String(value)}`);
+  }
+  return value;
+}
+
 /** The task `base`, or its scalar reference `<base>_reference`. */
 export function taskFor<T extends string>(base: T, kernel: KernelChoice): T | `${T}_reference` {
   return kernel === 'simd' ? base : `${base}_reference`;

@@ -11,8 +11,8 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js
 import { poolTask, type PoolArgs } from '../runtime/generated/kernel-args.js';
 import { checkShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import type { KernelChoice } from './operands.js';
-import { checkShapeIs, checkTensor, kernelChoice, pair, sides, type Padding, type Pair } from './spatial.js';
+import { kernelChoice, type KernelChoice } from './operands.js';
+import { checkShapeIs, checkTensor, pair, sides, type Padding, type Pair } from './spatial.js';
 
 /** A size per spatial dim of a 3-D op, or one for all: [depth, height, width]. */
 export type Triple = number | readonly [number, number, number];

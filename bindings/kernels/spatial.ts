@@ -2,7 +2,6 @@
 // PyTorch-style int-or-pair options, paddings, and the tensors the kernels can read.
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import type { KernelChoice } from './operands.js';
 
 /** A size per spatial dim, or one for both: [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -49,18 +48,6 @@ export function sides(op: string, value: unknown): Sides {
   }
   const [h, w] = pair(op, 'padding', value, 0);
   return { top: h, left: w, bottom: h, right: w };
-}
-
-export function checkOption(op: string, name: string, value: unknown, allowed: readonly string[]): void {
-  if (!allowed.includes(value as string)) {
-    throw new ArgumentError(`${op}: ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${String(value)}`);
-  }
-}
-
-export function kernelChoice(op: string, value: unknown): KernelChoice {
-  if (value === undefined) return 'simd';
-  checkOption(op, 'kernel', value, ['simd', 'reference']);
-  return value as KernelChoice;
 }
 
 /** A live, contiguous float32 tensor of `ndim` dims (or at least `ndim` with `orMore`). */

@@ -4,8 +4,8 @@ import { empty } from '../creation.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { upsampleTask } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import { taskFor, type KernelChoice } from './operands.js';
-import { checkTensor, kernelChoice, pair, type Pair } from './spatial.js';
+import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
+import { checkTensor, pair, type Pair } from './spatial.js';
 
 function run(task: 'upsample_nearest' | 'upsample_nearest_backward', x: Tensor, y: Tensor, scale: [number, number], kernel: KernelChoice): void {
   const [N, C, H, W] = x.shape;

@@ -90,7 +90,7 @@ function randomMask(B, S) {
 }
 
 /** Runs fused (or reference) forward and backward and checks both against the double-precision reference. */
-function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'fused', mask = null } = {}) {
+function checkAgainstReference(shape, { causal = false, masked = false, kernel = 'simd', mask = null } = {}) {
   const dims = dimsOf(shape);
   const { t, d } = problem(dims);
   const maskData = mask ?? (masked ? randomMask(dims.B, dims.S) : null);
@@ -116,7 +116,7 @@ describe('attention kernels: against softmax(q k^T scale + mask) v in double pre
     [1, 1, 1, 1, 1, 1], [1, 2, 5, 7, 3, 2], [2, 3, 17, 65, 8, 8], [1, 2, 70, 130, 64, 32], [2, 1, 9, 4, 5, 11],
     [1, 1, 3, 200, 13, 7],
   ];
-  for (const kernel of ['fused', 'reference']) {
+  for (const kernel of ['simd', 'reference']) {
     for (const causal of [false, true]) {
       for (const shape of shapes) {
         it(`${kernel}${causal ? ', causal' : ''}: (B, H, T, S, D, Dv) = (${shape.join(', ')})`, function () {
@@ -254,7 +254,7 @@ describe('attention kernels: masks', () => {
     assert.equal(bits(a.out), bits(b.out));
   });
 
-  for (const kernel of ['fused', 'reference']) {
+  for (const kernel of ['simd', 'reference']) {
     it(`${kernel}: a row that sees no key gives out 0, lse -Infinity, zero gradients and no NaN`, () => {
       const dims = dimsOf([2, 2, 5, 6, 4, 3]);
       const { t, d } = problem(dims);
@@ -456,6 +456,6 @@ describe('attention kernels: argument errors', () => {
       /attentionForward: q must be float32, got int32/);
     expectError(() => attentionForward(q, q, q, { scale: NaN }), wg.ArgumentError, /scale must be a finite number/);
     expectError(() => attentionForward(q, q, q, { causal: 1 }), wg.ArgumentError, /causal must be a boolean/);
-    expectError(() => attentionForward(q, q, q, { kernel: 'flash' }), wg.ArgumentError, /kernel must be 'fused' or 'reference'/);
+    expectError(() => attentionForward(q, q, q, { kernel: 'flash' }), wg.ArgumentError, /kernel must be 'simd' or 'reference'/);
   });
 });

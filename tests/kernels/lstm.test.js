@@ -100,7 +100,7 @@ const GRAD_NAMES = [['dx', 'dx'], ['dh0', 'dh0'], ['dc0', 'dc0'], ['dWih', 'dWih
 
 describe('lstm kernels: forward and backward against an unfused double-precision LSTM', () => {
   const cases = [[1, 1, 1, 1], [3, 2, 3, 4], [4, 3, 5, 7], [6, 5, 9, 13], [2, 8, 16, 32], [5, 1, 33, 17]];
-  for (const kernel of ['fused', 'reference']) {
+  for (const kernel of ['simd', 'reference']) {
     for (const [T, B, I, H] of cases) {
       it(`${kernel}: T=${T} B=${B} I=${I} H=${H}`, function () {
         const { t, d } = problem(T, B, I, H);
@@ -267,7 +267,7 @@ describe('lstm kernels: argument errors', () => {
     expectError(() => lstmForward(wg.zeros([T, B, I], 'int32'), t.h0, t.c0, t.wIh, t.wHh, t.bIh, t.bHh), wg.DTypeError,
       /lstmForward: x must be float32, got int32/);
     expectError(() => lstmForward(t.x, t.h0, t.c0, t.wIh, t.wHh, t.bIh, t.bHh, { kernel: 'fast' }), wg.ArgumentError,
-      /kernel must be 'fused' or 'reference'/);
+      /kernel must be 'simd' or 'reference'/);
   });
 
   it('refuses a disposed saved state', () => {

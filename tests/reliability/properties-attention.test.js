@@ -33,7 +33,7 @@ describe(`property tests: attention (${RUNS} cases per family)`, () => {
         const dout = wg.randn([B, H, T, Dv], { seed: s + 4 });
         return { ...fwd, ...attentionBackward(dout, q, k, v, fwd.out, fwd.lse, opts) };
       };
-      const fused = run('fused');
+      const fused = run('simd');
       const ref = run('reference');
       assertClose(fused.out.toArray(), ref.out.toArray(), { atol: 2e-6, rtol: 4e-6, what: `out of ${what}` });
       assertClose(finite(fused.lse.toArray()), finite(ref.lse.toArray()), { atol: 2e-5, rtol: 2e-6, what: `lse of ${what}` });

@@ -24,7 +24,7 @@ describe(`property tests: LSTM (${RUNS} cases per family)`, () => {
       const bIh = bias ? randn([4 * H], 5, 0.5) : null, bHh = bias ? randn([4 * H], 6, 0.5) : null;
       const what = `T=${T} B=${B} I=${I} H=${H} state=${state} bias=${bias}`;
       const run = (kernel) => lstmForward(x, h0, c0, wIh, wHh, bIh, bHh, { kernel });
-      const fused = run('fused');
+      const fused = run('simd');
       const ref = run('reference');
       for (const name of ['y', 'hn', 'cn']) {
         assertClose(fused[name].toArray(), ref[name].toArray(), { atol: 4e-6, rtol: 4e-6, what: `${name} of ${what}` });
