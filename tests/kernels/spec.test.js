@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generate, specTasks } from '../../scripts/gen-kernels.mjs';
+import * as wg from '../../dist/bindings/index.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
+import { stridedCopyTask } from '../../dist/bindings/runtime/generated/kernel-args.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,5 +26,13 @@ describe('the kernel spec (kernels/spec.mjs)', () => {
       const text = readFileSync(`${root}assembly/${file[1]}.ts`, 'utf8');
       assert.doesNotMatch(text, /load<\w+>\(args\s*\+|argI32|argPtr|argF32/, `assembly/${file[1]}.ts reads its arguments by index`);
     }
+  });
+
+  it('refuses a block longer than the argument area, and tails of different lengths, before writing a word', () => {
+    const dims = (n) => new Array(n).fill(1);
+    assert.throws(() => stridedCopyTask('strided_copy', { out: 0, x: 0, shape: dims(90), xStrides: dims(90), outStrides: dims(90) }, 1),
+      (e) => e instanceof wg.RuntimeError && /273 words, at most 256/.test(e.message));
+    assert.throws(() => stridedCopyTask('strided_copy', { out: 0, x: 0, shape: dims(3), xStrides: dims(2), outStrides: dims(3) }, 1),
+      (e) => e instanceof wg.RuntimeError && /xStrides has 2 entries, shape 3/.test(e.message));
   });
 });
