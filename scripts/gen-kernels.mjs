@@ -44,20 +44,22 @@ function layout(block) {
     word += width;
   }
   if (word > ARGS_WORDS) throw new Error(`${block.name}: ${word} words exceed the argument area's ${ARGS_WORDS}`);
+  if (new Set(tails.map((t) => t.count)).size > 1) throw new Error(`${block.name}: its tails must share one count`);
   return { fixed, tails, words: word };
 }
 
-// ---- AssemblyScript ----
-
-function asComment(comment, indent) {
+/** A doc comment line for `comment`, or nothing. */
+function docComment(comment, indent) {
   return comment === undefined ? '' : `${indent}/** ${comment} */\n`;
 }
+
+// ---- AssemblyScript ----
 
 function asGetters(words) {
   const self = 'changetype<usize>(this)';
   const out = [];
   for (const { name, kind, comment, offset } of words) {
-    const doc = asComment(comment, '  ');
+    const doc = docComment(comment, '  ');
     switch (kind) {
       case 'ptr':
         out.push(`${doc}  @inline get ${name}(): usize { return load<usize>(${self}, ${offset}); }`);
@@ -76,7 +78,7 @@ function asGetters(words) {
         out.push(`${doc}  @inline ${name}(axis: i32): i32 { return load<i32>(${self} + (<usize>axis << 2), ${offset}); }`);
         break;
       case 'operand':
-        out.push(`${asComment(`Address of row r of head (b, h) of ${name}: ${comment}`, '  ')}  @inline ${name}Row(b: i32, h: i32, r: i32): usize {
+        out.push(`${docComment(`Address of row r of head (b, h) of ${name}: ${comment}`, '  ')}  @inline ${name}Row(b: i32, h: i32, r: i32): usize {
     const at = ${self};
     const offset = <usize>b * load<i32>(at, ${offset + 4}) + <usize>h * load<i32>(at, ${offset + 8}) + <usize>r * load<i32>(at, ${offset + 12});
     return load<usize>(at, ${offset}) + (offset << 2);
@@ -97,9 +99,9 @@ function asTailGetters({ tails, words }) {
   for (const t of tails) {
     const start = [`${self} + ${4 * words}`, ...before].join(' + ');
     if (t.of === 'i32') {
-      out.push(`${asComment(`Address of ${t.count} words${t.comment ? `: ${t.comment}` : ''}`, '  ')}  @inline get ${t.name}(): usize { return ${start}; }`);
+      out.push(`${docComment(`Address of ${t.count} words${t.comment ? `: ${t.comment}` : ''}`, '  ')}  @inline get ${t.name}(): usize { return ${start}; }`);
     } else {
-      out.push(`${asComment(`Record j of the ${t.count} that follow${t.comment ? `: ${t.comment}` : ''}`, '  ')}  @inline ${t.name}(j: i32): ${t.of}Args { return changetype<${t.of}Args>(${start} + <usize>j * ${4 * t.width}); }`);
+      out.push(`${docComment(`Record j of the ${t.count} that follow${t.comment ? `: ${t.comment}` : ''}`, '  ')}  @inline ${t.name}(j: i32): ${t.of}Args { return changetype<${t.of}Args>(${start} + <usize>j * ${4 * t.width}); }`);
     }
     before.push(`(<usize>this.${t.count} * ${4 * t.width})`);
   }
@@ -107,7 +109,7 @@ function asTailGetters({ tails, words }) {
 }
 
 function asClass(name, doc, lines) {
-  return `${asComment(doc, '')}@unmanaged export class ${name}Args {\n${lines.join('\n')}\n}\n`;
+  return `${docComment(doc, '')}@unmanaged export class ${name}Args {\n${lines.join('\n')}\n}\n`;
 }
 
 export function assemblyArgs() {
@@ -139,17 +141,13 @@ function tsType(kind) {
   return 'number';
 }
 
-function tsDoc(comment, indent) {
-  return comment === undefined ? '' : `${indent}/** ${comment} */\n`;
-}
-
 function tsFields(words, tails = []) {
   const counts = new Set(tails.map((t) => t.count));
   const fields = words
     .filter(({ name, kind }) => kind !== 'out' && !counts.has(name))
-    .map(({ name, kind, comment }) => `${tsDoc(comment, '  ')}  ${name}: ${tsType(kind)};`);
+    .map(({ name, kind, comment }) => `${docComment(comment, '  ')}  ${name}: ${tsType(kind)};`);
   for (const t of tails) {
-    fields.push(`${tsDoc(t.comment, '  ')}  ${t.name}: readonly ${t.of === 'i32' ? 'number' : `${t.of}Args`}[];`);
+    fields.push(`${docComment(t.comment, '  ')}  ${t.name}: readonly ${t.of === 'i32' ? 'number' : `${t.of}Args`}[];`);
   }
   return fields;
 }
@@ -213,7 +211,7 @@ function tsWriter(block) {
   return [
     `export type ${taskType} = ${block.tasks.map((t) => `'${t}'`).join(' | ')};`,
     '',
-    `${tsDoc(block.doc, '')}export interface ${block.name}Args {`,
+    `${docComment(block.doc, '')}export interface ${block.name}Args {`,
     ...tsFields(l.fixed, l.tails),
     '}',
     '',
@@ -238,7 +236,7 @@ export function typescriptArgs() {
     '',
   ];
   for (const [name, rec] of Object.entries(records)) {
-    parts.push(`${tsDoc(rec.doc, '')}export interface ${name}Args {`, ...tsFields(layout({ name, words: rec.words }).fixed), '}', '');
+    parts.push(`${docComment(rec.doc, '')}export interface ${name}Args {`, ...tsFields(layout({ name, words: rec.words }).fixed), '}', '');
   }
   for (const block of blocks) {
     const l = layout(block);
