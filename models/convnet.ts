@@ -70,11 +70,18 @@ export const augmentationFor = (data: ImageData): Augmentations | undefined => (
 
 const SIZES: ImageBudget = { full: { train: 60000, test: 10000 }, quick: { train: 1024, test: 500 } };
 
+/** How the zoo trains the convnet at each budget; adversarial.ts trains its victim the same way. */
+export const CONVNET_SCHEDULE = {
+  full: { epochs: 10, batch: 64, lr: 2e-3 },
+  quick: { epochs: 2, batch: 32, lr: 3e-3 },
+} as const;
+
 async function train(opts: TrainOptions = {}): Promise<TrainResult> {
   const { full, seed, data } = await budgetImages(opts, SIZES);
   const model = convNet(seed);
+  const schedule = full ? CONVNET_SCHEDULE.full : CONVNET_SCHEDULE.quick;
   const history = trainImageClassifier('convnet', model, data.train, data.test, {
-    epochs: opts.epochs ?? (full ? 10 : 2), batch: opts.batch ?? (full ? 64 : 32), lr: opts.lr ?? (full ? 2e-3 : 3e-3), seed,
+    epochs: opts.epochs ?? schedule.epochs, batch: opts.batch ?? schedule.batch, lr: opts.lr ?? schedule.lr, seed,
     augment: augmentationFor(data),
   }, opts);
   const testAccuracy = history[history.length - 1].testAccuracy;

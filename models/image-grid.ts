@@ -3,7 +3,7 @@
 import type { ReportImage } from './zoo.js';
 
 /** `rows[r][c]` is a (side, side) image with values in [0, 1]. */
-export function imageGrid(title: string, rows: Float32Array[][], side: number, caption?: string): ReportImage {
+export function imageGrid(title: string, rows: Float32Array[][], side: number, caption?: string): Extract<ReportImage, { pixels: Float32Array }> {
   const cols = Math.max(...rows.map((r) => r.length));
   const width = cols * (side + 1) + 1;
   const height = rows.length * (side + 1) + 1;

@@ -14,7 +14,9 @@ import type { ZooModel } from './zoo.js';
 // The statistics a zoo model's training recorded, which `wasmgrad train` charts: read through
 // this entry, so the command and the zoo share one record.
 export { layerStatsOf, type LayerStats, type ParameterSeries } from './layer-stats.js';
-export type { ZooModel, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
+// Tiles grey images into one picture; the report's captioned rows are drawn from the same tiling.
+export { imageGrid } from './image-grid.js';
+export type { ZooModel, LabelledRow, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
 
 export const models: Readonly<Record<string, ZooModel>> = Object.freeze({
   mlp, convnet, 'lstm-adding': lstmAdding, 'char-lstm': charLstm, gpt, nplm, gan, adversarial, ssl, autoencoder,

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as wg from '../bindings/index.js';
 import { checkpointMetadata } from './checkpoint.js';
+import { labelledGridSvg } from './labelled-grid-figure.js';
 import { layerStatsTable } from './layer-stats-figure.js';
 import { layerStatsOf } from './index.js';
 import { lineChartSvg } from './line-chart.js';
@@ -17,10 +18,11 @@ function epochChart(metric: string, history: TrainResult['history']): string {
   return svg === '' ? '' : `<h2>${name}</h2>${svg}`;
 }
 
-/** Grey pixels are shown three times larger, kept sharp; SVG figures as they are. */
+/** Grey pixels are shown three times larger, kept sharp; SVG figures as they are; captioned rows as an SVG of PNG strips. */
 function imageFigure(image: ReportImage): string {
   const heading = `<h2>${image.title}</h2>${image.caption ? `<p>${image.caption}</p>` : ''}`;
   if ('svg' in image) return heading + image.svg;
+  if ('rows' in image) return heading + labelledGridSvg(image.rows, image.side);
   const png = base64(grayscalePng(image.pixels, image.width, image.height));
   return `${heading}<img alt="${image.title}" width="${3 * image.width}" style="image-rendering:pixelated;max-width:100%" src="data:image/png;base64,${png}">`;
 }

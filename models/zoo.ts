@@ -54,7 +54,23 @@ export type ReportImage = {
   height: number;
   /** (height, width) row-major, 0 black to 1 white. */
   pixels: Float32Array;
-} | { svg: string });
+} | { svg: string } | {
+  /** Rows of (side, side) tiles, each captioned. */
+  side: number;
+  rows: LabelledRow[];
+});
+
+/** A row of captioned tiles for a report (images with their predicted classes, say). */
+export interface LabelledRow {
+  /** What the row shows, drawn to its left. */
+  name: string;
+  /** (side, side) images with values in [0, 1]. */
+  tiles: Float32Array[];
+  /** One caption per tile, or none. */
+  captions: string[];
+  /** Captions drawn in red: a wrong prediction, say. */
+  flagged?: boolean[];
+}
 
 export interface TrainResult {
   model: Module;
