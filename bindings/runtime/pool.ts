@@ -39,7 +39,7 @@
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { canBlock, nodeWorkers, runtimeName } from './platform.js';
+import { canBlock, nodeLike, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 import { embeddedWorkerUrl } from './embedded-sources.js';
@@ -87,7 +87,7 @@ const NODE_WORKER_FILE = './worker.js';
  * death after the take-up would not be caught; such a page has no shared memory anyway.
  */
 const watchBy: 'lifeline' | 'lock' | null =
-  runtimeName === 'node' ? 'lifeline' : (globalThis as any).navigator?.locks !== undefined ? 'lock' : null;
+  nodeLike ? 'lifeline' : (globalThis as any).navigator?.locks !== undefined ? 'lock' : null;
 
 /** A web Worker on worker.js: bundled from the page's blob when embedded. */
 function webWorker(): Worker {
