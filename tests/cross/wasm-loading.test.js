@@ -1,4 +1,5 @@
-// How a browser page gets the wasm (bindings/runtime/engine.ts, compileAt): served as
+// How a browser page loads wasmgrad: the entry in one request (each level of imports would cost a
+// round trip of the cold start), then the wasm (bindings/runtime/engine.ts, compileAt): served as
 // application/wasm, it compiles while it downloads (WebAssembly.compileStreaming); served as any
 // other type, which compileStreaming would refuse, its bytes are read and compiled; a URL with no
 // wasm behind it is refused by name. Each case is a fresh page, so a fresh engine.
@@ -18,7 +19,7 @@ function countCompiles() {
   WebAssembly.compileStreaming = (...args) => (counts.streaming++, compileStreaming(...args));
 }
 
-describe('Chromium: loading the wasm', function () {
+describe('Chromium: loading wasmgrad and its wasm', function () {
   let chromium;
   let server;
 
@@ -43,13 +44,14 @@ describe('Chromium: loading the wasm', function () {
       await page.goto(`${server.url}${BLANK}`);
       return await page.evaluate(async ({ entry, options }) => {
         const wg = await import(entry);
+        const scripts = performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.js'));
         try {
           const wasm = options.wasmAs === undefined ? options.wasm : await (async () => {
             const bytes = await (await fetch('/build/wasmgrad-simd-threads.wasm')).arrayBuffer();
             return URL.createObjectURL(new Blob([bytes], { type: options.wasmAs }));
           })();
           const info = await wg.ready(wasm === undefined ? {} : { wasm });
-          return { info, sum: Array.from(wg.tensor([1, 2, 3]).add(1).toArray()), compiles: window.compiles };
+          return { info, sum: Array.from(wg.tensor([1, 2, 3]).add(1).toArray()), compiles: window.compiles, scripts };
         } catch (e) {
           return { error: { name: e.name, message: e.message }, compiles: window.compiles };
         }
@@ -65,6 +67,11 @@ describe('Chromium: loading the wasm', function () {
     assert.deepEqual(r.compiles, { streaming: 1, bytes: 0 });
     assert.equal(r.info.flavour, 'simd-threads');
     assert.deepEqual(r.sum, [2, 3, 4]);
+  });
+
+  it('imports the package in one request: its entry file imports no other module', async () => {
+    const r = await startIn({});
+    assert.deepEqual(r.scripts, [ENTRY]);
   });
 
   it('compiles the bytes when the wasm is served with another type, which compileStreaming refuses', async () => {
