@@ -19,7 +19,7 @@ export const EPSILON = 0.1;
 export const PGD_STEPS = 10;
 /** Adversarial fine-tuning: epochs at the full budget, and Adam's rate (annealed to zero). */
 const ADVERSARIAL_EPOCHS = 2;
-const ADVERSARIAL_LR = 1e-3;
+const ADVERSARIAL_LR = 3e-3;
 
 /** FGSM and PGD-10 at EPSILON; PGD's random starts are seeded per call, so a run repeats exactly. */
 function attacks(seed: number): { fgsm: Attack; pgd: Attack } {
