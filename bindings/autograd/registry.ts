@@ -88,6 +88,21 @@ export function isNonDifferentiable(name: string): boolean {
   return nonDifferentiable.has(name);
 }
 
+/**
+ * Sees every op a caller runs, with its inputs, attributes and output: how wg.onnx.export traces
+ * a module. Ops a kernel runs inside its own forward are part of that op, and not seen.
+ */
+export type OpObserver = (name: string, inputs: readonly Tensor[], attrs: Attrs, output: Tensor) => void;
+let observer: OpObserver | null = null;
+let kernelDepth = 0;
+
+/** Installs the op observer (null removes it); returns the one it replaces. */
+export function setOpObserver(next: OpObserver | null): OpObserver | null {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
 /** Runs a registered op and, when a gradient is wanted, records it for backward. */
 export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
   const kernel = kernels.get(name);
@@ -96,7 +111,13 @@ export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], 
     if (!(t instanceof Tensor)) throw new ArgumentError(`${name}: expected Tensor inputs, got ${String(t)}`);
     t.assertAlive(name);
   }
-  const output = kernel.forward(inputs, attrs);
+  kernelDepth++;
+  let output: Tensor;
+  try {
+    output = kernel.forward(inputs, attrs);
+  } finally {
+    kernelDepth--;
+  }
   if (isAnomalyEnabled()) {
     try {
       checkFinite(name, [output], inputs);
@@ -105,6 +126,7 @@ export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], 
       throw e;
     }
   }
+  if (kernelDepth === 0) observer?.(name, inputs, attrs, output);
   if (!isGradEnabled() || nonDifferentiable.has(name) || !inputs.some((t) => t.requiresGrad)) return output;
   const gradient = gradients.get(name);
   const ctx: GradientContext<A> = { inputs, output, attrs };

@@ -13,7 +13,8 @@ import { conv2d, convTranspose2d } from '../ops/conv.js';
 import { convTranspose3d } from '../ops/conv3d.js';
 import { gather, indexSelect } from '../ops/indexing.js';
 import { cat } from '../ops/join.js';
-import { matmul } from '../ops/linear.js';
+import { linear, matmul } from '../ops/linear.js';
+import { lstm } from '../ops/lstm.js';
 import { crossEntropy, nllLoss } from '../ops/losses.js';
 import { layerNorm } from '../ops/normalization.js';
 import { adaptiveAvgPool2d, avgPool2d, avgPool3d, globalMaxPool2d, maxPool2d, maxPool3d } from '../ops/pool.js';
@@ -32,7 +33,7 @@ import { isFloatDType, toTensor } from './values.js';
 /** The model opsets (of the default domain) wasmgrad reads. */
 export const OPSET_RANGE: readonly [number, number] = [11, 25];
 
-export type AttrKind = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'tensor';
+export type AttrKind = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'strings' | 'tensor';
 
 export interface RunContext {
   node: OnnxNode;
@@ -206,6 +207,13 @@ const lossAttrs = { ignore_index: 'int', reduction: 'string' } as const;
 const refuseReduction = (attrs: Attrs): string | null =>
   attrs.reduction !== undefined && !['none', 'mean', 'sum'].includes(attrs.reduction) ? `reduction '${attrs.reduction}'` : null;
 
+/** ONNX's gate blocks (i, o, f, c) along dim 0 in torch's order (i, f, g, o). */
+function torchGates(t: Tensor, H: number): Tensor {
+  return cat([0, 2, 3, 1].map((k) => narrow(t, 0, k * H, H)), 0);
+}
+
+const DEFAULT_LSTM_ACTIVATIONS = ['Sigmoid', 'Tanh', 'Tanh'];
+
 export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Add: binary(add, (a, b) => a + b),
   Sub: binary(sub, (a, b) => a - b),
@@ -277,6 +285,10 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
       const beta = attrs.beta ?? 1;
       const lhs = attrs.transA ? permute(need(ctx, inputs, 0), [1, 0]) : (a as Tensor);
       const rhs = attrs.transB ? permute(need(ctx, inputs, 1), [1, 0]) : (b as Tensor);
+      // The common Linear form runs as wasmgrad's linear (one fused GEMM with the bias).
+      if (!attrs.transA && attrs.transB && alpha === 1 && (c === undefined || (beta === 1 && c.ndim === 1))) {
+        return linear(need(ctx, inputs, 0), need(ctx, inputs, 1), c);
+      }
       let y = matmul(lhs, rhs);
       if (alpha !== 1) y = mul(y, alpha);
       if (c === undefined || beta === 0) return y;
@@ -555,6 +567,37 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
       const scores = need(ctx, inputs, 0);
       const loss = crossEntropy(scores, need(ctx, inputs, 1), { weight: inputs[2], ignoreIndex: attrs.ignore_index, reduction: attrs.reduction ?? 'mean' });
       return ctx.outputCount === 1 ? loss : [loss, logSoftmax(scores, 1)];
+    },
+  },
+
+  // One forward layer in wasmgrad's fused LSTM, the weights reordered to torch's gates in the graph
+  // (so their gradients reach the ONNX initializers).
+  LSTM: {
+    opsets: ALL,
+    attributes: { hidden_size: 'int', direction: 'string', layout: 'int', activations: 'strings', input_forget: 'int' },
+    refuse: (a) => {
+      if (a.direction !== undefined && a.direction !== 'forward') return `direction '${a.direction}' (only 'forward' is mapped)`;
+      if (a.layout) return `layout ${a.layout} (only 0, sequence first, is mapped)`;
+      if (a.input_forget) return 'input_forget 1';
+      if (a.activations !== undefined && a.activations.join() !== DEFAULT_LSTM_ACTIVATIONS.join()) return `activations ${a.activations.join(', ')}`;
+      return null;
+    },
+    run: (inputs, attrs, ctx) => {
+      const [x, W, R] = [0, 1, 2].map((i) => need(ctx, inputs, i));
+      const [bias, seqLens, h0, c0, peephole] = [3, 4, 5, 6, 7].map((i) => inputs[i]);
+      const [T, B] = x.shape;
+      if (peephole !== undefined) throw new UnsupportedError(`${describe(ctx)}: peephole weights (input P)`);
+      if (seqLens !== undefined && intsOf(seqLens).some((n) => n !== T)) throw new UnsupportedError(`${describe(ctx)}: sequence_lens shorter than the sequence`);
+      const H = attrs.hidden_size ?? R.shape[2];
+      const wIh = torchGates(reshape(W, W.shape.slice(1)), H);
+      const wHh = torchGates(reshape(R, R.shape.slice(1)), H);
+      const flatBias = bias === undefined ? undefined : reshape(bias, [8 * H]);
+      const state = (t: Input): Tensor | null => (t === undefined ? null : reshape(t, [B, H]));
+      const { y, hn, cn } = lstm(
+        x, state(h0), state(c0), wIh, wHh,
+        flatBias ? torchGates(narrow(flatBias, 0, 0, 4 * H), H) : null, flatBias ? torchGates(narrow(flatBias, 0, 4 * H, 4 * H), H) : null,
+      );
+      return [reshape(y, [T, 1, B, H]), reshape(hn, [1, B, H]), reshape(cn, [1, B, H])];
     },
   },
 
