@@ -31,6 +31,8 @@ export class OnnxModule extends Module {
   readonly opset: number;
   /** The op type of every node of the graph as loaded, in graph order. */
   readonly opTypes: readonly string[];
+  /** The op types forward runs, in order: the graph less what load evaluated once. */
+  readonly runtimeOpTypes: readonly string[];
 
   constructor(private readonly parts: OnnxModuleParts) {
     super();
@@ -38,6 +40,7 @@ export class OnnxModule extends Module {
     this.outputNames = parts.outputs.map((v) => v.name);
     this.opset = parts.opset;
     this.opTypes = parts.opTypes;
+    this.runtimeOpTypes = parts.steps.map((s) => s.node.opType);
     // A model leaves its exporter in inference mode: train() before fine-tuning, as after torch.onnx.export.
     this.training = false;
   }
