@@ -24,7 +24,8 @@ export interface OutNode {
 export interface OutValue {
   name: string;
   dtype: 'float32' | 'int32' | 'int64';
-  dims: readonly number[];
+  /** A string is a symbolic dim (any size). */
+  dims: readonly (number | string)[];
 }
 
 export interface OutGraph {
@@ -54,7 +55,7 @@ function attributeProto(name: string, value: OutAttribute, asFloat: boolean): ob
 
 const valueInfo = (v: OutValue): object => ({
   name: v.name,
-  type: { tensorType: { elemType: CODES[v.dtype], shape: { dim: v.dims.map((d) => ({ dimValue: d })) } } },
+  type: { tensorType: { elemType: CODES[v.dtype], shape: { dim: v.dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
 });
 
 /** The ONNX file of one graph at the given opset of the default domain. */

@@ -17,11 +17,18 @@ export interface ExportOptions {
   inputNames?: string[];
   /** Graph output names (default: the module's outputNames, else output_0...). */
   outputNames?: string[];
+  /**
+   * Declare dim 0 of every input and output as 'batch', any size (default false: the example's
+   * sizes). For models whose forward does not fix the batch size: reshapes keep it, but constants
+   * made in forward (a zero LSTM state, say) have the example's.
+   */
+  dynamicBatch?: boolean;
 }
 
-const EXPORT_OPTIONS = new Set(['inputNames', 'outputNames']);
+const EXPORT_OPTIONS = new Set(['inputNames', 'outputNames', 'dynamicBatch']);
 
-const valueOf = (name: string, t: Tensor): OutValue => ({ name, dtype: t.dtype, dims: t.shape });
+const valueOf = (name: string, t: Tensor, dynamicBatch: boolean): OutValue =>
+  ({ name, dtype: t.dtype, dims: t.shape.map((d, i) => (i === 0 && dynamicBatch ? 'batch' : d)) });
 
 function outputsOf(result: unknown): Tensor[] {
   if (result instanceof Tensor) return [result];
@@ -68,8 +75,8 @@ export function exportModule(module: Module, inputs: Tensor[], opts: ExportOptio
         name: module.constructor.name,
         nodes: g.nodes,
         initializers,
-        inputs: inputs.map((t, i) => valueOf(inputNames[i], t)),
-        outputs: outputs.map((t, i) => valueOf(outputNames[i], t)),
+        inputs: inputs.map((t, i) => valueOf(inputNames[i], t, opts.dynamicBatch === true)),
+        outputs: outputs.map((t, i) => valueOf(outputNames[i], t, opts.dynamicBatch === true)),
       }, EXPORT_OPSET, 'wasmgrad');
     }));
   } finally {

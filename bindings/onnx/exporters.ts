@@ -80,7 +80,12 @@ export const EXPORTERS: Readonly<Record<string, Exporter>> = {
   softmax: (g, op, [x]) => g.emit(op.output, 'Softmax', [x], { axis: op.attrs.dim }),
   logSoftmax: (g, op, [x]) => g.emit(op.output, 'LogSoftmax', [x], { axis: op.attrs.dim }),
 
-  reshape: (g, op, [x]) => g.emit(op.output, 'Reshape', [x, g.int64(op.attrs.shape)]),
+  // A leading dim the reshape keeps is written as ONNX's 0 (copy the input's), so the batch size
+  // of the example input is not baked into the graph.
+  reshape: (g, op, [x]) => {
+    const shape = (op.attrs.shape as number[]).map((d, i) => (i === 0 && d === op.inputs[0].shape[0] && d > 0 ? 0 : d));
+    g.emit(op.output, 'Reshape', [x, g.int64(shape)]);
+  },
   permute: (g, op, [x]) => g.emit(op.output, 'Transpose', [x], { perm: op.attrs.dims }),
   narrow: (g, op, [x]) => {
     const { dim, start, length } = op.attrs;

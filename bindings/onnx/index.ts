@@ -4,4 +4,5 @@
 export { load, loadSync, type LoadOptions } from './load.js';
 export { OnnxModule } from './module.js';
 export { supportedOps } from './converters.js';
+export { inspect, type OnnxSummary } from './inspect.js';
 export { exportModule as export, exportModule as save, type ExportOptions } from './export.js';
