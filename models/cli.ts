@@ -14,7 +14,14 @@ import { metricName } from './metric-name.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
+import { importCommand, finetuneCommand } from './onnx-commands.js';
 import { fullRunsOf, type TrainOptions, type TrainResult, type ZooModel } from './zoo.js';
+
+/** The one .onnx file an ONNX command takes. */
+function onnxPath(command: string, positional: string[]): string {
+  if (positional.length !== 1) throw new UsageError(`${command} takes the path of one .onnx file, got ${positional.length === 0 ? 'none' : positional.join(' ')}`);
+  return positional[0];
+}
 
 /** The repository's results table, next to this file's source. */
 const RESULTS_FILE = fileURLToPath(new URL('../../models/RESULTS.md', import.meta.url));
@@ -173,6 +180,8 @@ async function main(argv: string[]): Promise<number> {
   const missing = (COMMANDS[command].required ?? []).filter((f) => flags[f] === undefined);
   if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map(flagUsage).join(' ')}`);
   if (command === 'results') return results(positional, flags);
+  if (command === 'import') return importCommand(onnxPath(command, positional));
+  if (command === 'finetune') return finetuneCommand(onnxPath(command, positional), flags);
   if (flags.full && flags.quick) throw new UsageError('--full and --quick exclude each other');
   const [name, ...extra] = positional;
   const model = modelNamed(name);

@@ -3,7 +3,6 @@
 // The `wasmgrad finetune` command, the example and the tests drive it.
 import * as wg from '../bindings/index.js';
 import type { LabelledImages } from '../bindings/data/loader.js';
-import { ArgumentError } from '../bindings/errors.js';
 import type { OnnxModule } from '../bindings/onnx/module.js';
 import { IMAGE_SHAPE, trainImageClassifier } from './convnet.js';
 import { accuracy } from './fit.js';
@@ -40,7 +39,7 @@ function checkImageInput(model: OnnxModule, summary: wg.onnx.OnnxSummary): void 
   const shape = summary.inputs[0]?.type.shape;
   const fits = model.inputNames.length === 1 && shape?.length === 4 && shape.slice(1).every((d, i) => d === IMAGE_SHAPE[i]);
   if (!fits) {
-    throw new ArgumentError(
+    throw new wg.ArgumentError(
       `finetune: the model's inputs are ${summary.inputs.map((v) => `${v.name} [${v.type.shape?.join(', ') ?? '?'}]`).join(', ')}; ` +
         `it must take one batch of [N, ${IMAGE_SHAPE.join(', ')}] images`,
     );
