@@ -28,7 +28,7 @@ import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { dataTypeCode, dtypeName, type HostTensor, type OnnxNode } from './decode.js';
 import { hostBinary, hostUnary, intsOf } from './host-ops.js';
-import { geometry, liftAttrs1d, transposedPads } from './spatial.js';
+import { geometry, liftAttrs1d, transposedPads, type Geometry } from './spatial.js';
 import { isFloatDType, toTensor } from './values.js';
 
 /** The model opsets (of the default domain) wasmgrad reads. */
@@ -97,19 +97,6 @@ function binary(float: (a: Tensor, b: Tensor) => Tensor, int: (a: number, b: num
     run: (inputs, _attrs, ctx) => {
       const [a, b] = [need(ctx, inputs, 0), need(ctx, inputs, 1)];
       if (isInt(a) && isInt(b)) return hostBinary(ctx.node.opType, a, b, int, 'int32');
-      return float(expectFloat32(ctx, a, 'input 0'), expectFloat32(ctx, b, 'input 1'));
-    },
-  };
-}
-
-/** A comparison: float inputs through wasmgrad (0/1 float32), int32 ones on the host (0/1 int32). */
-function comparison(float: (a: Tensor, b: Tensor) => Tensor, int: (a: number, b: number) => boolean): Converter {
-  return {
-    opsets: ALL,
-    attributes: {},
-    run: (inputs, _attrs, ctx) => {
-      const [a, b] = [need(ctx, inputs, 0), need(ctx, inputs, 1)];
-      if (isInt(a) && isInt(b)) return hostBinary(ctx.node.opType, a, b, (x, y) => Number(int(x, y)), 'int32');
       return float(expectFloat32(ctx, a, 'input 0'), expectFloat32(ctx, b, 'input 1'));
     },
   };
@@ -204,6 +191,34 @@ function cast(x: Tensor, to: string): Tensor {
   return isInt(x) ? x : hostUnary(x, Math.trunc, 'int32');
 }
 
+/** A windowed 2-D or 3-D pooling (1-D as height 1), `call` given the resolved geometry. */
+function pooling(
+  opType: string, extra: Record<string, AttrKind>, call: (x: Tensor, g: Geometry, attrs: Attrs, ctx: RunContext) => Tensor | Tensor[],
+): Converter {
+  return {
+    opsets: ALL,
+    attributes: { ...SPATIAL_ATTRS, ceil_mode: 'int', ...extra },
+    refuse: refuseAutoPad,
+    run: (inputs, attrs, ctx) => spatial1d(inputs, attrs, ([x], a) => {
+      const input = expectFloat32(ctx, x as Tensor, 'input 0');
+      return call(input, geometry(opType, a, input.shape, a.kernel_shape, [2, 3]), a, ctx);
+    }),
+  };
+}
+
+/** A pooling over each whole (N, C) plane. */
+function globalPool(fn: (x: Tensor) => Tensor): Converter {
+  return {
+    opsets: ALL,
+    attributes: {},
+    run: (inputs, _a, ctx) => {
+      const x = need(ctx, inputs, 0);
+      if (x.ndim !== 4) throw new UnsupportedError(`${describe(ctx)}: input of shape [${x.shape}]; only (N,C,H,W) is mapped`);
+      return fn(x);
+    },
+  };
+}
+
 const lossAttrs = { ignore_index: 'int', reduction: 'string' } as const;
 const refuseReduction = (attrs: Attrs): string | null =>
   attrs.reduction !== undefined && !['none', 'mean', 'sum'].includes(attrs.reduction) ? `reduction '${attrs.reduction}'` : null;
@@ -232,9 +247,10 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
       return pow(base, cast(exponent, 'float32'));
     },
   },
-  Equal: comparison(eq, (a, b) => a === b),
-  Less: comparison(lt, (a, b) => a < b),
-  Greater: comparison(gt, (a, b) => a > b),
+  // Comparisons give 0/1: float32 from wasmgrad's ops, int32 from the host's.
+  Equal: binary(eq, (a, b) => Number(a === b)),
+  Less: binary(lt, (a, b) => Number(a < b)),
+  Greater: binary(gt, (a, b) => Number(a > b)),
   Where: {
     opsets: ALL,
     attributes: {},
@@ -629,51 +645,21 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
     }),
   },
   // The optional second output, Indices, comes from returnIndices.
-  MaxPool: {
-    opsets: ALL,
-    attributes: { ...SPATIAL_ATTRS, ceil_mode: 'int', storage_order: 'int' },
-    refuse: refuseAutoPad,
-    run: (inputs, attrs, ctx) => spatial1d(inputs, attrs, ([x], a) => {
-      const input = expectFloat32(ctx, x as Tensor, 'input 0');
-      const g = geometry('MaxPool', a, input.shape, a.kernel_shape, [2, 3]);
-      const returnIndices = ctx.outputCount > 1;
-      if (returnIndices && g.rank === 3 && a.storage_order === 1) throw new UnsupportedError('MaxPool: storage_order 1 for 3-D indices');
-      const opts = { stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: a.ceil_mode === 1, returnIndices } as any;
-      const result = g.rank === 3 ? maxPool3d(input, a.kernel_shape, opts) : maxPool2d(input, a.kernel_shape, opts);
-      if (!returnIndices) return result as unknown as Tensor;
-      const [y, indices] = result as unknown as [Tensor, Tensor];
-      return [y, onnxIndices(indices, input.shape, a.storage_order === 1)];
-    }),
-  },
-  AveragePool: {
-    opsets: ALL,
-    attributes: { ...SPATIAL_ATTRS, ceil_mode: 'int', count_include_pad: 'int' },
-    refuse: refuseAutoPad,
-    run: (inputs, attrs, ctx) => spatial1d(inputs, attrs, ([x], a) => {
-      const input = expectFloat32(ctx, x as Tensor, 'input 0');
-      const g = geometry('AveragePool', a, input.shape, a.kernel_shape, [2, 3]);
-      const opts = { stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: a.ceil_mode === 1, countIncludePad: a.count_include_pad === 1 } as any;
-      return g.rank === 3 ? avgPool3d(input, a.kernel_shape, opts) : avgPool2d(input, a.kernel_shape, opts);
-    }),
-  },
-  GlobalAveragePool: {
-    opsets: ALL,
-    attributes: {},
-    run: (inputs, _a, ctx) => {
-      const x = need(ctx, inputs, 0);
-      if (x.ndim !== 4) throw new UnsupportedError(`GlobalAveragePool: input of shape [${x.shape}]; only (N,C,H,W) is mapped`);
-      return adaptiveAvgPool2d(x, 1);
-    },
-  },
-  GlobalMaxPool: {
-    opsets: ALL,
-    attributes: {},
-    run: (inputs, _a, ctx) => {
-      const x = need(ctx, inputs, 0);
-      if (x.ndim !== 4) throw new UnsupportedError(`GlobalMaxPool: input of shape [${x.shape}]; only (N,C,H,W) is mapped`);
-      return globalMaxPool2d(x);
-    },
-  },
+  MaxPool: pooling('MaxPool', { storage_order: 'int' }, (input, g, a, ctx) => {
+    const returnIndices = ctx.outputCount > 1;
+    if (returnIndices && g.rank === 3 && a.storage_order === 1) throw new UnsupportedError(`${describe(ctx)}: storage_order 1 for 3-D indices`);
+    const opts = { stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: a.ceil_mode === 1, returnIndices } as any;
+    const result = g.rank === 3 ? maxPool3d(input, a.kernel_shape, opts) : maxPool2d(input, a.kernel_shape, opts);
+    if (!returnIndices) return result as unknown as Tensor;
+    const [y, indices] = result as unknown as [Tensor, Tensor];
+    return [y, onnxIndices(indices, input.shape, a.storage_order === 1)];
+  }),
+  AveragePool: pooling('AveragePool', { count_include_pad: 'int' }, (input, g, a) => {
+    const opts = { stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: a.ceil_mode === 1, countIncludePad: a.count_include_pad === 1 } as any;
+    return g.rank === 3 ? avgPool3d(input, a.kernel_shape, opts) : avgPool2d(input, a.kernel_shape, opts);
+  }),
+  GlobalAveragePool: globalPool((x) => adaptiveAvgPool2d(x, 1)),
+  GlobalMaxPool: globalPool(globalMaxPool2d),
 };
 
 /** The converters' table as docs/ops.md lists it: op type, opsets, attributes. */

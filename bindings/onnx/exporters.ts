@@ -40,6 +40,15 @@ const onnxGates = (g: GraphBuilder, name: string, H: number): string =>
 
 const unsqueeze0 = (g: GraphBuilder, name: string): string => g.node('Unsqueeze', [name, g.int64([0])])[0];
 
+/** A 2-D pooling's window, strides (default: the window), dilations, pads and ceil mode. */
+const poolAttrs = (name: string, op: TracedOp): Record<string, number[] | number> => ({
+  kernel_shape: ints(name, 'kernelSize', op.attrs.kernelSize, 1),
+  strides: ints(name, 'stride', op.attrs.stride ?? op.attrs.kernelSize, 1),
+  dilations: ints(name, 'dilation', op.attrs.dilation, 1),
+  pads: onnxPads(name, op.attrs.padding),
+  ceil_mode: op.attrs.ceilMode ? 1 : 0,
+});
+
 export const EXPORTERS: Readonly<Record<string, Exporter>> = {
   add: same('Add'),
   sub: same('Sub'),
@@ -116,21 +125,8 @@ export const EXPORTERS: Readonly<Record<string, Exporter>> = {
       group: op.attrs.groups ?? 1,
     });
   },
-  maxPool2d: (g, op, [x]) => g.emit(op.output, 'MaxPool', [x], {
-    kernel_shape: ints('maxPool2d', 'kernelSize', op.attrs.kernelSize, 1),
-    strides: ints('maxPool2d', 'stride', op.attrs.stride ?? op.attrs.kernelSize, 1),
-    dilations: ints('maxPool2d', 'dilation', op.attrs.dilation, 1),
-    pads: onnxPads('maxPool2d', op.attrs.padding),
-    ceil_mode: op.attrs.ceilMode ? 1 : 0,
-  }),
-  avgPool2d: (g, op, [x]) => g.emit(op.output, 'AveragePool', [x], {
-    kernel_shape: ints('avgPool2d', 'kernelSize', op.attrs.kernelSize, 1),
-    strides: ints('avgPool2d', 'stride', op.attrs.stride ?? op.attrs.kernelSize, 1),
-    dilations: ints('avgPool2d', 'dilation', op.attrs.dilation, 1),
-    pads: onnxPads('avgPool2d', op.attrs.padding),
-    ceil_mode: op.attrs.ceilMode ? 1 : 0,
-    count_include_pad: op.attrs.countIncludePad ? 1 : 0,
-  }),
+  maxPool2d: (g, op, [x]) => g.emit(op.output, 'MaxPool', [x], poolAttrs('maxPool2d', op)),
+  avgPool2d: (g, op, [x]) => g.emit(op.output, 'AveragePool', [x], { ...poolAttrs('avgPool2d', op), count_include_pad: op.attrs.countIncludePad ? 1 : 0 }),
   globalAvgPool2d: same('GlobalAveragePool'),
   globalMaxPool2d: same('GlobalMaxPool'),
   // Exported as inference: the running statistics, as torch.onnx.export in eval mode.

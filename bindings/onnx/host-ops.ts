@@ -2,42 +2,20 @@
 // Concat → Reshape): wasmgrad's kernels are float32, and these tensors are a handful of int32
 // values with no gradient, so they are computed on the host with numpy broadcasting.
 import { tensor } from '../creation.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
 import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-/** numpy's broadcast of two shapes; `op` names the ONNX op in the error. */
-export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(`${op}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dim ${i}: ${da} vs ${db})`);
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** The flat index into `shape` (broadcast to `out`) of each element of `out`. */
+/** The flat index into a tensor of `shape` (broadcast to `out`) of each element of `out`. */
 function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array {
-  const n = numel(out);
-  const idx = new Int32Array(n);
-  const offset = out.length - shape.length;
-  for (let i = 0; i < n; i++) {
+  const strides = broadcastStrides(shape, out);
+  const idx = new Int32Array(numel(out));
+  for (let i = 0; i < idx.length; i++) {
     let rest = i;
     let flat = 0;
-    let stride = 1;
     for (let d = out.length - 1; d >= 0; d--) {
-      const coord = rest % out[d];
+      flat += (rest % out[d]) * strides[d];
       rest = Math.floor(rest / out[d]);
-      const sd = d - offset;
-      if (sd >= 0) {
-        if (shape[sd] !== 1) flat += coord * stride;
-        stride *= shape[sd];
-      }
     }
     idx[i] = flat;
   }
