@@ -5,7 +5,7 @@
 import * as wg from '../dist/bindings/index.js';
 import { glyphs } from '../dist/models/data/glyphs.js';
 import { convNet, trainImageClassifier } from '../dist/models/convnet.js';
-import { finetuneOnnx, imagesOfClasses } from '../dist/models/onnx-finetune.js';
+import { finetuneOnnx, imagesOfClasses } from '../dist/models/index.js';
 
 await wg.ready();
 

@@ -16,6 +16,9 @@ import type { ZooModel } from './zoo.js';
 export { layerStatsOf, type LayerStats, type ParameterSeries } from './layer-stats.js';
 // Tiles grey images into one picture; the report's captioned rows are drawn from the same tiling.
 export { imageGrid } from './image-grid.js';
+// Fine-tuning ONNX image classifiers (`wasmgrad finetune`), and the images it trains on.
+export { finetuneOnnx, imagesOfClasses, type FinetuneResult, type FinetuneSchedule } from './onnx-finetune.js';
+export { loadImages, type ImageData } from './data/images.js';
 export type { ZooModel, LabelledRow, TrainOptions, TrainResult, Progress, Criterion, Budget, ReportImage, SampleOptions } from './zoo.js';
 
 export const models: Readonly<Record<string, ZooModel>> = Object.freeze({

@@ -2,8 +2,7 @@
 // `wasmgrad finetune model.onnx --data ...` (fine-tune an image classifier, save it as ONNX).
 import { readFile } from 'node:fs/promises';
 import * as wg from '../bindings/index.js';
-import { loadImages } from './data/images.js';
-import { finetuneOnnx, imagesOfClasses } from './onnx-finetune.js';
+import { finetuneOnnx, imagesOfClasses, loadImages } from './index.js';
 import { progressPrinter } from './progress.js';
 
 const describeValue = (v: { name: string; type: { dtype?: string; shape?: (number | string | null)[] | null } }): string =>

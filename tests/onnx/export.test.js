@@ -3,6 +3,7 @@
 // within 1e-4.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { models } from '../../dist/models/index.js';
 
 const ort = await import('onnxruntime-web');
 ort.env.wasm.numThreads = 1;
@@ -29,7 +30,7 @@ async function runOrt(bytes, x) {
 describe('wg.onnx.export', () => {
   for (const [name, sample] of Object.entries(ZOO)) {
     it(`${name}: loads back with the same outputs, and onnxruntime-web agrees within 1e-4`, async () => {
-      const model = wg.models[name].build(3).eval();
+      const model = models[name].build(3).eval();
       const x = sample();
       const bytes = wg.onnx.export(model, [x]);
       const back = await wg.onnx.load(bytes);
@@ -70,7 +71,7 @@ describe('wg.onnx.save', () => {
   it('load → train a step → save → load gives the trained outputs, with the graph\'s input and output names', async () => {
     const x = wg.rand([4, 1, 28, 28], { seed: 21 });
     const y = wg.tensor(new Int32Array([0, 1, 2, 3]), [4], 'int32');
-    const source = wg.models.convnet.build(5).eval();
+    const source = models.convnet.build(5).eval();
     const loaded = await wg.onnx.load(wg.onnx.export(source, [x], { inputNames: ['image'], outputNames: ['logits'] }));
     try {
       assert.deepEqual([loaded.inputNames, loaded.outputNames], [['image'], ['logits']]);

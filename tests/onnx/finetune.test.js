@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { glyphs } from '../../dist/models/data/glyphs.js';
 import { convNet, trainImageClassifier } from '../../dist/models/convnet.js';
-import { finetuneOnnx, imagesOfClasses } from '../../dist/models/onnx-finetune.js';
+import { finetuneOnnx, imagesOfClasses } from '../../dist/models/index.js';
 
 const ort = await import('onnxruntime-web');
 ort.env.wasm.numThreads = 1;
