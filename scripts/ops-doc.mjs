@@ -25,7 +25,7 @@ function conformanceByOpType() {
   return results;
 }
 
-// Unsupported cases need what wasmgrad does not have (8- and 16-bit integers, training-domain ops): `npm run conformance` lists why.
+// Unsupported cases need what wasmgrad does not have (8- and 16-bit integers, say): `npm run conformance` lists why.
 const passed = (r) => `${r.pass}/${r.total}${r.unsupported ? ` (${r.unsupported} unsupported)` : ''}`;
 
 function onnxCell(types, results) {
@@ -67,14 +67,14 @@ export function renderOpsDoc() {
   const composites = [...compositeRegistry().values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const c of composites) lines.push(`| ${c.name} | ${c.builtFrom.join(', ')} | ${methodCell(c)} | ${onnxCell(c.onnx, results)} |`);
   lines.push('', '## ONNX import', '',
-    '`wg.onnx.load` maps these op types (default domain) for the model opsets given, reading the attributes listed;',
+    '`wg.onnx.load` maps these op types (of the default domain unless named) for the opsets given, reading the attributes listed;',
     'a node with any other op type or attribute makes load fail naming it. Cases: the conformance cases of the op,',
     'each run through `wg.onnx.load` on its own model.onnx.', '',
     '| ONNX op type | opsets | attributes | cases passed |', '|---|---|---|---|');
   const supported = wg.onnx.supportedOps();
   for (const op of supported) {
     const r = results.get(op.opType);
-    lines.push(`| ${op.opType} | ${op.opsets[0]}–${op.opsets[1]} | ${op.attributes.join(', ') || '–'} | ${r ? passed(r) : 'no cases'} |`);
+    lines.push(`| ${op.opType} | ${op.opsets[0]}–${op.opsets[1]}${op.domain ? ` (${op.domain})` : ''} | ${op.attributes.join(', ') || '–'} | ${r ? passed(r) : 'no cases'} |`);
   }
   const others = [...results].filter(([type]) => !supported.some((op) => op.opType === type)).sort(([a], [b]) => a.localeCompare(b));
   if (others.length > 0) {

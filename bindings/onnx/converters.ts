@@ -23,6 +23,7 @@ import { logSoftmax, softmax } from '../ops/softmax.js';
 import { abs, clamp, cos, exp, gelu, leakyRelu, log, neg, reciprocal, relu, sigmoid, sin, sqrt, tanh } from '../ops/unary.js';
 import { expand, narrow, permute, reshape } from '../ops/views.js';
 import { dropout } from '../nn/layers/dropout.js';
+import { adagradStep, adamStep, sgdStep } from '../optim/functional.js';
 import { elu } from '../ops/elu.js';
 import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -47,7 +48,9 @@ export interface RunContext {
 type Input = Tensor | undefined;
 
 export interface Converter {
-  /** The first and last model opset this mapping follows. */
+  /** The operator set domain ('' is ONNX's default, ai.onnx). */
+  domain?: string;
+  /** The first and last opset of its domain that this mapping follows. */
   opsets: readonly [number, number];
   /** The attributes read, with their kinds; a node with any other attribute is refused at load. */
   attributes: Readonly<Record<string, AttrKind>>;
@@ -230,7 +233,52 @@ function torchGates(t: Tensor, H: number): Tensor {
 
 const DEFAULT_LSTM_ACTIVATIONS = ['Sigmoid', 'Tanh', 'Tanh'];
 
+export const TRAINING_DOMAIN = 'ai.onnx.preview.training';
+
+/**
+ * ONNX's optimizer ops take (R, T, X1..Xn, G1..Gn, then `groups` more per-tensor states) and
+ * return the updated X and states: wasmgrad's fused update runs in place on copies of them.
+ */
+function optimizer(
+  attributes: Record<string, AttrKind>, groups: number, step: (x: Tensor, g: Tensor, states: Tensor[], lr: number, t: number, attrs: Attrs) => void,
+  refuse?: Converter['refuse'],
+): Converter {
+  return {
+    domain: TRAINING_DOMAIN,
+    opsets: [1, 1],
+    attributes,
+    refuse,
+    run: (inputs, attrs, ctx) => {
+      const [lr, t, ...rest] = inputs.map((_, i) => need(ctx, inputs, i));
+      const n = rest.length / (2 + groups);
+      const copy = (k: number): Tensor[] => rest.slice(k * n, (k + 1) * n).map((v) => mul(v, 1));
+      const xs = copy(0);
+      const states = Array.from({ length: groups }, (_, k) => copy(2 + k));
+      xs.forEach((x, i) => step(x, rest[n + i], states.map((s) => s[i]), lr.item(), t.item(), attrs));
+      return [...xs, ...states.flat()];
+    },
+  };
+}
+
 export const CONVERTERS: Readonly<Record<string, Converter>> = {
+  // ONNX Adam adds epsilon to sqrt(H) before bias correction; torch after, so the same update
+  // needs eps / sqrt(1 - beta2^t). T = 0 means no bias correction (adamStep's step 0).
+  Adam: optimizer(
+    { alpha: 'float', beta: 'float', epsilon: 'float', norm_coefficient: 'float', norm_coefficient_post: 'float' }, 2,
+    (x, g, [v, h], lr, t, a) => {
+      const beta2 = a.beta ?? 0.999;
+      const eps = a.epsilon ?? 1e-6;
+      adamStep(x, g, v, h, { lr, beta1: a.alpha ?? 0.9, beta2, eps: t > 0 ? eps / Math.sqrt(1 - beta2 ** t) : eps, weightDecay: a.norm_coefficient ?? 0, step: t });
+    },
+    (a) => (a.norm_coefficient_post ? 'norm_coefficient_post (it scales the parameter after the update; torch decays it before)' : null),
+  ),
+  // ONNX's T counts the steps taken; torch's step counts this one too.
+  Adagrad: optimizer({ decay_factor: 'float', epsilon: 'float', norm_coefficient: 'float' }, 1, (x, g, [h], lr, t, a) =>
+    adagradStep(x, g, h, { lr, lrDecay: a.decay_factor ?? 0, weightDecay: a.norm_coefficient ?? 0, eps: a.epsilon ?? 0, step: t + 1 })),
+  // V = alpha V + beta G (beta is 1 on the first step, T = 0); torch's dampening is 1 - beta.
+  Momentum: optimizer({ alpha: 'float', beta: 'float', mode: 'string', norm_coefficient: 'float' }, 1, (x, g, [v], lr, t, a) =>
+    sgdStep(x, g, v, { lr, momentum: a.alpha, dampening: t > 0 ? 1 - a.beta : 0, weightDecay: a.norm_coefficient, nesterov: a.mode === 'nesterov' })),
+
   Add: binary(add, (a, b) => a + b),
   Sub: binary(sub, (a, b) => a - b),
   Mul: binary(mul, (a, b) => a * b),
@@ -663,8 +711,8 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
 };
 
 /** The converters' table as docs/ops.md lists it: op type, opsets, attributes. */
-export function supportedOps(): { opType: string; opsets: readonly [number, number]; attributes: string[] }[] {
+export function supportedOps(): { opType: string; domain: string; opsets: readonly [number, number]; attributes: string[] }[] {
   return Object.entries(CONVERTERS)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([opType, c]) => ({ opType, opsets: c.opsets, attributes: Object.keys(c.attributes) }));
+    .map(([opType, c]) => ({ opType, domain: c.domain ?? '', opsets: c.opsets, attributes: Object.keys(c.attributes) }));
 }

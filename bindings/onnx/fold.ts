@@ -9,7 +9,7 @@ import type { PlannedNode } from './graph.js';
 import { runNode } from './run-node.js';
 
 /** Evaluates what can be evaluated now into `constants`; returns the nodes left to run per call. */
-export function foldConstants(steps: readonly PlannedNode[], constants: Map<string, Tensor>, opset: number): PlannedNode[] {
+export function foldConstants(steps: readonly PlannedNode[], constants: Map<string, Tensor>): PlannedNode[] {
   const left: PlannedNode[] = [];
   for (const step of steps) {
     const { node, converter } = step;
@@ -18,7 +18,7 @@ export function foldConstants(steps: readonly PlannedNode[], constants: Map<stri
       left.push(step);
       continue;
     }
-    const outputs = noGrad(() => runNode(step, (name) => constants.get(name), { opset, training: false }));
+    const outputs = noGrad(() => runNode(step, (name) => constants.get(name), false));
     outputs.forEach((t, i) => {
       if (node.outputs[i] === undefined || node.outputs[i] === '') t.dispose();
       else constants.set(node.outputs[i], keep(t));

@@ -13,18 +13,22 @@ export interface PlannedNode {
   node: OnnxNode;
   converter: Converter;
   attrs: Attrs;
+  /** The model's opset of the node's domain. */
+  opset: number;
 }
 
 /** How a node is named in messages: its name when it has one, else its first output. */
 export const describeNode = (n: OnnxNode): string => `node '${n.name || n.outputs[0] || '(unnamed)'}' (${n.opType})`;
 
-/** The model's opset for the default domain, refused outside what the converters follow. */
-export function defaultOpset(model: OnnxModel): number {
+/**
+ * The model's opset for the default domain, refused outside what the converters follow; null when
+ * it imports none (a graph of training-domain ops only).
+ */
+export function defaultOpset(model: OnnxModel): number | null {
   const entries = Object.entries(model.opsets).filter(([d]) => DEFAULT_DOMAINS.has(d));
   if (entries.length === 0) {
-    const foreign = model.graph.nodes.find((n) => !DEFAULT_DOMAINS.has(n.domain));
-    if (foreign) throw new UnsupportedError(`onnx: ${nodeProblem(foreign, 0)}`);
-    throw new FormatError('onnx: the model imports no opset of the default domain (ai.onnx)');
+    if (model.graph.nodes.some((n) => DEFAULT_DOMAINS.has(n.domain))) throw new FormatError('onnx: the model imports no opset of the default domain (ai.onnx)');
+    return null;
   }
   const opset = entries[0][1];
   if (opset < OPSET_RANGE[0] || opset > OPSET_RANGE[1]) {
@@ -33,15 +37,24 @@ export function defaultOpset(model: OnnxModel): number {
   return opset;
 }
 
+const sameDomain = (a: string, b: string): boolean => a === b || (DEFAULT_DOMAINS.has(a) && DEFAULT_DOMAINS.has(b));
+
+/** The opset the model imports for a node's domain. */
+const opsetOf = (model: OnnxModel, domain: string): number | undefined =>
+  Object.entries(model.opsets).find(([d]) => sameDomain(d, domain))?.[1];
+
 /** Why wasmgrad cannot run this node, or null: unknown op or domain, opset, attribute or value. */
-export function nodeProblem(node: OnnxNode, opset: number): string | null {
+export function nodeProblem(node: OnnxNode, model: OnnxModel): string | null {
   const what = describeNode(node);
-  const converter = DEFAULT_DOMAINS.has(node.domain) ? CONVERTERS[node.opType] : undefined;
+  const found = CONVERTERS[node.opType];
+  const converter = found !== undefined && sameDomain(found.domain ?? '', node.domain) ? found : undefined;
   if (converter === undefined) {
     const where = DEFAULT_DOMAINS.has(node.domain) ? '' : ` of domain '${node.domain}'`;
     return `${what}: op type ${node.opType}${where} is not supported; supported: ${Object.keys(CONVERTERS).sort().join(', ')}`;
   }
+  const opset = opsetOf(model, node.domain);
   const [first, last] = converter.opsets;
+  if (opset === undefined) return `${what}: the model imports no opset of its domain '${node.domain}'`;
   if (opset < first || opset > last) return `${what}: ${node.opType} is mapped for opsets ${first}..${last}, the model has opset ${opset}`;
   const known = Object.keys(converter.attributes);
   for (const [name, a] of Object.entries(node.attributes)) {
@@ -113,7 +126,7 @@ export function sortNodes(graph: OnnxGraph): OnnxNode[] {
 }
 
 /** Every reason the model cannot be loaded, in graph order (empty when it can). */
-export function graphProblems(model: OnnxModel, opset: number): string[] {
+export function graphProblems(model: OnnxModel): string[] {
   const problems: string[] = [];
   for (const v of graphInputs(model.graph)) {
     if (v.type.kind !== 'tensor') problems.push(`graph input '${v.name}' is a ${v.type.kind}; only tensors are supported`);
@@ -123,15 +136,15 @@ export function graphProblems(model: OnnxModel, opset: number): string[] {
     if (dtypeProblem(t.dtype) !== null) problems.push(`initializer '${t.name}' is ${dtypeProblem(t.dtype)}`);
   }
   for (const n of model.graph.nodes) {
-    const p = nodeProblem(n, opset);
+    const p = nodeProblem(n, model);
     if (p !== null) problems.push(p);
   }
   return problems;
 }
 
 /** The nodes to run, checked and in order; throws UnsupportedError naming the first problem. */
-export function planNodes(model: OnnxModel, opset: number): PlannedNode[] {
-  const problems = graphProblems(model, opset);
+export function planNodes(model: OnnxModel): PlannedNode[] {
+  const problems = graphProblems(model);
   if (problems.length > 0) throw new UnsupportedError(`onnx: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`);
-  return sortNodes(model.graph).map((node) => ({ node, converter: CONVERTERS[node.opType], attrs: attributesOf(node) }));
+  return sortNodes(model.graph).map((node) => ({ node, converter: CONVERTERS[node.opType], attrs: attributesOf(node), opset: opsetOf(model, node.domain) as number }));
 }

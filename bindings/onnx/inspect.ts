@@ -28,7 +28,7 @@ export function inspect(bytes: Uint8Array, externalData?: ExternalData): OnnxSum
   } catch (e) {
     problems.push((e as Error).message);
   }
-  if (opset !== null) problems.push(...graphProblems(model, opset));
+  if (problems.length === 0) problems.push(...graphProblems(model));
   const parameters = model.graph.initializers.filter((t) => isFloatDType(t.dtype)).map((t) => ({ name: t.name, dims: t.dims }));
   const ops: Record<string, number> = {};
   for (const n of model.graph.nodes) ops[n.opType] = (ops[n.opType] ?? 0) + 1;

@@ -26,7 +26,7 @@ function bufferNames(steps: readonly PlannedNode[]): Set<string> {
 
 export function moduleFromModel(model: OnnxModel): OnnxModule {
   const opset = defaultOpset(model);
-  const steps = planNodes(model, opset);
+  const steps = planNodes(model);
   const buffers = bufferNames(steps);
   const parts = { parameters: new Map<string, Tensor>(), buffers: new Map<string, Tensor>(), constants: new Map<string, Tensor>() };
   try {
@@ -36,7 +36,7 @@ export function moduleFromModel(model: OnnxModel): OnnxModule {
       else if (buffers.has(init.name)) parts.buffers.set(init.name, t);
       else parts.parameters.set(init.name, t.requiresGrad_());
     }
-    const left = foldConstants(steps, parts.constants, opset);
+    const left = foldConstants(steps, parts.constants);
     return new OnnxModule({
       ...parts, inputs: graphInputs(model.graph), outputs: model.graph.outputs, steps: left, opset, opTypes: model.graph.nodes.map((n) => n.opType),
     });

@@ -13,7 +13,7 @@ export interface OnnxModuleParts {
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
   steps: PlannedNode[];
-  opset: number;
+  opset: number | null;
   parameters: Map<string, Tensor>;
   buffers: Map<string, Tensor>;
   /** Integer initializers and what was evaluated at load: fixed, not trained, not saved. */
@@ -27,8 +27,8 @@ export class OnnxModule extends Module {
   readonly inputNames: readonly string[];
   /** The graph's output names, in the order forward returns them. */
   readonly outputNames: readonly string[];
-  /** The model's opset of the default domain. */
-  readonly opset: number;
+  /** The model's opset of the default domain (null when it imports none). */
+  readonly opset: number | null;
   /** The op type of every node of the graph as loaded, in graph order. */
   readonly opTypes: readonly string[];
   /** The op types forward runs, in order: the graph less what load evaluated once. */
@@ -61,7 +61,7 @@ export class OnnxModule extends Module {
     const values = new Map<string, Tensor>([...this.parts.constants, ...this.parts.parameters, ...this.parts.buffers]);
     this.parts.inputs.forEach((info, i) => values.set(info.name, checkInput(info, inputs[i])));
     for (const step of this.parts.steps) {
-      const outputs = runNode(step, (name) => values.get(name), { opset: this.opset, training: this.training });
+      const outputs = runNode(step, (name) => values.get(name), this.training);
       step.node.outputs.forEach((name, i) => {
         if (name !== '') values.set(name, outputs[i]);
       });

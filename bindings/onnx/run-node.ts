@@ -5,11 +5,11 @@ import type { Tensor } from '../tensor.js';
 import { describeNode, type PlannedNode } from './graph.js';
 
 export function runNode(
-  { node, converter, attrs }: PlannedNode, lookup: (name: string) => Tensor | undefined, mode: { opset: number; training: boolean },
+  { node, converter, attrs, opset }: PlannedNode, lookup: (name: string) => Tensor | undefined, training: boolean,
 ): Tensor[] {
   const inputs = node.inputs.map((name) => (name === '' ? undefined : lookup(name)));
   const outputCount = node.outputs.length;
-  const result = converter.run(inputs, attrs, { node, opset: mode.opset, training: mode.training, outputCount });
+  const result = converter.run(inputs, attrs, { node, opset, training, outputCount });
   const outputs = Array.isArray(result) ? result : [result];
   if (outputs.length < outputCount) {
     throw new ArgumentError(`onnx: ${describeNode(node)} made ${outputs.length} outputs, the graph declares ${outputCount}`);

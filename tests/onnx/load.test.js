@@ -118,7 +118,7 @@ describe('wg.onnx.load', () => {
 
   it('refuses unsupported ops and attributes at once, naming the node, the op, the attribute and what is supported', async () => {
     await assert.rejects(wg.onnx.load(model({ nodes: [node('Hardmax', ['x'], ['y'], [], 'hm')] })),
-      isError(wg.UnsupportedError, /node 'hm' \(Hardmax\): op type Hardmax is not supported; supported: Abs, Add, .*Where/));
+      isError(wg.UnsupportedError, /node 'hm' \(Hardmax\): op type Hardmax is not supported; supported: Abs, Adagrad, Adam, Add, .*Where/));
     const attr = [{ name: 'bogus', type: 2, i: 1 }];
     await assert.rejects(wg.onnx.load(model({ nodes: [node('Softmax', ['x'], ['y'], attr, 'sm')] })),
       isError(wg.UnsupportedError, /node 'sm' \(Softmax\): attribute 'bogus' is not supported; Softmax supports axis/));
