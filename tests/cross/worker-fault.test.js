@@ -14,8 +14,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { launchChromium } from './chromium-launcher.js';
-import { startServer } from './server.js';
+import { isolatedChromium } from './chromium-launcher.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
@@ -94,24 +93,15 @@ describe('worker faults in Deno', () => {
 });
 
 describe('worker faults in Chromium, cross-origin isolated page', function () {
-  let chromium;
-  let server;
-  before(async function () {
-    chromium = await launchChromium(this);
-    server = await startServer({ isolated: true });
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const held = isolatedChromium();
 
   async function openFaultPage(query, runtime) {
-    const page = await chromium.browser.newPage();
+    const page = await held.chromium.browser.newPage();
     try {
       const console = [];
       page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => console.push(`pageerror: ${e}`));
-      await page.goto(`${server.url}tests/cross/browser.html${query}`);
+      await page.goto(`${held.server.url}tests/cross/browser.html${query}`);
       await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 60000 });
       const report = await page.evaluate(() => window.wasmgradReport);
       assert.equal(report.error, undefined, `the page failed: ${report.error}\nconsole: ${console.join('\n')}`);

@@ -3,26 +3,16 @@
 // bytes run in onnxruntime-web (in Node) to the page's predictions. Measured: 0.895 on 2 threads,
 // the same as in Node.
 import assert from 'node:assert/strict';
-import { launchChromium } from '../cross/chromium-launcher.js';
-import { startServer } from '../cross/server.js';
+import { isolatedChromium } from '../cross/chromium-launcher.js';
 import { fineTuneData, ortPredictions, pretrainedOnnx, SCHEDULE, TARGET } from './pretrained.js';
 
-describe('fine-tuning an ONNX model in Chromium', function () {
-  let chromium;
-  let server;
-  before(async function () {
-    chromium = await launchChromium(this);
-    server = await startServer({ isolated: true });
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+describe('fine-tuning an ONNX model in Chromium', () => {
+  const held = isolatedChromium();
 
   it(`loads, fine-tunes one epoch on glyphs 5-9 to ${TARGET} and saves in the page; onnxruntime-web predicts the same`, async () => {
-    const page = await chromium.browser.newPage();
+    const page = await held.chromium.browser.newPage();
     try {
-      await page.goto(`${server.url}tests/onnx/page.html`);
+      await page.goto(`${held.server.url}tests/onnx/page.html`);
       const result = await page.evaluate(async ({ onnx, schedule }) => {
         const wg = await import('/dist/bindings/index.js');
         const { glyphs } = await import('/dist/models/data/glyphs.js');
