@@ -1,9 +1,11 @@
-// The same wasmgrad in Node, Deno and Chromium, one run: cold start (import + ready), SGEMM
-// n=1024 on 1 and all threads, one small convnet training step; and the package's size. Each
-// runtime starts fresh (a process, a browser page) so its cold start is cold; the cold start is
-// the best of COLD_RUNS fresh starts, since one sample on a busy machine says little.
+// The same wasmgrad in Node, Deno, Bun and Chromium, one run: cold start (import to the first op's
+// result), SGEMM n=1024 on 1 and all threads, one small convnet training step; and the package's
+// size. Each runtime starts fresh (a process, a browser page) so its cold start is cold; the cold
+// start is the best of COLD_RUNS fresh starts, since one sample on a busy machine says little.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism as availableCores, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -82,7 +84,7 @@ async function packageSize() {
   const runtime = join(root, 'dist/bindings/runtime');
   const wasm = await readFile(join(root, 'build/wasmgrad-simd-threads.wasm'));
   let entry = gzipped(wasm);
-  for (const f of ['bundle.js', 'embedded-sources.js', 'worker.js', 'watchdog.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
+  for (const f of ['bundle.js', 'worker.js', 'watchdog.js', 'layout.js', 'platform.js', 'tasks.js', 'node-builtins.js']) {
     entry += gzipped(await readFile(join(runtime, f)));
   }
   const embedded = await build({ entryPoints: [join(runtime, 'embedded-bundle.js')], bundle: true, format: 'esm', minify: true, write: false });
@@ -93,22 +95,27 @@ async function packageSize() {
 }
 
 export async function main({ json }) {
+  const load = loadavg()[0];
   const deno = join(root, 'node_modules/.bin/deno');
+  // A devDependency: npm's `bun` package carries the binary in @oven/bun-<platform>.
+  const bun = join(root, 'node_modules/.bin/bun');
   const results = {
     node: await bestColdStart((mode) => inProcess(process.execPath, [ENTRY, mode])),
     deno: await bestColdStart((mode) => inProcess(deno, ['run', '--allow-read', ENTRY, mode])),
+    ...(existsSync(bun) ? { bun: await bestColdStart((mode) => inProcess(bun, [ENTRY, mode])) } : {}),
     chromium: await inChromium(),
   };
+  const peers = Object.keys(results).filter((k) => k !== 'node');
   const report = new Report('runtimes');
   const all = results.node.info.threads;
   const rows = [
-    ['cold start (import + ready)', 'ms', (r) => r.coldStartMs],
+    ["cold start (import to the first op's result)", 'ms', (r) => r.coldStartMs],
     ['gemm n=1024 threads=1', 'GFLOP/s', (r) => r.gemm1],
     [`gemm n=1024 threads=${all}`, 'GFLOP/s', (r) => r.gemmAll],
     [`convnet training step, batch 32, threads=${all}`, 'ms', (r) => r.convnetStepMs],
   ];
   for (const [name, unit, pick] of rows) {
-    report.add({ case: name, unit, ours: pick(results.node), peers: { deno: pick(results.deno), chromium: pick(results.chromium) } });
+    report.add({ case: name, unit, ours: pick(results.node), peers: Object.fromEntries(peers.map((k) => [k, pick(results[k])])) });
   }
   const size = await packageSize();
   const kib = (b) => b / 1024;
@@ -120,11 +127,13 @@ export async function main({ json }) {
   for (const [name, unit, pick] of rows) {
     const higherIsBetter = unit === 'GFLOP/s';
     const ratio = (r) => (higherIsBetter ? pick(r) / pick(results.node) : pick(results.node) / pick(r)).toFixed(2);
-    report.note(`  ${name}: deno ${ratio(results.deno)}x, chromium ${ratio(results.chromium)}x`);
+    report.note(`  ${name}: ${peers.map((k) => `${k} ${ratio(results[k])}x`).join(', ')}`);
   }
+  if (!existsSync(bun)) report.note(`Bun is not in the table: ${bun} is missing (npm install, which installs the devDependency bun).`);
   report.note(`Engines: ${Object.entries(results).map(([k, r]) => `${k} ${r.info.flavour} ${r.info.threads} threads`).join('; ')}. ` +
     `Best of 5 GEMMs and 8 steps, each runtime in a fresh process or page, cold start best of ${COLD_RUNS} fresh starts; ` +
-    'Chromium runs on the page\'s main thread. "cold start" imports the package entry (the one-file bundle).');
+    'Chromium runs on the page\'s main thread. "cold start" imports the package entry (the one-file bundle), ' +
+    `then reads the result of one small op. Load average at the start: ${load.toFixed(1)} on ${availableCores()} cores.`);
   report.note(`Package: ${size.files} published JS files, ${kib(size.raw).toFixed(0)} KiB raw / ${kib(size.jsGzipped).toFixed(0)} KiB gzipped; ` +
     `wasm ${kib(size.wasmRaw).toFixed(0)} KiB raw / ${kib(size.wasmGzipped).toFixed(0)} KiB gzipped.`);
   report.print({ json });

@@ -2,11 +2,12 @@
 // and not the ~115 modules they are made of (package.json "files"), so it carries each line once:
 // - dist/bindings/runtime/bundle.js, the package's entry: dist/bindings/index.js in one file,
 //   since Node spends most of a cold start resolving and linking modules one by one (~100 ms for
-//   the graph, ~20 ms for the one file, on the loaded 2-core machine). It sits beside engine.js
-//   and pool.js so their `new URL(..., import.meta.url)` still point at build/ and at worker.js.
+//   the graph, ~20 ms for the one file, on the loaded 2-core machine), and a browser waits a round
+//   trip for each level of imports. It imports nothing, and sits beside engine.js and pool.js so
+//   their `new URL(..., import.meta.url)` still point at build/ and at worker.js.
 // - dist/bindings/runtime/embedded-bundle.js, the `wasmgrad/embedded` entry: embedded.js over
-//   bundle.js. Both import embedded-sources.js as a file of its own, so the sources it registers
-//   are the ones the engine in bundle.js reads.
+//   bundle.js. The sources it registers reach the engine in bundle.js through a global slot
+//   (embedded-sources.ts), so both carry their own copy of that small module.
 // - dist/bindings/runtime/embedded-assets.js for that entry: the simd-threads wasm, gzipped and
 //   in base64 (the simd flavour differs from it in one byte, checked here), and the pool's worker
 //   bundled into one ES module. Gzip first, since base64 text compresses poorly.
@@ -49,7 +50,6 @@ function importFrom(external, isElsewhere = () => null) {
 /** Claims every module under dist/bindings/ for the library's entry. */
 const inLibrary = (target) => (target.startsWith(bindings) ? 'bindings/index.js' : null);
 
-const sourcesFile = join(runtime, 'embedded-sources.js');
 const bundled = {
   bundle: true,
   format: 'esm',
@@ -77,7 +77,6 @@ await build({
   entryPoints: [join(bindings, 'index.js')],
   outfile: join(runtime, 'bundle.js'),
   platform: 'neutral',
-  plugins: [importFrom({ [sourcesFile]: './embedded-sources.js' })],
 });
 
 await build({
@@ -87,7 +86,6 @@ await build({
   platform: 'neutral',
   plugins: [importFrom({
     [join(bindings, 'index.js')]: './bundle.js',
-    [sourcesFile]: './embedded-sources.js',
     [join(runtime, 'embedded-assets.js')]: './embedded-assets.js',
   })],
 });

@@ -1,5 +1,5 @@
-// The workload of `npm run bench -- runtimes`, the same module in Node, Deno and Chromium: cold
-// start (import + ready), SGEMM n=1024 on 1 and all threads, one small convnet training step.
+// The workload of `npm run bench -- runtimes`, the same module in Node, Deno, Bun and Chromium: cold
+// start (import to the first op's result), SGEMM n=1024 on 1 and all threads, one small convnet training step.
 // Plain ESM with no imports, so every host loads it as it is; timings are the best of a few runs.
 
 const GEMM_N = 1024;
@@ -52,14 +52,22 @@ function convnetStepMs(wg) {
 }
 
 /**
- * Imports wasmgrad from `packageUrl` (the package's entry file) and makes it ready: this must be
- * the first import of it in the process or page for the start to be cold.
+ * Imports wasmgrad from `packageUrl` (the package's entry file), makes it ready and reads the
+ * result of a first op, which an app waits for: this must be the first import of it in the process
+ * or page for the start to be cold.
  */
 export async function coldStart(packageUrl) {
   const t0 = performance.now();
   const wg = await import(packageUrl);
   await wg.ready();
-  return { wg, coldStartMs: performance.now() - t0 };
+  const x = wg.tensor([1, 2, 3]);
+  const y = x.add(1);
+  const first = y.toArray();
+  const coldStartMs = performance.now() - t0;
+  x.dispose();
+  y.dispose();
+  if (first.join() !== '2,3,4') throw new Error(`cold start: the first op gave ${first.join()}, not 2,3,4`);
+  return { wg, coldStartMs };
 }
 
 export async function measureRuntime(packageUrl) {

@@ -1,7 +1,7 @@
 // Gzip decompression in every runtime: Node's zlib where it exists (fast, synchronous), the
 // standard DecompressionStream in Deno and browsers.
 import { FormatError } from '../errors.js';
-import { runtimeName } from '../runtime/platform.js';
+import { nodeLike } from '../runtime/platform.js';
 import { nodeBuiltin } from '../runtime/node-builtins.js';
 
 /** True when `bytes` start with the gzip magic number 1f 8b. */
@@ -25,7 +25,7 @@ export async function gunzipWithStreams(bytes: Uint8Array, name: string): Promis
 
 /** Decompresses gzip data; `name` (a file name) goes into the error of a corrupt stream. */
 export async function gunzip(bytes: Uint8Array, name = 'the input'): Promise<Uint8Array> {
-  if (runtimeName !== 'node') return gunzipWithStreams(bytes, name);
+  if (!nodeLike) return gunzipWithStreams(bytes, name);
   const zlib = await nodeBuiltin('node:zlib');
   try {
     const out = zlib.gunzipSync(bytes);

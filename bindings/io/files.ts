@@ -1,4 +1,4 @@
-// Files on disk in Node and Deno (both through node:fs, which Deno implements). Browsers have no
+// Files on disk in Node, Deno and Bun (all through node:fs, which Deno and Bun implement). Browsers have no
 // file system: there, save and load the bytes with saveSafetensors / loadSafetensors.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { runtimeName } from '../runtime/platform.js';
@@ -9,7 +9,7 @@ import { nodeBuiltin } from '../runtime/node-builtins.js';
 type FileSystem = typeof import('node:fs/promises');
 
 async function fileSystem(op: string): Promise<{ fs: FileSystem; path: typeof import('node:path') }> {
-  if (runtimeName !== 'node' && runtimeName !== 'deno') {
+  if (runtimeName === 'browser' || runtimeName === 'worker') {
     throw new RuntimeError(
       `${op}: there is no file system in a browser; use saveSafetensors / loadSafetensors on bytes ` +
         '(e.g. download a Blob, or fetch the file and pass new Uint8Array(await response.arrayBuffer()))',

@@ -3,7 +3,7 @@
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, PAGE_BYTES } from './layout.js';
 import { Heap } from './memory.js';
-import { hardwareConcurrency, readBytes, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
+import { hardwareConcurrency, load, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
 import { checkThreadCount, Pool } from './pool.js';
 import { embeddedWasm } from './embedded-sources.js';
 import type { Flavour } from './flavour.js';
@@ -120,15 +120,30 @@ function defaultUrls(flavour: Flavour): URL[] {
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
-/** The bytes at `url` when they are a wasm module; a reason otherwise (a missing file, an HTML page). */
-async function wasmAt(url: URL): Promise<ArrayBuffer | string> {
+/** Whether a response may go to compileStreaming, which refuses any type but application/wasm. */
+function streamable(response: Response): boolean {
+  const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  return type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function';
+}
+
+/**
+ * The module compiled from the wasm at `url`; a reason when there is none (a missing file, an HTML
+ * page). Wasm served as application/wasm compiles while it downloads; anything else is read whole
+ * and compiled if its bytes are wasm, so a server with the wrong type costs only the overlap.
+ */
+async function compileAt(url: URL): Promise<WebAssembly.Module | string> {
+  let bytes: ArrayBuffer;
   try {
-    const bytes = await readBytes(url);
-    const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
-    return WASM_MAGIC.every((b, i) => head[i] === b) ? bytes : 'not a wasm file';
+    const found = await load(url);
+    if (found instanceof ArrayBuffer) bytes = found;
+    else if (streamable(found)) return await WebAssembly.compileStreaming(found);
+    else bytes = await found.arrayBuffer();
   } catch (e) {
+    if (e instanceof WebAssembly.CompileError) throw e;
     return (e as Error).message;
   }
+  const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  return WASM_MAGIC.every((b, i) => head[i] === b) ? WebAssembly.compile(bytes) : 'not a wasm file';
 }
 
 async function compile(source: WasmSource | undefined, flavour: Flavour): Promise<WebAssembly.Module> {
@@ -138,8 +153,8 @@ async function compile(source: WasmSource | undefined, flavour: Flavour): Promis
   const urls = source === undefined ? defaultUrls(flavour) : [new URL(source, import.meta.url)];
   const failures: string[] = [];
   for (const url of urls) {
-    const found = await wasmAt(url);
-    if (typeof found !== 'string') return WebAssembly.compile(found);
+    const found = await compileAt(url);
+    if (typeof found !== 'string') return found;
     failures.push(`${url.href}: ${found}`);
   }
   throw new RuntimeError(
@@ -170,12 +185,16 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   if (!Number.isInteger(maxMB) || maxMB < 8 || maxMB > MAX_MEMORY_MB) {
     throw new ArgumentError(`ready: maxMemoryMB must be a whole number from 8 to ${MAX_MEMORY_MB}, got ${maxMB}`);
   }
-  const wanted = opts.threads === undefined ? await hardwareConcurrency() : checkThreadCount(opts.threads);
+  if (opts.threads !== undefined) checkThreadCount(opts.threads);
   const relaxed = opts.relaxedSimd === true;
   const shared = sharedMemoryAvailable();
   const singleThreadReason = shared.ok ? undefined : shared.why;
   const flavour: Flavour = (relaxed ? 'relaxed' : 'simd') + (shared.ok ? '-threads' : '') as Flavour;
-  const module = await compile(pickSource(opts.wasm, flavour), flavour);
+  // Together: in Node, counting the cores first loads node:os while the wasm could be compiling.
+  const [wanted, module] = await Promise.all([
+    opts.threads ?? hardwareConcurrency(),
+    compile(pickSource(opts.wasm, flavour), flavour),
+  ]);
   const heap = new Heap({ shared: shared.ok, maxPages: (maxMB * 1024 * 1024) / PAGE_BYTES });
   const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
   let pool: Pool | null = null;

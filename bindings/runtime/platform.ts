@@ -2,26 +2,31 @@
 // take the same view of Node, Deno and browsers.
 import { nodeBuiltin } from './node-builtins.js';
 
-export type RuntimeName = 'node' | 'deno' | 'browser' | 'worker';
+export type RuntimeName = 'node' | 'deno' | 'bun' | 'browser' | 'worker';
 
 const g = globalThis as any;
 
+// Deno and Bun before Node: both define process.versions.node.
 export const runtimeName: RuntimeName =
   g.Deno !== undefined ? 'deno'
+  : g.Bun !== undefined ? 'bun'
   : g.process?.versions?.node !== undefined ? 'node'
   : typeof g.document !== 'undefined' ? 'browser'
   : 'worker';
 
+/** Node, or Bun, which implements Node's APIs (process.env, node:os, node:zlib) as Node does. */
+export const nodeLike: boolean = runtimeName === 'node' || runtimeName === 'bun';
+
 /**
- * Whether pool workers are node:worker_threads rather than web Workers. Deno has both, but its web
- * Workers keep the process alive with no way to unref them, so a finished Deno program with a
- * sleeping pool would never exit; its node:worker_threads can be unref'd as in Node.
+ * Whether pool workers are node:worker_threads rather than web Workers. Deno and Bun have both, but
+ * Deno's web Workers keep the process alive with no way to unref them, so a finished Deno program
+ * with a sleeping pool would never exit; node:worker_threads can be unref'd as in Node.
  */
-export const nodeWorkers: boolean = runtimeName === 'node' || runtimeName === 'deno';
+export const nodeWorkers: boolean = nodeLike || runtimeName === 'deno';
 
 /** Cores available to us. Node 20 has no navigator; Deno and browsers do. */
 export async function hardwareConcurrency(): Promise<number> {
-  if (runtimeName === 'node') {
+  if (nodeLike) {
     const os = await nodeBuiltin('node:os');
     return os.availableParallelism();
   }
@@ -46,6 +51,25 @@ export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string
   return { ok: true };
 }
 
+/**
+ * Calls `fn` in a task of its own, once the current task and its microtasks are done. By a timer,
+ * except in Deno, whose first timer costs ~20 ms (measured in Deno 2.9 on the loaded 2-core
+ * machine; Node's, 0.3 ms): a cold start would pay it; a MessageChannel's message costs ~1 ms.
+ */
+export function inLaterTask(fn: () => void): void {
+  if (runtimeName !== 'deno') {
+    setTimeout(fn, 0);
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    // Closed, or the port would keep the process alive.
+    channel.port1.close();
+    fn();
+  };
+  channel.port2.postMessage(null);
+}
+
 /** A browser page's main thread may not block in Atomics.wait; everywhere else may. */
 export function canBlock(): boolean {
   try {
@@ -56,18 +80,22 @@ export function canBlock(): boolean {
   }
 }
 
-/** Reads a file: URL from disk in Node and Deno, fetches anything else. */
-export async function readBytes(url: URL): Promise<ArrayBuffer> {
-  if (url.protocol === 'file:' && runtimeName === 'node') {
+/**
+ * What is at `url`: a file: URL's bytes, read from disk in Node, Bun and Deno; otherwise the
+ * fetched response, unread, so that wasm served as such can compile while it downloads.
+ */
+export async function load(url: URL): Promise<ArrayBuffer | Response> {
+  if (url.protocol === 'file:' && nodeLike) {
     const { readFile } = await nodeBuiltin('node:fs/promises');
     const data = await readFile(url);
     return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   }
+  // Deno's own call: its first node:fs import costs a cold start tens of milliseconds.
   if (url.protocol === 'file:' && runtimeName === 'deno') {
     const data: Uint8Array = await g.Deno.readFile(url);
     return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching ${url.href} failed: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  return response;
 }

@@ -39,7 +39,7 @@
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { canBlock, nodeWorkers, runtimeName } from './platform.js';
+import { canBlock, inLaterTask, nodeLike, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
 import { nodeBuiltin } from './node-builtins.js';
 import { embeddedWorkerUrl } from './embedded-sources.js';
@@ -82,12 +82,14 @@ const START_TIMEOUT_MS = 30000;
 const NODE_WORKER_FILE = './worker.js';
 
 /**
- * How the watchdog learns of a death (see watchdog.ts): 'lifeline' in Node, 'lock' where the Web
- * Locks API is, null where neither works (a browser page that is not a secure context), so a
- * death after the take-up would not be caught; such a page has no shared memory anyway.
+ * How the watchdog learns of a death (see watchdog.ts): 'lifeline' in Node and Bun, 'lock' where
+ * the Web Locks API is, null where neither works (a browser page that is not a secure context), so
+ * a death after the take-up would not be caught; such a page has no shared memory anyway. Asked
+ * only when workers start: Deno builds `navigator.locks` on first use, milliseconds of a cold start.
  */
-const watchBy: 'lifeline' | 'lock' | null =
-  runtimeName === 'node' ? 'lifeline' : (globalThis as any).navigator?.locks !== undefined ? 'lock' : null;
+function watchBy(): 'lifeline' | 'lock' | null {
+  return nodeLike ? 'lifeline' : (globalThis as any).navigator?.locks !== undefined ? 'lock' : null;
+}
 
 /** A web Worker on worker.js: bundled from the page's blob when embedded. */
 function webWorker(): Worker {
@@ -148,11 +150,11 @@ export class Pool {
   private workers: WorkerHandle[] = [];
   private watchdog: Watchdog | null = null;
   /**
-   * Part of the workers' lock names (see watchdog.ts). Only where locks are used: Node's lifelines
-   * need no names, and its `crypto` global loads some twenty internal modules on first use, up to
-   * 20 ms of a cold start on a loaded machine.
+   * Part of the workers' lock names (see watchdog.ts), made when the first are needed: Node's
+   * lifelines need no names, and its `crypto` global loads some twenty internal modules on first
+   * use, up to 20 ms of a cold start on a loaded machine.
    */
-  private readonly id = watchBy === 'lock' ? randomId() : '';
+  private id = '';
   /** Test-only: the faults the next workers started will inject (worker-faults.ts). */
   faults: WorkerFaults = {};
   private readonly ctl: Int32Array;
@@ -200,7 +202,7 @@ export class Pool {
    */
   startLater(threads: number): void {
     this.pendingThreads = threads;
-    const start = new Promise((resolve) => setTimeout(resolve, 0))
+    const start = new Promise<void>(inLaterTask)
       .then(() => (this.closed ? undefined : this.spawn(threads)))
       .catch((e) => {
         this.stopWorkers();
@@ -244,12 +246,14 @@ export class Pool {
     const onExit = (why: string) => {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
-    if (watchBy !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
+    const how = watchBy();
+    if (how !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
+    if (how === 'lock') this.id ||= randomId();
     const faults = workerFaults(this.faults);
     const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation, faults };
-      const lock = watchBy === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
+      const lock = how === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
       fresh.push(spawnWorker(init, this.watchdog, lock, onExit));
     }
     this.workers = await Promise.all(fresh);

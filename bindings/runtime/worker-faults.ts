@@ -2,11 +2,11 @@
 // caller is blocked or spinning in the op, so it cannot terminate a worker then). Each field names
 // the thread index of the worker that exits (or throws) there; the pool posts them in every worker's start
 // message, so they apply to the workers started after they are set. Two ways to set them:
-// - Node: the environment variables below, read when the pool starts workers (a test process or a
+// - Node and Bun: the environment variables below, read when the pool starts workers (a test process or a
 //   child process sets them before setNumThreads());
 // - any runtime: `engine().pool.faults = { exitAfterTakeUp: 1 }` (Deno and browsers have no
 //   environment to share), before setNumThreads().
-import { runtimeName } from './platform.js';
+import { nodeLike } from './platform.js';
 
 export interface WorkerFaults {
   /** Exits before it checks in: a start that fails after ready(). */
@@ -28,7 +28,7 @@ const VARIABLES: Record<keyof WorkerFaults, string> = {
 
 /** The faults `set` asks for, with those of Node's environment variables added. */
 export function workerFaults(set: WorkerFaults): WorkerFaults {
-  if (runtimeName !== 'node') return set;
+  if (!nodeLike) return set;
   const faults = { ...set };
   for (const [field, variable] of Object.entries(VARIABLES) as [keyof WorkerFaults, string][]) {
     const tid = globalThis.process.env[variable];

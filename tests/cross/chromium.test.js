@@ -1,7 +1,11 @@
 // The cross-runtime suite in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): a cross-origin-isolated page runs threaded and gives Node's bits, on the page's
 // main thread and inside a module Worker; a page without the isolation headers runs on one thread,
-// gives the same bits, and says why in the console and on the page.
+// gives the same bits, and says why in the console and on the page. And how a page loads wasmgrad:
+// the entry in one request (each level of imports would cost a round trip of the cold start), then
+// the wasm (bindings/runtime/engine.ts, compileAt): served as application/wasm, it compiles while it
+// downloads (WebAssembly.compileStreaming); served as any other type, which compileStreaming would
+// refuse, its bytes are read and compiled; a URL with no wasm behind it is refused by name.
 import assert from 'node:assert/strict';
 import { THREAD_COUNTS } from './suite.js';
 import { assertSameAsNode } from './node-hashes.js';
@@ -9,6 +13,17 @@ import { launchChromium } from './chromium-launcher.js';
 import { startServer } from './server.js';
 
 const PAGE = 'tests/cross/browser.html';
+const BLANK = 'tests/cross/blank.html';
+const ENTRY = '/dist/bindings/runtime/bundle.js';
+
+/** Counts the page's compiles of each kind in window.compiles, before any of its scripts run. */
+function countCompiles() {
+  const counts = { streaming: 0, bytes: 0 };
+  window.compiles = counts;
+  const { compile, compileStreaming } = WebAssembly;
+  WebAssembly.compile = (...args) => (counts.bytes++, compile(...args));
+  WebAssembly.compileStreaming = (...args) => (counts.streaming++, compileStreaming(...args));
+}
 
 describe('Chromium', function () {
   let chromium;
@@ -118,5 +133,62 @@ describe('Chromium', function () {
       it(`still gives Node's hashes when asked for ${threads} thread(s)`, () =>
         assertSameAsNode('a non-isolated Chromium page', run.report.hashes, threads));
     }
+  });
+
+  describe('loading wasmgrad and its wasm, each case in a fresh page (a fresh engine)', () => {
+    /**
+     * In a fresh page: imports the package, runs ready() and one op; the compiles it made. With
+     * `wasm`, ready() loads that URL; with `wasmAs`, the wasm's bytes served as that type.
+     */
+    async function startIn(options) {
+      const page = await browser.newPage();
+      try {
+        await page.addInitScript(countCompiles);
+        await page.goto(`${servers.isolated.url}${BLANK}`);
+        return await page.evaluate(async ({ entry, options }) => {
+          const wg = await import(entry);
+          const scripts = performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.js'));
+          try {
+            const wasm = options.wasmAs === undefined ? options.wasm : await (async () => {
+              const bytes = await (await fetch('/build/wasmgrad-simd-threads.wasm')).arrayBuffer();
+              return URL.createObjectURL(new Blob([bytes], { type: options.wasmAs }));
+            })();
+            const info = await wg.ready(wasm === undefined ? {} : { wasm });
+            return { info, sum: Array.from(wg.tensor([1, 2, 3]).add(1).toArray()), compiles: window.compiles, scripts };
+          } catch (e) {
+            return { error: { name: e.name, message: e.message }, compiles: window.compiles };
+          }
+        }, { entry: ENTRY, options });
+      } finally {
+        await page.close();
+      }
+    }
+
+    it('compiles the wasm while it downloads when it is served as application/wasm', async () => {
+      const r = await startIn({});
+      assert.equal(r.error, undefined, JSON.stringify(r.error));
+      assert.deepEqual(r.compiles, { streaming: 1, bytes: 0 });
+      assert.equal(r.info.flavour, 'simd-threads');
+      assert.deepEqual(r.sum, [2, 3, 4]);
+    });
+
+    it('imports the package in one request: its entry file imports no other module', async () => {
+      const r = await startIn({});
+      assert.deepEqual(r.scripts, [ENTRY]);
+    });
+
+    it('compiles the bytes when the wasm is served with another type, which compileStreaming refuses', async () => {
+      const r = await startIn({ wasmAs: 'application/octet-stream' });
+      assert.equal(r.error, undefined, JSON.stringify(r.error));
+      assert.deepEqual(r.compiles, { streaming: 0, bytes: 1 });
+      assert.deepEqual(r.sum, [2, 3, 4]);
+    });
+
+    it('refuses a URL that serves something other than wasm (an HTML page), saying so', async () => {
+      const r = await startIn({ wasm: `/${BLANK}` });
+      assert.deepEqual(r.compiles, { streaming: 0, bytes: 0 });
+      assert.equal(r.error?.name, 'RuntimeError');
+      assert.match(r.error.message, /^ready: cannot load wasmgrad-simd-threads\.wasm \(http:.*blank\.html: not a wasm file\)/);
+    });
   });
 });

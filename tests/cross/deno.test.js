@@ -1,34 +1,5 @@
 // The Deno smoke test: the built package loads in Deno with threads on, exits by itself while its
 // workers sleep, and gives Node's bits on every thread count.
-import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { THREAD_COUNTS } from './suite.js';
-import { assertSameAsNode } from './node-hashes.js';
+import { commandPath, processRuntimeSuite } from './process-runtime.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
-
-describe('Deno', () => {
-  let report;
-
-  before(async () => {
-    // The timeout is the "exits by itself" check: a pool that held the process would hang here.
-    const { stdout } = await promisify(execFile)(deno, ['run', '--allow-read', 'tests/cross/deno-entry.js'], {
-      cwd: root,
-      timeout: 30000,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    const lines = stdout.trim().split('\n');
-    report = JSON.parse(lines[lines.length - 1]);
-  });
-
-  it('loads the threaded flavour with 2 threads', () => {
-    assert.deepEqual(report.info, { runtime: 'deno', flavour: 'simd-threads', threads: 2, sharedMemory: true });
-  });
-
-  for (const threads of THREAD_COUNTS) {
-    it(`gives Node's hashes on ${threads} thread(s)`, () => assertSameAsNode('Deno', report.hashes, threads));
-  }
-});
+processRuntimeSuite({ name: 'Deno', runtime: 'deno', command: commandPath('deno'), args: ['run', '--allow-read'] });

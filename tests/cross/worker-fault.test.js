@@ -1,6 +1,7 @@
 // A pool worker that dies mid-op must not hang the caller in Deno and in Chromium either, where the
-// watchdog learns of a death from the worker's Web Lock (bindings/runtime/watchdog.ts). The cases
-// run in tests/cross/worker-fault-cases.js; here, what each runtime must report:
+// watchdog learns of a death from the worker's Web Lock (bindings/runtime/watchdog.ts), nor in Bun,
+// where it learns it from the lifeline's 'close', as in Node. The cases run in
+// tests/cross/worker-fault-cases.js; here, what each runtime must report:
 // - worker 1 exits after it took up its share: that op throws a RuntimeError naming it, in under
 //   a second;
 // - worker 1 exits before it took up its share: the caller runs that share (the op gives the same
@@ -11,13 +12,8 @@
 // - then ops run on 1 thread with the same bits, and setNumThreads(2) brings the threads back.
 // Node's own cases are in tests/reliability/worker-fault.test.js.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { isolatedChromium } from './chromium-launcher.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
+import { commandPath, entryReport } from './process-runtime.js';
 
 /** The issue's bound: a death is found within 1 s (a correctness bound: detection is an event). */
 const FOUND_WITHIN_MS = 1000;
@@ -73,7 +69,7 @@ function faultCases(load) {
     const c = report.terminated;
     assert.equal(c.failing.error?.name, 'RuntimeError', `no op threw within 10 s: ${JSON.stringify(c)}`);
     // A web Worker fires no event for terminate(): only its released lock can have told.
-    const how = report.runtime === 'deno' ? '(died|exited \\(code 1\\))' : 'died';
+    const how = report.runtime === 'deno' || report.runtime === 'bun' ? '(died|exited \\(code 1\\))' : 'died';
     assert.match(c.failing.error.message, new RegExp(`^kernel rand_normal_task: pool worker 1 ${how};`));
     assert.ok(c.failing.ms < FOUND_WITHIN_MS, `the op took ${c.failing.ms} ms to throw`);
     assert.equal(c.allSame, true, 'an op that completed before the loss was found gave other bits');
@@ -81,16 +77,16 @@ function faultCases(load) {
   });
 }
 
-describe('worker faults in Deno', () => {
-  faultCases(async () => {
-    const { stdout } = await promisify(execFile)(deno, ['run', '--allow-read', 'tests/cross/deno-fault-entry.js'], {
-      cwd: root, timeout: 60000, env: { ...process.env, NO_COLOR: '1' },
-    });
-    const report = JSON.parse(stdout.trim().split('\n').at(-1));
-    assert.equal(report.runtime, 'deno');
-    return report;
-  });
-});
+/** The fault cases run by `command args` in a process of their own; it must report `runtime`. */
+async function faultReportOf(command, args, runtime) {
+  const report = await entryReport(command, args, 'tests/cross/process-fault-entry.js', 60000);
+  assert.equal(report.runtime, runtime);
+  return report;
+}
+
+describe('worker faults in Deno', () => faultCases(() => faultReportOf(commandPath('deno'), ['run', '--allow-read'], 'deno')));
+
+describe('worker faults in Bun', () => faultCases(() => faultReportOf(commandPath('bun'), [], 'bun')));
 
 describe('worker faults in Chromium, cross-origin isolated page', function () {
   const held = isolatedChromium();

@@ -1,5 +1,5 @@
-// Run by Deno (tests/cross/worker-fault.test.js): the worker-fault cases on the built package,
-// printed as one JSON line.
+// Run by Deno and Bun (tests/cross/worker-fault.test.js): the worker-fault cases on the built
+// package, printed as one JSON line.
 import * as wg from '../../dist/bindings/index.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
 import { workerFaultReport } from './worker-fault-cases.js';
