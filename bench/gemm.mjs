@@ -94,8 +94,16 @@ async function peersPart(threads) {
   const tf = await loadTfjs();
   await tf.setBackend('wasm');
   await tf.setBackend('cpu');
-  const ort = await loadOnnx(threads);
+  // jax-js compiles a kernel for each shape on its first call, and must do so before onnxruntime-web
+  // loads: that defines a global Worker, which jax-js takes for a browser with threads, and it then
+  // compiles kernels for a shared memory that its Node start-up did not make (a LinkError).
   const jax = await loadJax();
+  const jaxContenders = {};
+  for (const c of CASES) {
+    jaxContenders[c.name] = jaxMatmul(jax, c);
+    await jaxContenders[c.name].fn();
+  }
+  const ort = await loadOnnx(threads);
   const probe = await simdPeakProbe();
   let peak = 0;
   const rows = [];
@@ -104,7 +112,7 @@ async function peersPart(threads) {
       ours: oursContender(wg, c),
       'tfjs-wasm': tfjsContender(tf, 'wasm', c),
       'onnxruntime-web': await onnxContender(ort, c),
-      'jax-js': jaxMatmul(jax, c),
+      'jax-js': jaxContenders[c.name],
     };
     if (threads === 1 && !CPU_SKIP.has(c.name)) contenders['tfjs-cpu'] = tfjsContender(tf, 'cpu', c);
     const { ours, ceiling, ...peers } = await timeAll(c, contenders, probe);
