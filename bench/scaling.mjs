@@ -16,7 +16,10 @@ const ROUNDS = 3;
  * `outputs()` returns the Float32Arrays compared across thread counts, from the same inputs each time.
  */
 function forwardAndBackward(wg, name, make, leaves, dy) {
-  const forward = () => wg.scope(() => wg.noGrad(() => make()));
+  // The output stays in the scope, which frees it.
+  const forward = () => wg.scope(() => {
+    wg.noGrad(() => make());
+  });
   const both = () => {
     wg.scope(() => make().backward(dy));
     const grads = leaves.map((t) => t.grad.toArray());
