@@ -41,6 +41,8 @@
 //   wg.maxPool2d(x, kernelSize, {stride, padding, dilation, ceilMode, returnIndices})   F.max_pool2d
 //   wg.avgPool2d(x, kernelSize, {stride, padding, dilation, ceilMode, countIncludePad})   F.avg_pool2d + dilation
 //   wg.maxPool3d, wg.avgPool3d                                             the same on (N,C,D,H,W), triples
+//   wg.conv1d, wg.maxPool1d, wg.avgPool1d                                  the same on (N,C,L): numbers, padding p or [left, right]
+//   wg.conv3d(x, weight, bias, {stride, padding, dilation, groups})        F.conv3d; triples, padding also [front, top, left, back, bottom, right]
 //   wg.batchNorm(x, runningMean, runningVar, {weight, bias, eps, training})  F.batch_norm; training: batch statistics
 //   wg.adaptiveAvgPool2d(x, 1)  wg.globalMaxPool2d(x)                       global pools of (N,C,H,W) to (N,C,1,1)
 const F32 = { kind: 'tensor', dtypes: ['float32'] };
@@ -148,14 +150,20 @@ function liftAttrs1d(attrs) {
 /** (N, C, L) inputs and (O, C, k) weights gain a height of 1 before dim 2. */
 const liftShape1d = (shape) => (shape?.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape);
 
+/** The width half of a lifted 1-D op's 2-D geometry: the 1-D op's own stride, dilation, padding and kernel. */
+function lower1d({ stride, dilation, padding, kernel }) {
+  return { stride: stride[1], dilation: dilation[1], padding: padding.length === 2 ? padding[1] : [padding[1], padding[3]], kernel: kernel[1] };
+}
+
 /**
  * An entry for a spatial op of the given spatial `ranks` (default 2-D), which also runs the 1-D
- * form as 2-D on height-1 images.
+ * form: through `call1d` (the wg 1-D op, given the 1-D geometry) when there is one, else as 2-D on
+ * height-1 images.
  * `kernelOf(attrs, inputShapes)` gives the window; `prepare(attrs, inputShapes)` may rewrite the
  * attributes first (or return `{reason}`); `extraReason(attrs, c, geometry)` refuses attributes
  * beyond the geometry; `call` gets the resolved geometry.
  */
-function spatialEntry({ wg, inputs, kernelOf, ranks = [2], prepare = (attrs) => attrs, extraReason = () => null, call }) {
+function spatialEntry({ wg, inputs, kernelOf, ranks = [2], prepare = (attrs) => attrs, extraReason = () => null, call, call1d }) {
   const resolve = (attrs, shapes) => {
     const oneD = shapes[0].length === 3;
     const liftedShapes = oneD ? shapes.map(liftShape1d) : shapes;
@@ -173,6 +181,7 @@ function spatialEntry({ wg, inputs, kernelOf, ranks = [2], prepare = (attrs) => 
     run: (wgApi, xs, attrs, ctx) => {
       const { geometry, attrs: prepared, oneD } = resolve(attrs, xs.map((x) => x?.shape));
       if (!oneD) return call(wgApi, xs, prepared, geometry, ctx);
+      if (call1d) return call1d(wgApi, xs, prepared, lower1d(geometry), ctx);
       const lifted = xs.map((x) => (x?.shape.length === 3 ? wgApi.reshape(x, liftShape1d(x.shape)) : x));
       const flatten = (y) => wgApi.reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
       const ys = call(wgApi, lifted, prepared, geometry, ctx);
@@ -348,11 +357,14 @@ export const OPS = {
   },
 
   Conv: spatialEntry({
-    wg: ['conv2d'],
+    wg: ['conv1d', 'conv2d', 'conv3d'],
     inputs: [F32, F32, F32],
     kernelOf: kernelFromWeight,
-    call: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
-      wg.conv2d(x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
+    ranks: [2, 3],
+    call: (wg, [x, w, b], attrs, { rank, stride, padding, dilation }) =>
+      wg[rank === 3 ? 'conv3d' : 'conv2d'](x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
+    call1d: (wg, [x, w, b], attrs, { stride, padding, dilation }) =>
+      wg.conv1d(x, w, b, { stride, padding, dilation, groups: attr(attrs, 'group', 1) }),
   }),
   // ONNX can ask for an output size (output_shape, auto_pad): transposedOutputShape turns it into
   // the pads and output_padding torch derives the size from.
@@ -373,7 +385,7 @@ export const OPS = {
   }),
   // The optional second output, Indices, comes from returnIndices.
   MaxPool: spatialEntry({
-    wg: ['maxPool2d', 'maxPool3d', 'tensor'],
+    wg: ['maxPool1d', 'maxPool2d', 'maxPool3d', 'tensor'],
     inputs: [PICKED_F32],
     kernelOf: kernelAttr,
     ranks: [2, 3],
@@ -387,14 +399,29 @@ export const OPS = {
       const [y, indices] = result;
       return [y, onnxIndices(wg, indices, x.shape, attr(attrs, 'storage_order', 0) === 1)];
     },
+    call1d: (wg, [x], attrs, { kernel, stride, padding, dilation }, { outputCount }) => {
+      const returnIndices = outputCount > 1;
+      const result = wg.maxPool1d(x, kernel, { stride, padding, dilation, ceilMode: attr(attrs, 'ceil_mode', 0) === 1, returnIndices });
+      if (!returnIndices) return result;
+      const [y, indices] = result;
+      return [y, onnxIndices(wg, indices, x.shape, false)];
+    },
   }),
   AveragePool: spatialEntry({
-    wg: ['avgPool2d', 'avgPool3d'],
+    wg: ['avgPool1d', 'avgPool2d', 'avgPool3d'],
     inputs: [F32],
     kernelOf: kernelAttr,
     ranks: [2, 3],
     call: (wg, [x], attrs, { rank, stride, padding, dilation }) =>
       wg[rank === 3 ? 'avgPool3d' : 'avgPool2d'](x, attrs.kernel_shape, {
+        stride,
+        padding,
+        dilation,
+        ceilMode: attr(attrs, 'ceil_mode', 0) === 1,
+        countIncludePad: attr(attrs, 'count_include_pad', 0) === 1,
+      }),
+    call1d: (wg, [x], attrs, { kernel, stride, padding, dilation }) =>
+      wg.avgPool1d(x, kernel, {
         stride,
         padding,
         dilation,

@@ -1,7 +1,7 @@
 import { Module } from '../module.js';
 import { ArgumentError } from '../../errors.js';
 import { randn } from '../../creation.js';
-import { indexSelect } from '../../ops/indexing.js';
+import { embedding } from '../../ops/embedding.js';
 import type { Tensor } from '../../tensor.js';
 
 /** A table of `numEmbeddings` learned vectors, looked up by int32 ids; initialised N(0, 1) as in PyTorch. */
@@ -22,6 +22,6 @@ export class Embedding extends Module {
 
   /** ids is int32 of any shape; the result is ids.shape + [embeddingDim]. */
   forward(ids: Tensor): Tensor {
-    return indexSelect(this.weight, 0, ids);
+    return embedding(ids, this.weight);
   }
 }

@@ -5,12 +5,35 @@ import { Module } from '../module.js';
 import { adaptiveAvgPool2d, avgPool2d, avgPool3d, maxPool2d, maxPool3d } from '../../ops/pool.js';
 import type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, Triple } from '../../kernels/pool.js';
 import type { Pair } from '../../kernels/spatial.js';
+import { avgPool1d, maxPool1d, type AvgPool1dOptions, type MaxPool1dOptions, type Single } from '../../ops/lifted-1d.js';
 import type { Tensor } from '../../tensor.js';
 
 export type MaxPool2dLayerOptions = Omit<MaxPool2dOptions, 'kernel'>;
 export type AvgPool2dLayerOptions = Omit<AvgPool2dOptions, 'kernel'>;
 export type MaxPool3dLayerOptions = Omit<MaxPool3dOptions, 'kernel'>;
 export type AvgPool3dLayerOptions = Omit<AvgPool3dOptions, 'kernel'>;
+
+/** Max over kernelSize windows of (N, C, L); stride defaults to the kernel size. */
+export class MaxPool1d extends Module {
+  constructor(readonly kernelSize: Single, readonly options: MaxPool1dOptions = {}) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool1d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Mean over kernelSize windows of (N, C, L); stride defaults to the kernel size. */
+export class AvgPool1d extends Module {
+  constructor(readonly kernelSize: Single, readonly options: AvgPool1dOptions = {}) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, this.options);
+  }
+}
 
 /** Max over kernelSize windows of (N, C, H, W); stride defaults to the kernel size. */
 export class MaxPool2d extends Module {
