@@ -51,6 +51,19 @@ describe('composed activations', () => {
     });
   });
 
+  it('without a graph, mish, softplus, prelu and pad leave only their outputs alive', () => {
+    const x = wg.randn([3, 4], { seed: 5 });
+    const w = wg.tensor([0.2]);
+    for (const fn of [() => wg.mish(x), () => wg.softplus(x, 2), () => wg.prelu(x, w), () => wg.pad(x, [1, 2, 2, 1], { mode: 'reflect' })]) {
+      const before = wg.memory().liveTensors;
+      const y = fn();
+      assert.equal(wg.memory().liveTensors, before + 1);
+      y.dispose();
+    }
+    x.dispose();
+    w.dispose();
+  });
+
   it('prelu: one slope, or one per channel on dim 1; the gradient of a slope sums its negative inputs', () => {
     wg.scope(() => {
       const x = wg.tensor([-1, 2, -3, 4, -5, 6, -7, 8], [2, 2, 2]).requiresGrad_();
