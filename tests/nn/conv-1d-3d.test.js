@@ -225,3 +225,26 @@ describe('conv3d', () => {
     });
   });
 });
+
+describe('the new composites: the same bits for 1, 2 and 3 threads', () => {
+  after(() => wg.setNumThreads(2));
+
+  it('conv3d, conv1d, pad and mish, forward and gradients', async () => {
+    const seen = [];
+    for (const n of [1, 2, 3]) {
+      await wg.setNumThreads(n);
+      seen.push(wg.scope(() => {
+        const x = wg.randn([2, 3, 6, 7, 8], { seed: 51 }).requiresGrad_();
+        const w = wg.randn([4, 3, 3, 2, 3], { seed: 52 }).requiresGrad_();
+        const s = wg.randn([2, 3, 40], { seed: 53 }).requiresGrad_();
+        const k = wg.randn([5, 3, 4], { seed: 54 }).requiresGrad_();
+        const y = wg.conv3d(wg.pad(x, [1, 2, 0, 1, 2, 0], { mode: 'reflect' }), w, null, { stride: [2, 1, 1], padding: 1 });
+        const z = wg.mish(wg.conv1d(s, k, null, { padding: 'same', dilation: 2 }));
+        wg.add(wg.sum(wg.mul(y, y)), wg.sum(z)).backward();
+        return [y, z, x.grad, w.grad, s.grad, k.grad].map((t) => Buffer.from(t.toArray().buffer).toString('base64')).join('|');
+      }));
+    }
+    assert.equal(seen[1], seen[0], '2 threads differ from 1');
+    assert.equal(seen[2], seen[0], '3 threads differ from 1');
+  });
+});
