@@ -47,6 +47,23 @@ function convRef(x, xShape, w, wShape, bias, { stride, dilation, before, after, 
   return { out, shape: [N, OC, ...O] };
 }
 
+/** One case per [name, opts, x shape, weight shape, with bias, geometry for convRef]: conv(x, w, b, opts) against convRef. */
+function checkAgainstDirectSum(conv, cases) {
+  for (const [name, opts, xShape, wShape, withBias, ref] of cases) {
+    it(`matches the direct sum: ${name}`, () => {
+      wg.scope(() => {
+        const x = wg.randn(xShape, { seed: 1 });
+        const w = wg.randn(wShape, { seed: 2 });
+        const b = withBias ? wg.randn([wShape[0]], { seed: 3 }) : null;
+        const y = conv(x, w, b, opts);
+        const expected = convRef(values(x), xShape, values(w), wShape, b && values(b), ref);
+        assert.deepEqual(y.shape, expected.shape);
+        assertClose(y, expected.out, 1e-5, name);
+      });
+    });
+  }
+}
+
 function poolRef(x, [N, C, L], k, { stride = k, padding = 0, dilation = 1, ceilMode = false, countIncludePad = true }, kind) {
   const span = dilation * (k - 1) + 1;
   let OL = (ceilMode ? Math.ceil : Math.floor)((L + 2 * padding - span) / stride) + 1;
@@ -79,19 +96,7 @@ describe('conv1d', () => {
     ["padding 'same', even kernel", { padding: 'same' }, [2, 2, 7], [2, 2, 4], false,
       { stride: [1], dilation: [1], before: [1], after: [2], groups: 1 }],
   ];
-  for (const [name, opts, xShape, wShape, withBias, ref] of cases) {
-    it(`matches the direct sum: ${name}`, () => {
-      wg.scope(() => {
-        const x = wg.randn(xShape, { seed: 1 });
-        const w = wg.randn(wShape, { seed: 2 });
-        const b = withBias ? wg.randn([wShape[0]], { seed: 3 }) : null;
-        const y = wg.conv1d(x, w, b, opts);
-        const expected = convRef(values(x), xShape, values(w), wShape, b && values(b), ref);
-        assert.deepEqual(y.shape, expected.shape);
-        assertClose(y, expected.out, 1e-5, name);
-      });
-    });
-  }
+  checkAgainstDirectSum(wg.conv1d, cases);
 
   it('the Conv1d layer: torch parameter shapes, seeded, the same as conv1d with its weights', () => {
     wg.scope(() => {
@@ -163,19 +168,7 @@ describe('conv3d', () => {
     ["padding 'valid', stride 3 in depth", { padding: 'valid', stride: [3, 1, 1] }, [1, 1, 8, 3, 3], [2, 1, 2, 2, 2], true,
       { stride: [3, 1, 1], dilation: [1, 1, 1], before: [0, 0, 0], after: [0, 0, 0], groups: 1 }],
   ];
-  for (const [name, opts, xShape, wShape, withBias, ref] of cases) {
-    it(`matches the direct sum: ${name}`, () => {
-      wg.scope(() => {
-        const x = wg.randn(xShape, { seed: 21 });
-        const w = wg.randn(wShape, { seed: 22 });
-        const b = withBias ? wg.randn([wShape[0]], { seed: 23 }) : null;
-        const y = wg.conv3d(x, w, b, opts);
-        const expected = convRef(values(x), xShape, values(w), wShape, b && values(b), ref);
-        assert.deepEqual(y.shape, expected.shape);
-        assertClose(y, expected.out, 1e-5, name);
-      });
-    });
-  }
+  checkAgainstDirectSum(wg.conv3d, cases);
 
   it("its input gradient is convTranspose3d of dy with the same weight (torch's pairing)", () => {
     wg.scope(() => {
