@@ -158,6 +158,26 @@ describe('bidirectional stacks (RNN, LSTM, GRU)', () => {
     });
   }
 
+  it("destructure as PyTorch's tuples, [output, hn] and [output, [hn, cn]], and by name as before", () => {
+    wg.scope(() => {
+      const x = wg.randn([3, 2, 4], { seed: 61 });
+      for (const layer of [new wg.nn.RNN(4, 5, { bidirectional: true }), new wg.nn.GRU(4, 5)]) {
+        const r = layer.forward(x);
+        const [output, hn] = r;
+        assert.equal(r.length, 2);
+        assert.equal(output, r.output);
+        assert.equal(hn, r.hn);
+        layer.dispose();
+      }
+      const lstm = new wg.nn.LSTM(4, 5, { numLayers: 2 });
+      const r = lstm.forward(x);
+      const [output, [hn, cn]] = r;
+      assert.deepEqual([output, hn, cn], [r.output, r.hn, r.cn]);
+      assert.deepEqual(cn.shape, [2, 2, 5]);
+      lstm.dispose();
+    });
+  });
+
   it('dropout acts between layers in training only, and never on a single layer', () => {
     wg.scope(() => {
       const gru = new wg.nn.GRU(3, 4, { numLayers: 2, bidirectional: true, dropout: 0.5, seed: 41 });

@@ -2,7 +2,7 @@
 // (recurrent.ts). Each step is composed from primitive ops; the input projection of all steps is
 // one GEMM per layer.
 import {
-  RecurrentCell, RecurrentStack, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions,
+  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions, type RecurrentOutput,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { gruCell, gruStep } from '../../ops/gru.js';
@@ -11,16 +11,16 @@ import type { Tensor } from '../../tensor.js';
 
 export type GRUOptions = RecurrentOptions;
 
-/** A stack of GRU layers, as torch.nn.GRU (also bidirectional): forward(x, h0?) -> { output, hn }. */
+/** A stack of GRU layers, as torch.nn.GRU (also bidirectional): forward(x, h0?) -> [output, hn], also { output, hn }. */
 export class GRU extends RecurrentStack {
   constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
     super(3, inputSize, hiddenSize, opts);
   }
 
   /** x (T, B, I) or (B, T, I) with batchFirst; h0 (numLayers*numDirections, B, H), zeros when absent. */
-  forward(x: Tensor, h0?: Tensor): { output: Tensor; hn: Tensor } {
+  forward(x: Tensor, h0?: Tensor): RecurrentOutput {
     const { output, final: [hn] } = this.runStack(x, h0 === undefined ? undefined : [['h0', h0]]);
-    return { output, hn };
+    return namedTuple([output, hn], { output, hn });
   }
 
   protected runDirection(seq: Tensor, [wIh, wHh, bIh, bHh]: GateParameters, initial: Tensor[] | null): DirectionResult {

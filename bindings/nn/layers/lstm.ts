@@ -1,7 +1,7 @@
 // torch.nn.LSTM and LSTMCell: PyTorch's parameter names (so its state dicts load), gate order
 // (i, f, g, o) and initialisation (recurrent.ts). Each LSTM layer and direction is one fused sequence op.
 import {
-  RecurrentCell, RecurrentStack, type CellOptions, type DirectionResult, type GateParameters, type NamedState, type RecurrentOptions,
+  RecurrentCell, RecurrentStack, namedTuple, type CellOptions, type DirectionResult, type GateParameters, type NamedState, type RecurrentOptions,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { lstm, lstmCell } from '../../ops/lstm.js';
@@ -15,7 +15,7 @@ export interface LSTMState {
   c0: Tensor;
 }
 
-export interface LSTMOutput {
+export interface LSTMNamedOutput {
   /** (T, B, numDirections*H), or (B, T, ..) with batchFirst: the last layer's hidden state at every step. */
   output: Tensor;
   /** (numLayers*numDirections, B, H): each layer and direction's hidden and cell state after its last step. */
@@ -23,9 +23,12 @@ export interface LSTMOutput {
   cn: Tensor;
 }
 
+/** PyTorch's `output, (hn, cn)`: `const [output, [hn, cn]] = lstm.forward(x)`, also `{ output, hn, cn }`. */
+export type LSTMOutput = [output: Tensor, state: [hn: Tensor, cn: Tensor]] & LSTMNamedOutput;
+
 /**
  * A stack of LSTM layers, as torch.nn.LSTM (also bidirectional): forward(x, {h0, c0}?) ->
- * { output, hn, cn }. Each layer and direction is one fused sequence op.
+ * [output, [hn, cn]], also { output, hn, cn }.
  */
 export class LSTM extends RecurrentStack {
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
@@ -35,7 +38,7 @@ export class LSTM extends RecurrentStack {
   forward(x: Tensor, state?: LSTMState): LSTMOutput {
     const initial: NamedState[] | undefined = state === undefined ? undefined : [['h0', state.h0], ['c0', state.c0]];
     const { output, final: [hn, cn] } = this.runStack(x, initial);
-    return { output, hn, cn };
+    return namedTuple([output, [hn, cn] as [Tensor, Tensor]], { output, hn, cn });
   }
 
   protected runDirection(seq: Tensor, [wIh, wHh, bIh, bHh]: GateParameters, initial: Tensor[] | null): DirectionResult {

@@ -73,6 +73,17 @@ export interface RecurrentOptions {
   seed?: number;
 }
 
+/**
+ * What RNN and GRU return: PyTorch's tuple, `const [output, hn] = gru.forward(x)`, which is also
+ * `{ output, hn }` as before.
+ */
+export type RecurrentOutput = [output: Tensor, hn: Tensor] & { output: Tensor; hn: Tensor };
+
+/** A tuple that also carries its elements by name: both PyTorch's and the named form destructure. */
+export function namedTuple<T extends unknown[], N extends object>(items: [...T], names: N): [...T] & N {
+  return Object.assign(items, names);
+}
+
 const STACK_OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'seed'] as const;
 
 /** One direction of one layer: its output at every step (T, B, H) and its final states, each (B, H). */

@@ -2,7 +2,7 @@
 // act tanh or relu, PyTorch's parameter names and initialisation (recurrent.ts). Each step is
 // composed from primitive ops; the input projection of all steps is one GEMM per layer and direction.
 import {
-  RecurrentCell, RecurrentStack, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions,
+  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions, type RecurrentOutput,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { checkChoice, checkKnownOptions } from '../../ops/known-options.js';
@@ -15,7 +15,7 @@ export interface RNNOptions extends RecurrentOptions {
   nonlinearity?: Nonlinearity;
 }
 
-/** A stack of RNN layers, as torch.nn.RNN (also bidirectional): forward(x, h0?) -> { output, hn }. */
+/** A stack of RNN layers, as torch.nn.RNN (also bidirectional): forward(x, h0?) -> [output, hn], also { output, hn }. */
 export class RNN extends RecurrentStack {
   readonly nonlinearity: Nonlinearity;
 
@@ -26,9 +26,9 @@ export class RNN extends RecurrentStack {
   }
 
   /** x (T, B, I) or (B, T, I) with batchFirst; h0 (numLayers*numDirections, B, H), zeros when absent. */
-  forward(x: Tensor, h0?: Tensor): { output: Tensor; hn: Tensor } {
+  forward(x: Tensor, h0?: Tensor): RecurrentOutput {
     const { output, final: [hn] } = this.runStack(x, h0 === undefined ? undefined : [['h0', h0]]);
-    return { output, hn };
+    return namedTuple([output, hn], { output, hn });
   }
 
   protected runDirection(seq: Tensor, [wIh, wHh, bIh, bHh]: GateParameters, initial: Tensor[] | null): DirectionResult {
