@@ -25,7 +25,7 @@ export { cat, stack, split } from './ops/join.js';
 export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';
 export { cast } from './ops/cast.js';
-export { embedding } from './ops/embedding.js';
+export { embedding, type EmbeddingOptions } from './ops/embedding.js';
 export { pad, type PadMode, type PadOptions } from './ops/pad.js';
 export { layerNorm } from './ops/normalization.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';

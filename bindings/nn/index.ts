@@ -4,7 +4,7 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { Sequential } from './layers/sequential.js';
 export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softmax, SiLU, Mish, Hardswish, SELU, Softplus, PReLU } from './layers/activations.js';
 export { Dropout } from './layers/dropout.js';
-export { Embedding } from './layers/embedding.js';
+export { Embedding, type EmbeddingLayerOptions } from './layers/embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './layers/norm.js';
 export {
   Conv1d, Conv2d, Conv3d, ConvTranspose2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type Conv3dLayerOptions,

@@ -219,6 +219,27 @@ describe('functional embedding', () => {
     });
   });
 
+  it("paddingIdx (torch's padding_idx): that id's row reads as usual but gets no gradient; the layer starts it at zeros", () => {
+    wg.scope(() => {
+      const w = wg.randn([4, 2], { seed: 8 }).requiresGrad_();
+      const ids = wg.tensor([1, 3, 1, 0, 3], [5], 'int32');
+      const y = F.embedding(ids, w, { paddingIdx: -1 });
+      assert.deepEqual([...y.toArray()], [...F.embedding(ids, w).toArray()]);
+      wg.sum(wg.mul(y, 2)).backward();
+      assert.deepEqual([...w.grad.toArray()], [2, 2, 4, 4, 0, 0, 0, 0]);
+      const layer = new wg.nn.Embedding(4, 3, { paddingIdx: 2, seed: 9 });
+      const rows = [...layer.weight.toArray()];
+      assert.deepEqual(rows.slice(6, 9), [0, 0, 0]);
+      assert.ok(rows.slice(0, 6).every((v) => v !== 0));
+      wg.sum(layer.forward(wg.tensor([2, 2, 1], [3], 'int32'))).backward();
+      assert.deepEqual([...layer.weight.grad.toArray()], [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+      assert.throws(() => F.embedding(ids, w, { paddingIdx: 4 }), (e) => e instanceof wg.ArgumentError && /paddingIdx must be a whole number in \[-4, 4\)/.test(e.message));
+      assert.throws(() => F.embedding(ids, w, { padding_idx: 0 }), (e) => e instanceof wg.ArgumentError && /embedding: unknown option 'padding_idx'; it takes 'paddingIdx'/.test(e.message));
+      assert.throws(() => new wg.nn.Embedding(4, 3, { paddingIndex: 0 }), (e) => e instanceof wg.ArgumentError && /Embedding: unknown option 'paddingIndex'/.test(e.message));
+      layer.dispose();
+    });
+  });
+
   it('refuses float ids and a weight that is not 2-D', () => {
     wg.scope(() => {
       assert.throws(() => F.embedding(wg.tensor([1, 2]), wg.zeros([3, 2])), (e) => e instanceof wg.DTypeError && /embedding: ids .* float32; expected int32/.test(e.message));

@@ -120,6 +120,9 @@ describe('conv1d', () => {
       refuses(() => wg.conv1d(wg.zeros([2, 3, 5]), wg.zeros([2, 3, 3]), null, { stride: [1, 2] }), wg.ArgumentError, /conv1d: stride must be a number or \[n\]/);
       refuses(() => wg.maxPool1d(wg.zeros([2, 3, 5]), 2, { ceil: true }), wg.ArgumentError, /maxPool1d: unknown option 'ceil'/);
       refuses(() => wg.avgPool1d(wg.zeros([3, 5]), 2), wg.ShapeError, /avgPool1d: x must be 3-D/);
+      refuses(() => new wg.nn.Conv1d(2, 2, 3, { padd: 1 }), wg.ArgumentError, /Conv1d: unknown option 'padd'/);
+      refuses(() => new wg.nn.Conv3d(2, 2, 3, { dilations: 1 }), wg.ArgumentError, /Conv3d: unknown option 'dilations'/);
+      refuses(() => new wg.nn.Conv3d(2, 2, [3, 3]), wg.ArgumentError, /Conv3d: kernelSize must be a number or a triple/);
     });
   });
 });

@@ -5,6 +5,7 @@ import { Module } from '../module.js';
 import { conv2d, convTranspose2d } from '../../ops/conv.js';
 import { conv3d, triple, type Conv3dOptions } from '../../ops/conv3d.js';
 import { conv1d, type Conv1dOptions, type Single } from '../../ops/lifted-1d.js';
+import { checkKnownOptions } from '../../ops/known-options.js';
 import type { Triple } from '../../kernels/pool.js';
 import { ArgumentError } from '../../errors.js';
 import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
@@ -113,6 +114,7 @@ export class Conv1d extends ConvLayer {
   constructor(inChannels: number, outChannels: number, kernelSize: Single, readonly options: Conv1dLayerOptions = {}) {
     const k = typeof kernelSize === 'number' ? kernelSize : Array.isArray(kernelSize) && kernelSize.length === 1 ? kernelSize[0] : NaN;
     if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
+    checkKnownOptions('Conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'seed']);
     super('Conv1d', inChannels, outChannels, [k], options, false);
   }
 
@@ -132,6 +134,7 @@ export interface Conv3dLayerOptions extends Conv3dOptions {
 /** 3-D convolution over (N, inChannels, D, H, W); weight (outChannels, inChannels/groups, kD, kH, kW). */
 export class Conv3d extends ConvLayer {
   constructor(inChannels: number, outChannels: number, kernelSize: Triple, readonly options: Conv3dLayerOptions = {}) {
+    checkKnownOptions('Conv3d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'seed']);
     super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), options, false);
   }
 
