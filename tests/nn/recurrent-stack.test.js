@@ -214,3 +214,32 @@ describe('bidirectional stacks (RNN, LSTM, GRU)', () => {
     lstm.dispose();
   });
 });
+
+describe('bidirectional stacks: the same bits for 1, 2 and 3 threads', () => {
+  after(() => wg.setNumThreads(2));
+
+  it('a 2-layer bidirectional LSTM and RNN, outputs and parameter gradients', async () => {
+    const lstm = new wg.nn.LSTM(8, 16, { numLayers: 2, bidirectional: true, batchFirst: true, seed: 71 });
+    const rnn = new wg.nn.RNN(8, 16, { bidirectional: true, nonlinearity: 'relu', seed: 72 });
+    const x = wg.randn([4, 12, 8], { seed: 73 });
+    const seen = [];
+    for (const n of [1, 2, 3]) {
+      await wg.setNumThreads(n);
+      seen.push(wg.scope(() => {
+        const [a] = lstm.forward(x);
+        const [b] = rnn.forward(wg.transpose(x, 0, 1));
+        wg.add(wg.sum(wg.mul(a, a)), wg.sum(b)).backward();
+        const grads = [...lstm.parameters(), ...rnn.parameters()].map((p) => {
+          const g = p.grad.toArray();
+          p.grad.dispose();
+          p.grad = null;
+          return g;
+        });
+        return [a.toArray(), b.toArray(), ...grads].map((v) => Buffer.from(v.buffer).toString('base64')).join('|');
+      }));
+    }
+    assert.equal(seen[1], seen[0], '2 threads differ from 1');
+    assert.equal(seen[2], seen[0], '3 threads differ from 1');
+    [lstm, rnn, x].forEach((m) => m.dispose());
+  });
+});
