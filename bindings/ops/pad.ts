@@ -68,14 +68,19 @@ function pickedPad(x: Tensor, dim: number, before: number, after: number, mode: 
 }
 
 /**
- * torch.nn.functional.pad: `pad` lists [before, after] amounts from the last dim backwards —
+ * torch.nn.functional.pad, pad(x, padding, mode?, value?) or pad(x, padding, { mode, value }):
+ * `padding` lists [before, after] amounts from the last dim backwards —
  * [left, right, top, bottom, front, back] — for up to every dim of x. Constant padding fills with
  * `value` and may be negative (cropping); reflect mirrors without repeating the edge (amounts
  * below the dim's size), replicate repeats the edge, circular wraps around (at most the size).
  */
-export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {
+export function pad(x: Tensor, padding: readonly number[], ...args: [mode?: PadMode, value?: number] | [PadOptions]): Tensor {
   const op = 'pad';
   requireTensor(op, x, 'x');
+  if (args.length > 2) throw new ArgumentError(`${op}: too many arguments: after the padding it takes (mode, value) or one options object`);
+  // torch's F.pad(x, pad, mode, value) by position, or one { mode, value } object
+  const opts: PadOptions = typeof args[0] === 'object' && args[0] !== null ? args[0] : { mode: args[0] as PadMode | undefined, value: args[1] };
+  if (args.length === 2 && typeof args[0] === 'object') throw new ArgumentError(`${op}: an options object must be the last argument`);
   checkKnownOptions(op, opts, ['mode', 'value']);
   const mode = opts.mode ?? 'constant';
   checkChoice(op, 'mode', mode, MODES);

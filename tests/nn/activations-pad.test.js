@@ -159,6 +159,17 @@ describe('pad', () => {
     });
   }
 
+  it("takes torch's positional (mode, value) as well as one options object", () => {
+    wg.scope(() => {
+      const x = wg.tensor([1, 2, 3], [1, 3]);
+      assert.deepEqual([...wg.pad(x, [2, 1], 'reflect').toArray()], [3, 2, 1, 2, 3, 2]);
+      assert.deepEqual([...wg.pad(x, [1, 1], 'constant', 5).toArray()], [5, 1, 2, 3, 5]);
+      assert.deepEqual([...wg.pad(x, [1, 1], { value: 5 }).toArray()], [5, 1, 2, 3, 5]);
+      assert.throws(() => wg.pad(x, [1, 1], 'constant', 5, 6), (e) => e instanceof wg.ArgumentError && /pad: too many arguments/.test(e.message));
+      assert.throws(() => wg.pad(x, [1, 1], 'mirror'), (e) => e instanceof wg.ArgumentError && /pad: mode must be one of/.test(e.message));
+    });
+  });
+
   it('pads int32 tensors with constants, and a non-contiguous view', () => {
     wg.scope(() => {
       assert.deepEqual([...wg.pad(wg.tensor([1, 2], [2], 'int32'), [1, 1], { value: 9 }).toArray()], [9, 1, 2, 9]);
