@@ -214,7 +214,10 @@ function conv3dGeometry(op: string, x: Tensor, w: Tensor, bias: Tensor | null, o
     );
   }
   if (Cg !== C / groups) {
-    throw new ShapeError(`${op}: weight ${formatShape(w.shape)} must have in_channels/groups = ${C / groups} in dim 1 for input ${formatShape(x.shape)} with groups = ${groups}`);
+    throw new ShapeError(
+      `${op}: weight ${formatShape(w.shape)} must have in_channels/groups = ${C / groups} in dim 1 ` +
+        `for input ${formatShape(x.shape)} with groups = ${groups}`,
+    );
   }
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
     throw new ShapeError(`${op}: bias ${formatShape(bias.shape)} must be [${OC}] (out_channels) for weight ${formatShape(w.shape)}`);

@@ -20,7 +20,9 @@ export interface EmbeddingOptions {
 /** paddingIdx as a row of a table of `rows`, checked. */
 export function paddingRow(op: string, paddingIdx: unknown, rows: number): number {
   if (typeof paddingIdx !== 'number' || !Number.isInteger(paddingIdx) || paddingIdx < -rows || paddingIdx >= rows) {
-    throw new ArgumentError(`${op}: paddingIdx must be a whole number in [-${rows}, ${rows}) for a table of ${rows} rows, got ${String(paddingIdx)}`);
+    throw new ArgumentError(
+      `${op}: paddingIdx must be a whole number in [-${rows}, ${rows}) for a table of ${rows} rows, got ${String(paddingIdx)}`,
+    );
   }
   return paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
 }

@@ -113,7 +113,9 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
 export class Conv1d extends ConvLayer {
   constructor(inChannels: number, outChannels: number, kernelSize: Single, readonly options: Conv1dLayerOptions = {}) {
     const k = typeof kernelSize === 'number' ? kernelSize : Array.isArray(kernelSize) && kernelSize.length === 1 ? kernelSize[0] : NaN;
-    if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
+    if (!Number.isInteger(k) || k < 1) {
+      throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
+    }
     checkKnownOptions('Conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'seed']);
     super('Conv1d', inChannels, outChannels, [k], options, false);
   }

@@ -2,7 +2,8 @@
 // (recurrent.ts). Each step is composed from primitive ops; the input projection of all steps is
 // one GEMM per layer.
 import {
-  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions, type RecurrentOutput,
+  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions,
+  type RecurrentOutput,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { gruCell, gruStep } from '../../ops/gru.js';
@@ -24,7 +25,8 @@ export class GRU extends RecurrentStack {
   }
 
   protected runDirection(seq: Tensor, [wIh, wHh, bIh, bHh]: GateParameters, initial: Tensor[] | null): DirectionResult {
-    return unrolled(seq, linear(seq, wIh, bIh ?? undefined), initial?.[0] ?? null, this.hiddenSize, (xProj, h) => gruStep(xProj, h, wHh, bHh));
+    const xProj = linear(seq, wIh, bIh ?? undefined);
+    return unrolled(seq, xProj, initial?.[0] ?? null, this.hiddenSize, (step, h) => gruStep(step, h, wHh, bHh));
   }
 }
 

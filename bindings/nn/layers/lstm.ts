@@ -1,7 +1,8 @@
 // torch.nn.LSTM and LSTMCell: PyTorch's parameter names (so its state dicts load), gate order
 // (i, f, g, o) and initialisation (recurrent.ts). Each LSTM layer and direction is one fused sequence op.
 import {
-  RecurrentCell, RecurrentStack, namedTuple, type CellOptions, type DirectionResult, type GateParameters, type NamedState, type RecurrentOptions,
+  RecurrentCell, RecurrentStack, namedTuple, type CellOptions, type DirectionResult, type GateParameters, type NamedState,
+  type RecurrentOptions,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { lstm, lstmCell } from '../../ops/lstm.js';

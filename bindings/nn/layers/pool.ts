@@ -20,7 +20,9 @@ interface Pooling<K, O> extends Module {
   forward(x: Tensor): Tensor;
 }
 
-function pooling<K, O extends object>(fn: (x: Tensor, kernelSize: K, options: O) => Tensor): new (kernelSize: K, options?: O) => Pooling<K, O> {
+function pooling<K, O extends object>(
+  fn: (x: Tensor, kernelSize: K, options: O) => Tensor,
+): new (kernelSize: K, options?: O) => Pooling<K, O> {
   return class extends Module {
     constructor(readonly kernelSize: K, readonly options: O = {} as O) {
       super();

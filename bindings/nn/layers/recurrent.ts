@@ -112,7 +112,9 @@ export abstract class RecurrentStack extends Module {
    */
   readonly layers: GateParameters[] = [];
 
-  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: RecurrentOptions = {}, extraOptions: readonly string[] = []) {
+  constructor(
+    gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: RecurrentOptions = {}, extraOptions: readonly string[] = [],
+  ) {
     super();
     const name = this.constructor.name;
     checkKnownOptions(name, opts, [...STACK_OPTIONS, ...extraOptions]);
@@ -186,7 +188,8 @@ export abstract class RecurrentStack extends Module {
     if (state === undefined || state.ndim !== 3 || state.shape[0] !== LD || state.shape[1] !== B || state.shape[2] !== H) {
       const layout = this.bidirectional ? '(numLayers*numDirections, B, H)' : '(numLayers, B, H)';
       throw new ShapeError(
-        `${this.constructor.name}: ${name} must be ${layout} = [${LD}, ${B}, ${H}], got ${state === undefined ? 'nothing' : formatShape(state.shape)}`,
+        `${this.constructor.name}: ${name} must be ${layout} = [${LD}, ${B}, ${H}], ` +
+          `got ${state === undefined ? 'nothing' : formatShape(state.shape)}`,
       );
     }
   }

@@ -2,7 +2,8 @@
 // act tanh or relu, PyTorch's parameter names and initialisation (recurrent.ts). Each step is
 // composed from primitive ops; the input projection of all steps is one GEMM per layer and direction.
 import {
-  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions, type RecurrentOutput,
+  RecurrentCell, RecurrentStack, namedTuple, unrolled, type CellOptions, type DirectionResult, type GateParameters, type RecurrentOptions,
+  type RecurrentOutput,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
 import { checkChoice, checkKnownOptions } from '../../ops/known-options.js';
