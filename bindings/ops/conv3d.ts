@@ -14,6 +14,7 @@ import { convTranspose2d } from './conv.js';
 import { cat, stack } from './join.js';
 import { contiguous, narrow, permute, reshape } from './views.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, PADDING3D, TRIPLE } from '../options.js';
 
 export interface ConvTranspose3dOptions {
   /** Default 1. */
@@ -27,6 +28,10 @@ export interface ConvTranspose3dOptions {
   /** Default 1; must divide the input channels. */
   groups?: number;
 }
+
+const CONV_TRANSPOSE3D = defineOptions<ConvTranspose3dOptions>('convTranspose3d', {
+  stride: TRIPLE, padding: PADDING3D, outputPadding: TRIPLE, dilation: TRIPLE, groups: 'number',
+});
 
 type Axes = [number, number, number];
 
@@ -150,12 +155,15 @@ function compute(x: Tensor, w: Tensor, bias: Tensor | null, g: Geometry): Tensor
  * bias (OC) or none. The output is (D-1)*stride - paddings + dilation*(k-1) + outputPadding + 1
  * deep (and high, and wide).
  */
-export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose3dOptions = {}): Tensor {
+export function convTranspose3d(
+  x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvTranspose3dOptions, ...none: []
+): Tensor {
   const op = 'convTranspose3d';
+  const options = CONV_TRANSPOSE3D.parseLast(opts, none);
   requireTensor(op, x, 'x');
   requireTensor(op, weight, 'weight');
   const b = bias === undefined || bias === null ? null : requireTensor(op, bias, 'bias');
-  const g = geometry(op, x, weight, b, opts);
+  const g = geometry(op, x, weight, b, options);
   const recorded = isGradEnabled() && [x, weight, b].some((t) => t?.requiresGrad === true);
   // Without a graph the intermediates can go at once; with one, the graph holds them for backward.
   return recorded ? compute(x, weight, b, g) : scope(() => compute(x, weight, b, g));
@@ -165,4 +173,5 @@ registerComposite({
   name: 'convTranspose3d',
   builtFrom: ['convTranspose2d', 'permute', 'reshape', 'stack', 'narrow', 'cat', 'add', 'contiguous'],
   onnx: ['ConvTranspose'],
+  options: CONV_TRANSPOSE3D,
 });
