@@ -3,17 +3,17 @@
 // a value of the wrong type is then an ArgumentError naming the op, the key and what is accepted,
 // instead of an option silently ignored (a typo that changes results) or a raw TypeError.
 import { ArgumentError } from './errors.js';
-import { Tensor } from './tensor.js';
 
 /**
  * A value's declared type: alternatives joined by '|', each one of boolean, number, int, string,
- * tensor, null, function, url, bytes (an ArrayBuffer or a view of one), object (a plain object),
+ * tensor (added by tensor.ts), null, function, url, bytes (an ArrayBuffer or a view of one), object (a plain object),
  * a quoted literal such as 'tanh', or a list of the scalar ones: int[2] (exactly two), number[]
- * (any length). A nested declaration checks a plain object option key by key. The type says what
+ * (any length). A nested declaration checks a plain object option key by key; a class, that the
+ * value is an instance of it. The type says what
  * kind of value is meant; ranges (a dim inside the rank, a rate in [0, 1)) stay with the code
  * that knows them, whose messages name the bounds.
  */
-export type OptionType = string | OptionsDeclaration<object>;
+export type OptionType = string | OptionsDeclaration<object> | (abstract new (...args: never[]) => object);
 
 /** The types the spatial ops share: a size per axis or one for all, and paddings per side. */
 export const PAIR = 'number|number[2]';
@@ -28,7 +28,6 @@ const SCALARS: Record<string, Check> = {
   number: (v) => typeof v === 'number',
   int: (v) => typeof v === 'number' && Number.isInteger(v),
   string: (v) => typeof v === 'string',
-  tensor: (v) => v instanceof Tensor,
   null: (v) => v === null,
   function: (v) => typeof v === 'function',
   url: (v) => typeof URL !== 'undefined' && v instanceof URL,
@@ -43,10 +42,19 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Adds a named type to the vocabulary: tensor.ts adds 'tensor', so that this file, which the
+ * runtime also uses, imports no Tensor (and no import cycle through it).
+ */
+export function defineOptionType(name: string, check: Check, one: string, many: string): void {
+  SCALARS[name] = check;
+  WORDS[name] = [one, many];
+}
+
 /** How a message names each type. */
 const WORDS: Record<string, [one: string, many: string]> = {
   boolean: ['a boolean', 'booleans'], number: ['a number', 'numbers'], int: ['a whole number', 'whole numbers'],
-  string: ['a string', 'strings'], tensor: ['a Tensor', 'Tensors'], null: ['null', 'nulls'], function: ['a function', 'functions'],
+  string: ['a string', 'strings'], null: ['null', 'nulls'], function: ['a function', 'functions'],
   url: ['a URL', 'URLs'], bytes: ['bytes', 'byte arrays'], object: ['an object', 'objects'],
 };
 
@@ -60,19 +68,25 @@ function inWords(type: string): string {
   }).join(' or ');
 }
 
+/** A named type's check, looked up when first used: tensor.ts may add its type after a declaration is made. */
+function named(name: string): Check {
+  return (v) => {
+    const check = SCALARS[name];
+    if (check === undefined) throw new Error(`option type ${name} is not in the vocabulary of bindings/options.ts`);
+    return check(v);
+  };
+}
+
 function alternative(text: string): Check {
   const literal = /^'(.*)'$/.exec(text);
   if (literal !== null) return (v) => v === literal[1];
   const list = /^(\w+)\[(\d*)\]$/.exec(text);
   if (list !== null) {
-    const element = SCALARS[list[1]];
+    const element = named(list[1]);
     const length = list[2] === '' ? -1 : Number(list[2]);
-    if (element === undefined) throw new Error(`option type ${text}: unknown element type ${list[1]}`);
     return (v) => Array.isArray(v) && (length < 0 || v.length === length) && v.every(element);
   }
-  const scalar = SCALARS[text];
-  if (scalar === undefined) throw new Error(`option type ${text} is not in the vocabulary of bindings/options.ts`);
-  return scalar;
+  return named(text);
 }
 
 interface Field {
@@ -84,6 +98,7 @@ interface Field {
 
 function compileField(type: OptionType): Field {
   if (type instanceof OptionsDeclaration) return { type, check: () => true, literals: [] };
+  if (typeof type === 'function') return { type, check: (v) => v instanceof type, literals: [] };
   const parts = type.split('|').map((s) => s.trim());
   const checks = parts.map(alternative);
   const literals = parts.filter((p) => /^'.*'$/.test(p)).map((p) => p.slice(1, -1));
@@ -120,13 +135,15 @@ export function closest(word: string, accepted: readonly string[]): string | und
   return best;
 }
 
-/** A value as a message shows it: strings quoted, objects as JSON, tensors by shape. */
+/** A value as a message shows it: strings quoted, plain objects as JSON, other objects by class (and shape). */
 export function describeValue(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
-  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'object' && v !== null) {
-    if (!isPlainObject(v) && !Array.isArray(v)) return `a ${v.constructor?.name ?? 'object'}`;
+    if (!isPlainObject(v) && !Array.isArray(v)) {
+      const shape = (v as { shape?: unknown }).shape;
+      return `a ${v.constructor?.name ?? 'object'}${Array.isArray(shape) ? ` of shape [${shape.join(', ')}]` : ''}`;
+    }
     try {
       return JSON.stringify(v);
     } catch {
@@ -136,12 +153,30 @@ export function describeValue(v: unknown): string {
   return String(v);
 }
 
+/** An argument list without the undefined ones at its end, which JavaScript treats as not given. */
+function withoutTrailingUndefined(args: readonly unknown[]): readonly unknown[] {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  return n === args.length ? args : args.slice(0, n);
+}
+
 /** The options one op, layer, optimizer or loader accepts: their keys, in positional order, and types. */
 export class OptionsDeclaration<T extends object> {
   private readonly fields: ReadonlyMap<string, Field>;
 
-  constructor(readonly owner: string, fields: Readonly<Record<string, OptionType>>, private readonly required: readonly string[] = []) {
-    this.fields = new Map(Object.entries(fields).map(([k, spec]) => [k, compileField(spec)]));
+  constructor(
+    readonly owner: string, private readonly types: Readonly<Record<string, OptionType>>, private readonly required: readonly string[] = [],
+  ) {
+    this.fields = new Map(Object.entries(types).map(([k, spec]) => [k, compileField(spec)]));
+  }
+
+  /**
+   * The declaration of something that takes these options less `omit` plus `add` (a layer over its
+   * op: Conv2d takes conv2d's options and its own bias and seed), under its own name.
+   */
+  derive<U extends object>(owner: string, add: Readonly<Record<string, OptionType>>, omit: readonly string[] = []): OptionsDeclaration<U> {
+    const kept = Object.entries(this.types).filter(([k]) => !omit.includes(k));
+    return new OptionsDeclaration<U>(owner, { ...Object.fromEntries(kept), ...add });
   }
 
   /** The accepted keys, in declaration order. */
@@ -162,6 +197,9 @@ export class OptionsDeclaration<T extends object> {
       return;
     }
     if (field.check(value)) return;
+    if (typeof field.type === 'function') {
+      throw new ArgumentError(`${this.owner}: ${key} must be a ${field.type.name}, got ${describeValue(value)}`);
+    }
     const near = typeof value === 'string' ? closest(value, field.literals) : undefined;
     throw new ArgumentError(
       `${this.owner}: ${key} must be ${inWords(field.type)}, got ${describeValue(value)}` +
@@ -197,9 +235,10 @@ export class OptionsDeclaration<T extends object> {
    * The options of a call whose trailing arguments are either these options by position, in
    * declaration order (leakyRelu(x, 0.2), sum(x, 0, true)), or one options object in their place
    * (sum(x, { dim: 0 })), as PyTorch takes them by position or by keyword. More arguments than
-   * declared keys are refused.
+   * declared keys are refused; undefined ones at the end count as not given.
    */
-  fromArguments(args: readonly unknown[]): T {
+  fromArguments(given: readonly unknown[]): T {
+    const args = withoutTrailingUndefined(given);
     if (args.length === 0 && this.required.length === 0) return {} as T;
     const keys = this.keys;
     if (args.length === 1 && isPlainObject(args[0]) && !this.takesObjectFirst()) return this.parse(args[0]);
@@ -216,9 +255,12 @@ export class OptionsDeclaration<T extends object> {
   }
 
   private refuseExtra(extra: readonly unknown[], after: string): void {
-    if (extra.length > 0) {
-      throw new ArgumentError(`${this.owner}: too many arguments: ${describeValue(extra[0])} after ${after}; ${this.accepted()}`);
-    }
+    if (withoutTrailingUndefined(extra).length === 0) return;
+    const first = extra[0];
+    const what = isPlainObject(first)
+      ? `an options object with ${Object.keys(first).map((k) => `'${k}'`).join(', ') || 'no keys'}`
+      : describeValue(first);
+    throw new ArgumentError(`${this.owner}: too many arguments: ${what} after ${after}; ${this.accepted()}`);
   }
 
   /** Whether the first key's own type is a plain object, when an object argument is that key's value. */

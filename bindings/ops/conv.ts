@@ -24,7 +24,7 @@ function operands(op: string, x: Tensor, w: Tensor, b: Tensor | null | undefined
   return list;
 }
 
-const CONV2D = defineOptions<Conv2dOptions>('conv2d', {
+export const CONV2D = defineOptions<Conv2dOptions>('conv2d', {
   stride: PAIR, padding: `${PADDING}|'same'|'valid'`, dilation: PAIR, groups: 'number',
 });
 
@@ -55,7 +55,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: C
   return runOp('conv2d', operands('conv2d', x, weight, bias), { ...CONV2D.parseLast(opts, none) });
 }
 
-const CONV_TRANSPOSE2D = defineOptions<ConvTranspose2dOptions>('convTranspose2d', {
+export const CONV_TRANSPOSE2D = defineOptions<ConvTranspose2dOptions>('convTranspose2d', {
   stride: PAIR, padding: PADDING, outputPadding: PAIR, dilation: PAIR, groups: 'number',
 });
 

@@ -73,7 +73,7 @@ export function indexSelect(x: Tensor, ...args: [dim: number, index: Tensor] | [
   const back = x.shape.map((_, i) => (i === d ? 0 : i < d ? i + 1 : i));
   return permute(picked, back);
 }
-registerComposite({ name: 'indexSelect', builtFrom: ['gatherRows', 'permute'], method: true });
+registerComposite({ name: 'indexSelect', builtFrom: ['gatherRows', 'permute'], method: true, options: INDEX_SELECT });
 
 interface GatherLayout {
   outer: number;

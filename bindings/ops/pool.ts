@@ -23,21 +23,21 @@ export interface ReturnIndices {
 }
 
 const KERNEL = "'simd'|'reference'";
-const MAX_POOL2D = defineOptions<MaxPool2dOptions & ReturnIndices>('maxPool2d', {
+export const MAX_POOL2D = defineOptions<MaxPool2dOptions & ReturnIndices>('maxPool2d', {
   stride: PAIR, padding: PADDING, dilation: PAIR, ceilMode: 'boolean', kernel: KERNEL, returnIndices: 'boolean',
 });
-const MAX_POOL3D = defineOptions<MaxPool3dOptions & ReturnIndices>('maxPool3d', {
+export const MAX_POOL3D = defineOptions<MaxPool3dOptions & ReturnIndices>('maxPool3d', {
   stride: TRIPLE, padding: PADDING3D, dilation: TRIPLE, ceilMode: 'boolean', kernel: KERNEL, returnIndices: 'boolean',
 });
-const AVG_POOL2D = defineOptions<AvgPool2dOptions>('avgPool2d', {
+export const AVG_POOL2D = defineOptions<AvgPool2dOptions>('avgPool2d', {
   stride: PAIR, padding: PADDING, dilation: PAIR, ceilMode: 'boolean', countIncludePad: 'boolean', kernel: KERNEL,
 });
-const AVG_POOL3D = defineOptions<AvgPool3dOptions>('avgPool3d', {
+export const AVG_POOL3D = defineOptions<AvgPool3dOptions>('avgPool3d', {
   stride: TRIPLE, padding: PADDING3D, dilation: TRIPLE, ceilMode: 'boolean', countIncludePad: 'boolean', kernel: KERNEL,
 });
 const GLOBAL_MAX_POOL2D = noOptions('globalMaxPool2d');
 const GLOBAL_AVG_POOL2D = noOptions('globalAvgPool2d');
-const ADAPTIVE_AVG_POOL2D = defineOptions<{ outputSize?: Pair }>('adaptiveAvgPool2d', { outputSize: PAIR }, ['outputSize']);
+export const ADAPTIVE_AVG_POOL2D = defineOptions<{ outputSize?: Pair }>('adaptiveAvgPool2d', { outputSize: PAIR }, ['outputSize']);
 
 /**
  * The argmax indices of one max-pool forward: held until its backward has used them, and handed

@@ -20,6 +20,8 @@ const NARROW = defineOptions<{ dim?: number; start?: number; length?: number }>(
 );
 const EXPAND = defineOptions<{ shape?: readonly number[] }>('expand', { shape: 'number[]' }, ['shape']);
 const CONTIGUOUS = noOptions('contiguous');
+const VIEW = defineOptions<{ shape?: readonly number[] }>('view', { shape: 'number[]' }, ['shape']);
+const CLONE = noOptions('clone');
 
 function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   x.storage.retain();
@@ -77,7 +79,8 @@ export function reshape(x: Tensor, ...args: [shape: readonly number[]] | [{ shap
 }
 
 /** reshape for a contiguous tensor only, as torch.Tensor.view: it never copies, so a strided view is refused. */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
+export function view(x: Tensor, ...args: [shape: readonly number[]] | [{ shape: readonly number[] }]): Tensor {
+  const shape = VIEW.fromArguments(args).shape!;
   if (!x.isContiguous()) {
     throw new ShapeError(
       `view: the tensor of shape ${formatShape(x.shape)} with strides ${formatShape(x.strides)} is not contiguous, ` +
@@ -110,7 +113,9 @@ export function squeeze(x: Tensor, ...args: [dim?: number] | [{ dim?: number }])
   const d = normDim('squeeze', dim, x.ndim);
   return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
 }
-for (const name of ['view', 'flatten', 'unsqueeze', 'squeeze']) registerComposite({ name, builtFrom: ['reshape'], method: true });
+for (const [name, options] of [['view', VIEW], ['flatten', FLATTEN], ['unsqueeze', UNSQUEEZE], ['squeeze', SQUEEZE]] as const) {
+  registerComposite({ name, builtFrom: ['reshape'], method: true, options });
+}
 
 registerKernel({
   name: 'permute',
@@ -149,7 +154,7 @@ export function transpose(x: Tensor, ...args: [dim0?: number, dim1?: number] | [
   [dims[a], dims[b]] = [dims[b], dims[a]];
   return permute(x, dims);
 }
-registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true });
+registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true, options: TRANSPOSE });
 
 registerKernel({
   name: 'narrow',
@@ -234,7 +239,8 @@ export function contiguous(x: Tensor, ...none: []): Tensor {
 }
 
 /** A row-major copy that gradients flow through, as torch.clone: unlike contiguous(), always new memory. */
-export function clone(x: Tensor): Tensor {
+export function clone(x: Tensor, ...none: []): Tensor {
+  CLONE.fromArguments(none);
   return runOp('contiguous', [x]);
 }
-registerComposite({ name: 'clone', builtFrom: ['contiguous'], method: true });
+registerComposite({ name: 'clone', builtFrom: ['contiguous'], method: true, options: CLONE });

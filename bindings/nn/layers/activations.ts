@@ -3,6 +3,11 @@ import { Module } from '../module.js';
 import { gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/unary.js';
 import { softmax } from '../../ops/softmax.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
+
+const LEAKY_RELU = defineOptions<{ negativeSlope?: number }>('LeakyReLU', { negativeSlope: 'number' });
+const GELU_LAYER = defineOptions<{ approximate?: 'none' | 'tanh' }>('GELU', { approximate: "'none'|'tanh'" });
+const SOFTMAX = defineOptions<{ dim?: number }>('Softmax', { dim: 'number' });
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -11,8 +16,11 @@ export class ReLU extends Module {
 }
 
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+
+  constructor(...args: [negativeSlope?: number] | [{ negativeSlope?: number }]) {
     super();
+    this.negativeSlope = LEAKY_RELU.fromArguments(args).negativeSlope ?? 0.01;
   }
 
   forward(x: Tensor): Tensor {
@@ -21,8 +29,11 @@ export class LeakyReLU extends Module {
 }
 
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+
+  constructor(...args: [approximate?: 'none' | 'tanh'] | [{ approximate?: 'none' | 'tanh' }]) {
     super();
+    this.approximate = GELU_LAYER.fromArguments(args).approximate ?? 'none';
   }
 
   forward(x: Tensor): Tensor {
@@ -43,8 +54,11 @@ export class Sigmoid extends Module {
 }
 
 export class Softmax extends Module {
-  constructor(readonly dim = -1) {
+  readonly dim: number;
+
+  constructor(...args: [dim?: number] | [{ dim?: number }]) {
     super();
+    this.dim = SOFTMAX.fromArguments(args).dim ?? -1;
   }
 
   forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@
 // a = sqrt(5) and the bias uniform, both within ±1/sqrt(fan_in).
 import { kaimingUniform, fans, uniform } from '../init.js';
 import { Module } from '../module.js';
-import { conv2d, convTranspose2d } from '../../ops/conv.js';
+import { conv2d, CONV2D, convTranspose2d, CONV_TRANSPOSE2D } from '../../ops/conv.js';
 import { ArgumentError } from '../../errors.js';
 import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
 import type { Tensor } from '../../tensor.js';
@@ -27,6 +27,9 @@ export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'p
   /** Added to the output's bottom/right. Default 0. */
   outputPadding?: Pair;
 }
+
+const CONV2D_LAYER = CONV2D.derive<Conv2dLayerOptions>('Conv2d', { bias: 'boolean', seed: 'number' });
+const CONV_TRANSPOSE2D_LAYER = CONV_TRANSPOSE2D.derive<ConvTranspose2dLayerOptions>('ConvTranspose2d', { bias: 'boolean', seed: 'number' });
 
 function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
   for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
@@ -76,8 +79,12 @@ abstract class ConvLayer extends Module {
 
 /** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
 export class Conv2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: Conv2dLayerOptions = {}) {
-    super('Conv2d', inChannels, outChannels, kernelSize, options, false);
+  readonly options: Conv2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions) {
+    const checked = CONV2D_LAYER.parse(options);
+    super('Conv2d', inChannels, outChannels, kernelSize, checked, false);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
@@ -88,8 +95,12 @@ export class Conv2d extends ConvLayer {
 
 /** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
 export class ConvTranspose2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dLayerOptions = {}) {
-    super('ConvTranspose2d', inChannels, outChannels, kernelSize, options, true);
+  readonly options: ConvTranspose2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions) {
+    const checked = CONV_TRANSPOSE2D_LAYER.parse(options);
+    super('ConvTranspose2d', inChannels, outChannels, kernelSize, checked, true);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {

@@ -3,6 +3,9 @@ import { ArgumentError } from '../../errors.js';
 import { randn } from '../../creation.js';
 import { indexSelect } from '../../ops/indexing.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
+
+const EMBEDDING = defineOptions<{ seed?: number }>('Embedding', { seed: 'number' });
 
 /** A table of `numEmbeddings` learned vectors, looked up by int32 ids; initialised N(0, 1) as in PyTorch. */
 export class Embedding extends Module {
@@ -11,9 +14,10 @@ export class Embedding extends Module {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    opts: { seed?: number } = {},
+    options?: { seed?: number },
   ) {
     super();
+    const opts = EMBEDDING.parse(options);
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`Embedding: ${name} must be a whole number >= 1, got ${v}`);
     }

@@ -13,7 +13,7 @@ export type GRUOptions = RecurrentOptions;
 
 /** A stack of GRU layers, as torch.nn.GRU (unidirectional): forward(x, h0?) -> { output, hn }. */
 export class GRU extends RecurrentStack {
-  constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: GRUOptions) {
     super(3, inputSize, hiddenSize, opts);
   }
 
@@ -41,7 +41,7 @@ export class GRU extends RecurrentStack {
 
 /** One GRU step, as torch.nn.GRUCell: forward(x (B, I), h?) -> h'; no h means zeros. */
 export class GRUCell extends RecurrentCell {
-  constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: CellOptions) {
     super(3, inputSize, hiddenSize, opts);
   }
 

@@ -7,6 +7,7 @@ import { uniform } from '../init.js';
 import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { narrow, reshape, transpose } from '../../ops/views.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
 
 export type GateParameters = [wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null];
 
@@ -34,6 +35,12 @@ export function addGateParameters(
   ];
 }
 
+/** The cell and stack options, declared under each layer's name. */
+const cellOptions = (layer: string) => defineOptions<CellOptions>(layer, { bias: 'boolean', seed: 'number' });
+const stackOptions = (layer: string) => defineOptions<RecurrentOptions>(layer, {
+  numLayers: 'number', bias: 'boolean', batchFirst: 'boolean', dropout: 'number', seed: 'number',
+});
+
 /** A single-step recurrent cell (LSTMCell, GRUCell) with its gate parameters. */
 export abstract class RecurrentCell extends Module {
   readonly weightIh: Tensor;
@@ -41,8 +48,9 @@ export abstract class RecurrentCell extends Module {
   readonly biasIh: Tensor | null;
   readonly biasHh: Tensor | null;
 
-  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: CellOptions = {}) {
+  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, options?: CellOptions) {
     super();
+    const opts = cellOptions(new.target.name).parse(options);
     [this.weightIh, this.weightHh, this.biasIh, this.biasHh] = addGateParameters(
       this.constructor.name, gates, (n, t) => this.addParameter(n, t), '', inputSize, hiddenSize, opts.bias ?? true, opts.seed);
   }
@@ -74,9 +82,10 @@ export abstract class RecurrentStack extends Module {
   /** Per layer: [weight_ih, weight_hh, bias_ih, bias_hh] (null biases with bias: false). */
   readonly layers: GateParameters[] = [];
 
-  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: RecurrentOptions = {}) {
+  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, options?: RecurrentOptions) {
     super();
     const name = this.constructor.name;
+    const opts = stackOptions(name).parse(options);
     this.numLayers = opts.numLayers ?? 1;
     this.batchFirst = opts.batchFirst ?? false;
     this.dropout = opts.dropout ?? 0;
