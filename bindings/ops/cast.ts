@@ -11,9 +11,9 @@ import { withContiguous } from '../kernels/operands.js';
 import { Tensor } from '../tensor.js';
 import { defineOptions, noOptions } from '../options.js';
 
-const DTYPE = "'float32'|'int32'";
-const CAST = defineOptions<{ dtype?: DType }>('cast', { dtype: DTYPE }, ['dtype']);
-const TO = defineOptions<{ dtype?: DType }>('to', { dtype: DTYPE }, ['dtype']);
+// A dtype is a string here: checkDType names the dtypes, with a DTypeError, as every op does.
+const CAST = defineOptions<{ dtype?: DType }>('cast', { dtype: 'string' }, ['dtype']);
+const TO = defineOptions<{ dtype?: DType }>('to', { dtype: 'string' }, ['dtype']);
 const FLOAT = noOptions('float');
 const INT = noOptions('int');
 
