@@ -6,12 +6,12 @@ import { ArgumentError } from './errors.js';
 
 /**
  * A value's declared type: alternatives joined by '|', each one of boolean, number, int, string,
- * tensor (added by tensor.ts), null, function, url, bytes (an ArrayBuffer or a view of one), object (a plain object),
- * a quoted literal such as 'tanh', or a list of the scalar ones: int[2] (exactly two), number[]
- * (any length). A nested declaration checks a plain object option key by key; a class, that the
- * value is an instance of it. The type says what
- * kind of value is meant; ranges (a dim inside the rank, a rate in [0, 1)) stay with the code
- * that knows them, whose messages name the bounds.
+ * tensor (added by tensor.ts), null, function, url, bytes (an ArrayBuffer or a view of one),
+ * object (a plain object), a quoted literal such as 'tanh', or a list of the scalar ones: int[2]
+ * (exactly two), number[] (any length). A nested declaration checks a plain object option key by
+ * key; a class, that the value is an instance of it. The type says what kind of value is meant;
+ * ranges (a dim inside the rank, a rate in [0, 1)) stay with the code that knows them, whose
+ * messages name the bounds.
  */
 export type OptionType = string | OptionsDeclaration<object> | (abstract new (...args: never[]) => object);
 
@@ -36,7 +36,7 @@ const SCALARS: Record<string, Check> = {
 };
 
 /** An object literal ({...}), not an array, tensor, class instance or null. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
@@ -136,7 +136,7 @@ export function closest(word: string, accepted: readonly string[]): string | und
 }
 
 /** A value as a message shows it: strings quoted, plain objects as JSON, other objects by class (and shape). */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'object' && v !== null) {
