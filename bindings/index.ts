@@ -7,6 +7,7 @@ export type { TensorMethods } from './tensor-method-types.js';
 export type { DType } from './dtype.js';
 export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions, type CreationOptions } from './creation.js';
 export * from './errors.js';
+export { defineOptions, noOptions, closest, type OptionsDeclaration, type OptionType } from './options.js';
 export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
 export { parseIdx, readIdx, type IdxArray, type IdxDType } from './data/idx.js';

@@ -48,7 +48,10 @@ function parse(argv: string[]): { command: string | undefined; positional: strin
       continue;
     }
     const name = arg === '-h' ? 'help' : arg.startsWith('--') ? arg.slice(2) : '';
-    if (!Object.hasOwn(FLAGS, name)) throw new UsageError(`unknown flag ${arg}`);
+    if (!Object.hasOwn(FLAGS, name)) {
+      const near = wg.closest(name, Object.keys(FLAGS));
+      throw new UsageError(`unknown flag ${arg}${near === undefined ? '' : `; did you mean --${near}?`}`);
+    }
     const flag = FLAGS[name];
     if (name === 'help') return { command, positional, flags: { help: true } };
     if (command === undefined) throw new UsageError(`${arg} needs a command before it`);

@@ -5,6 +5,7 @@ import { ArgumentError, DTypeError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 import { checkFinite, isAnomalyEnabled } from './anomaly.js';
+import type { OptionsDeclaration } from '../options.js';
 
 export type Attrs = Record<string, any>;
 
@@ -18,6 +19,11 @@ export interface KernelSpec<A extends Attrs = Attrs> {
   onnx?: string[];
   /** The public function of this name, whose first argument is a tensor, is also a Tensor method (tensor-methods.ts). */
   method?: boolean;
+  /**
+   * What the op's public function accepts besides its tensors (noOptions when nothing): every call
+   * is checked against it, and tests/nn/options.test.js walks the registry to prove it.
+   */
+  options?: OptionsDeclaration<object>;
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
 }
 
@@ -40,6 +46,8 @@ export interface CompositeSpec {
   onnx?: string[];
   /** As KernelSpec.method: the public function of this name is also a Tensor method. */
   method?: boolean;
+  /** As KernelSpec.options. */
+  options?: OptionsDeclaration<object>;
 }
 
 const kernels = new Map<string, KernelSpec>();

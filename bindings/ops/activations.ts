@@ -12,12 +12,29 @@ import { composed } from './composite.js';
 import { elu } from './elu.js';
 import { abs, clamp, exp, log, neg, relu, sigmoid, tanh } from './unary.js';
 import { reshape } from './views.js';
+import { defineOptions, noOptions } from '../options.js';
+
+export interface SoftplusOptions {
+  /** Default 1; nonzero. */
+  beta?: number;
+  /** Default 20. */
+  threshold?: number;
+}
+
+export const SOFTPLUS = defineOptions<SoftplusOptions>('softplus', { beta: 'number', threshold: 'number' });
+const LOG1P = noOptions('log1p');
+const SILU = noOptions('silu');
+const MISH = noOptions('mish');
+const HARDSWISH = noOptions('hardswish');
+const SELU = noOptions('selu');
+const PRELU = noOptions('prelu');
 
 /**
  * log(1 + x), accurate where 1 + x rounds (small |x|): Goldberg's log(w) * x / (w - 1) with
  * w = 1 + x rounded, which cancels that rounding; where w rounds to 1 exactly, log1p(x) is x.
  */
-export function log1p(x: Tensor): Tensor {
+export function log1p(x: Tensor, ...none: []): Tensor {
+  LOG1P.fromArguments(none);
   requireTensor('log1p', x, 'x');
   return composed([x], () => {
     const w = affine(x, 1, 1);
@@ -27,14 +44,16 @@ export function log1p(x: Tensor): Tensor {
     return where(ne(d, 0), div(mul(log(w), x), safe), x);
   });
 }
-registerComposite({ name: 'log1p', builtFrom: ['affine', 'eq', 'ne', 'add', 'log', 'mul', 'div', 'where'], method: true });
+registerComposite({ name: 'log1p', builtFrom: ['affine', 'eq', 'ne', 'add', 'log', 'mul', 'div', 'where'], method: true, options: LOG1P });
 
 /**
  * torch.nn.functional.softplus: log(1 + exp(beta x)) / beta, and x itself where beta x exceeds
- * `threshold`. Computed as max(bx, 0) + log1p(exp(-|bx|)), which never overflows.
+ * `threshold`. Computed as max(bx, 0) + log1p(exp(-|bx|)), which never overflows. beta and
+ * threshold come by position, as torch's, or as one options object.
  */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(x: Tensor, ...args: [beta?: number, threshold?: number] | [SoftplusOptions]): Tensor {
   const op = 'softplus';
+  const { beta, threshold } = SOFTPLUS.fromArguments(args);
   requireTensor(op, x, 'x');
   requireFloat32(op, x, 'x');
   const b = numberOption(op, 'beta', beta, 1);
@@ -46,50 +65,55 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
     return where(gt(bx, t), x, b === 1 ? smooth : mul(smooth, 1 / b));
   });
 }
-registerComposite({ name: 'softplus', builtFrom: ['affine', 'relu', 'abs', 'neg', 'exp', 'log1p', 'add', 'gt', 'where'], method: true });
+registerComposite({ name: 'softplus', builtFrom: ['affine', 'relu', 'abs', 'neg', 'exp', 'log1p', 'add', 'gt', 'where'], method: true, options: SOFTPLUS });
 
 /** SiLU (swish): x * sigmoid(x). */
-export function silu(x: Tensor): Tensor {
+export function silu(x: Tensor, ...none: []): Tensor {
+  SILU.fromArguments(none);
   requireTensor('silu', x, 'x');
   requireFloat32('silu', x, 'x');
   return composed([x], () => mul(x, sigmoid(x)));
 }
-registerComposite({ name: 'silu', builtFrom: ['sigmoid', 'mul'], method: true });
+registerComposite({ name: 'silu', builtFrom: ['sigmoid', 'mul'], method: true, options: SILU });
 
 /** Mish: x * tanh(softplus(x)), with torch's softplus threshold of 20. */
-export function mish(x: Tensor): Tensor {
+export function mish(x: Tensor, ...none: []): Tensor {
+  MISH.fromArguments(none);
   requireTensor('mish', x, 'x');
   requireFloat32('mish', x, 'x');
   return composed([x], () => mul(x, tanh(softplus(x))));
 }
-registerComposite({ name: 'mish', builtFrom: ['softplus', 'tanh', 'mul'], method: true });
+registerComposite({ name: 'mish', builtFrom: ['softplus', 'tanh', 'mul'], method: true, options: MISH });
 
 /** Hard swish (MobileNetV3): x * relu6(x + 3) / 6. */
-export function hardswish(x: Tensor): Tensor {
+export function hardswish(x: Tensor, ...none: []): Tensor {
+  HARDSWISH.fromArguments(none);
   requireTensor('hardswish', x, 'x');
   requireFloat32('hardswish', x, 'x');
   return composed([x], () => mul(x, affine(clamp(affine(x, 1, 3), 0, 6), 1 / 6, 0)));
 }
-registerComposite({ name: 'hardswish', builtFrom: ['affine', 'clamp', 'mul'], method: true });
+registerComposite({ name: 'hardswish', builtFrom: ['affine', 'clamp', 'mul'], method: true, options: HARDSWISH });
 
 // torch.nn.functional.selu's constants, from Klambauer et al. (2017).
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** SELU: scale * elu(x, alpha) with the self-normalising constants. */
-export function selu(x: Tensor): Tensor {
+export function selu(x: Tensor, ...none: []): Tensor {
+  SELU.fromArguments(none);
   requireTensor('selu', x, 'x');
   requireFloat32('selu', x, 'x');
   return composed([x], () => mul(elu(x, SELU_ALPHA), SELU_SCALE));
 }
-registerComposite({ name: 'selu', builtFrom: ['elu', 'affine'], method: true });
+registerComposite({ name: 'selu', builtFrom: ['elu', 'affine'], method: true, options: SELU });
 
 /**
  * torch.nn.functional.prelu: x where x > 0, weight * x elsewhere. weight is 1-D, of one slope
  * for every element or one per channel (dim 1 of x, as torch), broadcast over the other dims.
  */
-export function prelu(x: Tensor, weight: Tensor): Tensor {
+export function prelu(x: Tensor, weight: Tensor, ...none: []): Tensor {
   const op = 'prelu';
+  PRELU.fromArguments(none);
   requireTensor(op, x, 'x');
   requireTensor(op, weight, 'weight');
   requireFloat32(op, x, 'x');
@@ -105,4 +129,4 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     return where(gt(x, 0), x, mul(x, perChannel));
   });
 }
-registerComposite({ name: 'prelu', builtFrom: ['gt', 'mul', 'where'] });
+registerComposite({ name: 'prelu', builtFrom: ['gt', 'mul', 'where'], options: PRELU });

@@ -18,9 +18,9 @@ import { conv2d, convTranspose2d } from './conv.js';
 import { indexSelect } from './indexing.js';
 import { pad } from './pad.js';
 import { cat, stack } from './join.js';
-import { checkKnownOptions } from './known-options.js';
 import { contiguous, narrow, permute, reshape } from './views.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, PADDING3D, TRIPLE } from '../options.js';
 
 export interface ConvTranspose3dOptions {
   /** Default 1. */
@@ -34,6 +34,10 @@ export interface ConvTranspose3dOptions {
   /** Default 1; must divide the input channels. */
   groups?: number;
 }
+
+export const CONV_TRANSPOSE3D = defineOptions<ConvTranspose3dOptions>('convTranspose3d', {
+  stride: TRIPLE, padding: PADDING3D, outputPadding: TRIPLE, dilation: TRIPLE, groups: 'number',
+});
 
 type Axes = [number, number, number];
 
@@ -163,12 +167,15 @@ function compute(x: Tensor, w: Tensor, bias: Tensor | null, g: Geometry): Tensor
  * bias (OC) or none. The output is (D-1)*stride - paddings + dilation*(k-1) + outputPadding + 1
  * deep (and high, and wide).
  */
-export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose3dOptions = {}): Tensor {
+export function convTranspose3d(
+  x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvTranspose3dOptions, ...none: []
+): Tensor {
   const op = 'convTranspose3d';
+  const options = CONV_TRANSPOSE3D.parseLast(opts, none);
   requireTensor(op, x, 'x');
   requireTensor(op, weight, 'weight');
   const b = bias === undefined || bias === null ? null : requireTensor(op, bias, 'bias');
-  const g = geometry(op, x, weight, b, opts);
+  const g = geometry(op, x, weight, b, options);
   return composed([x, weight, b], () => compute(x, weight, b, g));
 }
 
@@ -176,6 +183,7 @@ registerComposite({
   name: 'convTranspose3d',
   builtFrom: ['convTranspose2d', 'permute', 'reshape', 'stack', 'narrow', 'cat', 'add', 'contiguous'],
   onnx: ['ConvTranspose'],
+  options: CONV_TRANSPOSE3D,
 });
 
 export interface Conv3dOptions {
@@ -191,6 +199,10 @@ export interface Conv3dOptions {
   /** Default 1; must divide the input and output channels. */
   groups?: number;
 }
+
+export const CONV3D = defineOptions<Conv3dOptions>('conv3d', {
+  stride: TRIPLE, padding: `${PADDING3D}|'valid'|'same'`, dilation: TRIPLE, groups: 'number',
+});
 
 interface Conv3dGeometry {
   groups: number;
@@ -280,13 +292,13 @@ function conv3dCompute(x: Tensor, w: Tensor, bias: Tensor | null, g: Conv3dGeome
  * torch.nn.functional.conv3d: x (N, C, D, H, W), weight (OC, C/groups, kD, kH, kW), bias (OC) or
  * none. Each output size is floor((in + paddings - dilation*(k-1) - 1) / stride) + 1.
  */
-export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv3dOptions = {}): Tensor {
+export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: Conv3dOptions, ...none: []): Tensor {
   const op = 'conv3d';
+  const options = CONV3D.parseLast(opts, none);
   requireTensor(op, x, 'x');
   requireTensor(op, weight, 'weight');
-  checkKnownOptions(op, opts, ['stride', 'padding', 'dilation', 'groups']);
   const b = bias === undefined || bias === null ? null : requireTensor(op, bias, 'bias');
-  const g = conv3dGeometry(op, x, weight, b, opts);
+  const g = conv3dGeometry(op, x, weight, b, options);
   return composed([x, weight, b], () => conv3dCompute(x, weight, b, g));
 }
 
@@ -294,4 +306,5 @@ registerComposite({
   name: 'conv3d',
   builtFrom: ['conv2d', 'pad', 'permute', 'reshape', 'narrow', 'indexSelect', 'add', 'contiguous'],
   onnx: ['Conv'],
+  options: CONV3D,
 });

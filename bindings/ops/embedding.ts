@@ -10,12 +10,15 @@ import type { Tensor } from '../tensor.js';
 import { where } from './compare.js';
 import { composed } from './composite.js';
 import { indexSelect } from './indexing.js';
-import { checkKnownOptions } from './known-options.js';
+import { defineOptions } from '../options.js';
 
 export interface EmbeddingOptions {
   /** An id whose table row gets no gradient (torch's padding_idx); negative counts from the end. */
   paddingIdx?: number;
 }
+
+// paddingIdx's range depends on the table, so paddingRow checks it beyond its type.
+export const EMBEDDING = defineOptions<EmbeddingOptions>('embedding', { paddingIdx: 'number' });
 
 /** paddingIdx as a row of a table of `rows`, checked. */
 export function paddingRow(op: string, paddingIdx: unknown, rows: number): number {
@@ -28,11 +31,11 @@ export function paddingRow(op: string, paddingIdx: unknown, rows: number): numbe
 }
 
 /** ids int32 of any shape, weight (numEmbeddings, embeddingDim): ids.shape + [embeddingDim]. */
-export function embedding(ids: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+export function embedding(ids: Tensor, weight: Tensor, given?: EmbeddingOptions, ...none: []): Tensor {
   const op = 'embedding';
+  const opts = EMBEDDING.parseLast(given, none);
   requireTensor(op, ids, 'ids');
   requireTensor(op, weight, 'weight');
-  checkKnownOptions(op, opts, ['paddingIdx']);
   if (ids.dtype !== 'int32') throw new DTypeError(`${op}: ids of shape ${formatShape(ids.shape)} are ${ids.dtype}; expected int32`);
   requireFloat32(op, weight, 'weight');
   if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D (numEmbeddings, embeddingDim), got shape ${formatShape(weight.shape)}`);
@@ -44,4 +47,4 @@ export function embedding(ids: Tensor, weight: Tensor, opts: EmbeddingOptions = 
     return where(isPadding, rows.detach(), rows);
   });
 }
-registerComposite({ name: 'embedding', builtFrom: ['indexSelect', 'where'] });
+registerComposite({ name: 'embedding', builtFrom: ['indexSelect', 'where'], options: EMBEDDING });

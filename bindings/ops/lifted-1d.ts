@@ -8,9 +8,9 @@ import type { Padding } from '../kernels/spatial.js';
 import type { Tensor } from '../tensor.js';
 import { composed } from './composite.js';
 import { conv2d } from './conv.js';
-import { checkKnownOptions } from './known-options.js';
 import { avgPool2d, maxPool2d, type ReturnIndices } from './pool.js';
 import { squeeze, unsqueeze } from './views.js';
+import { defineOptions } from '../options.js';
 
 /** A length: a number or a one-element list, as torch's 1-D ops take. */
 export type Single = number | readonly [number];
@@ -50,6 +50,19 @@ export interface AvgPool1dOptions {
   countIncludePad?: boolean;
 }
 
+const SINGLE = 'number|number[1]';
+const PADDING1D = 'number|number[1]|number[2]';
+
+export const CONV1D = defineOptions<Conv1dOptions>('conv1d', {
+  stride: SINGLE, padding: `${PADDING1D}|'valid'|'same'`, dilation: SINGLE, groups: 'number',
+});
+export const MAX_POOL1D = defineOptions<MaxPool1dOptions & ReturnIndices>('maxPool1d', {
+  stride: SINGLE, padding: PADDING1D, dilation: SINGLE, ceilMode: 'boolean', returnIndices: 'boolean',
+});
+export const AVG_POOL1D = defineOptions<AvgPool1dOptions>('avgPool1d', {
+  stride: SINGLE, padding: PADDING1D, dilation: SINGLE, ceilMode: 'boolean', countIncludePad: 'boolean',
+});
+
 function single(op: string, name: string, value: Single | undefined): number | undefined {
   if (value === undefined || typeof value === 'number') return value;
   if (Array.isArray(value) && value.length === 1) return value[0];
@@ -88,11 +101,11 @@ function via2d<T>(op: string, body: () => T): T {
  * torch.nn.functional.conv1d: x (N, C, L), weight (OC, C/groups, k), bias (OC) or none. The
  * output is floor((L + paddings - dilation*(k-1) - 1) / stride) + 1 long.
  */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, given?: Conv1dOptions, ...none: []): Tensor {
   const op = 'conv1d';
+  const opts = CONV1D.parseLast(given, none);
   requireTensor(op, x, 'x');
   requireTensor(op, weight, 'weight');
-  checkKnownOptions(op, opts, ['stride', 'padding', 'dilation', 'groups']);
   checkRank(op, 'x', x, '(N, C, L)');
   checkRank(op, 'weight', weight, '(out_channels, in_channels/groups, k)');
   const options = {
@@ -104,12 +117,11 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   return composed([x, weight, bias], () =>
     squeeze(via2d(op, () => conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, options)), 2));
 }
-registerComposite({ name: 'conv1d', builtFrom: ['conv2d', 'unsqueeze', 'squeeze'], onnx: ['Conv'] });
+registerComposite({ name: 'conv1d', builtFrom: ['conv2d', 'unsqueeze', 'squeeze'], onnx: ['Conv'], options: CONV1D });
 
 /** A 1-D pooling's arguments checked, as the 2-D pooling's window and options. */
-function poolArguments(op: string, x: Tensor, kernelSize: Single, opts: MaxPool1dOptions & AvgPool1dOptions & ReturnIndices, own: string) {
+function poolArguments(op: string, x: Tensor, kernelSize: Single, opts: MaxPool1dOptions & AvgPool1dOptions & ReturnIndices) {
   requireTensor(op, x, 'x');
-  checkKnownOptions(op, opts, ['stride', 'padding', 'dilation', 'ceilMode', own]);
   checkRank(op, 'x', x, '(N, C, L)');
   const kernel: [number, number] = [1, single(op, 'kernelSize', kernelSize)!];
   const options = {
@@ -125,22 +137,22 @@ function poolArguments(op: string, x: Tensor, kernelSize: Single, opts: MaxPool1
  * torch.nn.functional.max_pool1d on (N, C, L): the values, or [values, indices] with
  * returnIndices (positions along L). stride defaults to the kernel size.
  */
-export function maxPool1d(x: Tensor, kernelSize: Single, opts: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(x: Tensor, kernelSize: Single, opts?: MaxPool1dOptions & ReturnIndices): Tensor;
-export function maxPool1d(x: Tensor, kernelSize: Single, opts: MaxPool1dOptions & ReturnIndices = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(x: Tensor, kernelSize: Single, opts: MaxPool1dOptions & { returnIndices: true }, ...none: []): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: Single, opts?: MaxPool1dOptions & ReturnIndices, ...none: []): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: Single, opts?: MaxPool1dOptions & ReturnIndices, ...none: []): Tensor | [Tensor, Tensor] {
   const op = 'maxPool1d';
-  const { kernel, options } = poolArguments(op, x, kernelSize, opts, 'returnIndices');
+  const { kernel, options } = poolArguments(op, x, kernelSize, MAX_POOL1D.parseLast(opts, none));
   return composed([x], () => {
     const result = via2d(op, () => maxPool2d(unsqueeze(x, 2), kernel, options));
     return Array.isArray(result) ? [squeeze(result[0], 2), squeeze(result[1], 2)] as [Tensor, Tensor] : squeeze(result, 2);
   });
 }
-registerComposite({ name: 'maxPool1d', builtFrom: ['maxPool2d', 'unsqueeze', 'squeeze'], onnx: ['MaxPool'] });
+registerComposite({ name: 'maxPool1d', builtFrom: ['maxPool2d', 'unsqueeze', 'squeeze'], onnx: ['MaxPool'], options: MAX_POOL1D });
 
 /** torch.nn.functional.avg_pool1d on (N, C, L); stride defaults to the kernel size. */
-export function avgPool1d(x: Tensor, kernelSize: Single, opts: AvgPool1dOptions = {}): Tensor {
+export function avgPool1d(x: Tensor, kernelSize: Single, opts?: AvgPool1dOptions, ...none: []): Tensor {
   const op = 'avgPool1d';
-  const { kernel, options } = poolArguments(op, x, kernelSize, opts, 'countIncludePad');
+  const { kernel, options } = poolArguments(op, x, kernelSize, AVG_POOL1D.parseLast(opts, none));
   return composed([x], () => squeeze(via2d(op, () => avgPool2d(unsqueeze(x, 2), kernel, options)), 2));
 }
-registerComposite({ name: 'avgPool1d', builtFrom: ['avgPool2d', 'unsqueeze', 'squeeze'], onnx: ['AveragePool'] });
+registerComposite({ name: 'avgPool1d', builtFrom: ['avgPool2d', 'unsqueeze', 'squeeze'], onnx: ['AveragePool'], options: AVG_POOL1D });

@@ -9,8 +9,8 @@ import type { Tensor } from '../tensor.js';
 import { composed } from './composite.js';
 import { indexSelect } from './indexing.js';
 import { cat } from './join.js';
-import { checkChoice, checkKnownOptions } from './known-options.js';
 import { narrow, reshape } from './views.js';
+import { defineOptions } from '../options.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
@@ -21,7 +21,7 @@ export interface PadOptions {
   value?: number;
 }
 
-const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
+export const PAD = defineOptions<PadOptions>('pad', { mode: "'constant'|'reflect'|'replicate'|'circular'", value: 'number' });
 
 /** Where output position j (from -before) of a dim of `size` reads, for the index-picking modes. */
 function source(mode: PadMode, j: number, size: number): number {
@@ -77,15 +77,12 @@ function pickedPad(x: Tensor, dim: number, before: number, after: number, mode: 
 export function pad(x: Tensor, padding: readonly number[], ...args: [mode?: PadMode, value?: number] | [PadOptions]): Tensor {
   const op = 'pad';
   requireTensor(op, x, 'x');
-  if (args.length > 2) throw new ArgumentError(`${op}: too many arguments: after the padding it takes (mode, value) or one options object`);
   // torch's F.pad(x, pad, mode, value) by position, or one { mode, value } object
-  const opts: PadOptions = typeof args[0] === 'object' && args[0] !== null ? args[0] : { mode: args[0] as PadMode | undefined, value: args[1] };
-  if (args.length === 2 && typeof args[0] === 'object') throw new ArgumentError(`${op}: an options object must be the last argument`);
-  checkKnownOptions(op, opts, ['mode', 'value']);
+  const opts = PAD.fromArguments(args);
   const mode = opts.mode ?? 'constant';
-  checkChoice(op, 'mode', mode, MODES);
   const value = opts.value ?? 0;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new ArgumentError(`${op}: value must be a number, got ${String(value)}`);
+  // The declaration's number admits NaN, which would fill the padding with NaN unnoticed.
+  if (Number.isNaN(value)) throw new ArgumentError(`${op}: value must be a number, got ${String(value)}`);
   if (mode !== 'constant' && opts.value !== undefined) throw new ArgumentError(`${op}: value applies to constant padding only, not ${mode}`);
   if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.length > 2 * x.ndim ||
     padding.some((p) => !Number.isInteger(p))) {
@@ -107,4 +104,4 @@ export function pad(x: Tensor, padding: readonly number[], ...args: [mode?: PadM
     return y === x ? reshape(x, x.shape) : y;
   });
 }
-registerComposite({ name: 'pad', builtFrom: ['narrow', 'cat', 'indexSelect', 'reshape'] });
+registerComposite({ name: 'pad', builtFrom: ['narrow', 'cat', 'indexSelect', 'reshape'], options: PAD });

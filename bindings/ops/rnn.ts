@@ -4,16 +4,24 @@
 import { registerComposite } from '../autograd/registry.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { checkChoice } from './known-options.js';
 import { add } from './arithmetic.js';
 import { linear } from './linear.js';
 import { relu, tanh } from './unary.js';
+import { defineOptions } from '../options.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
 
-export const NONLINEARITIES: readonly Nonlinearity[] = ['tanh', 'relu'];
+/** The nonlinearity's declared type, which the RNN layers share. */
+export const NONLINEARITY = "'tanh'|'relu'";
 
-registerComposite({ name: 'rnnCell', builtFrom: ['linear', 'add', 'tanh', 'relu'] });
+export interface RnnCellOptions {
+  /** Default 'tanh'. */
+  nonlinearity?: Nonlinearity;
+}
+
+export const RNN_CELL = defineOptions<RnnCellOptions>('rnnCell', { nonlinearity: NONLINEARITY });
+
+registerComposite({ name: 'rnnCell', builtFrom: ['linear', 'add', 'tanh', 'relu'], options: RNN_CELL });
 
 /** One step from the input projection `xProj` = x W_ih^T + b_ih (B, H), already computed, and h (B, H). */
 export function rnnStep(xProj: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | null, nonlinearity: Nonlinearity): Tensor {
@@ -27,9 +35,9 @@ export function rnnStep(xProj: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | nul
  */
 export function rnnCell(
   x: Tensor, h: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null,
-  nonlinearity: Nonlinearity = 'tanh',
+  ...args: [nonlinearity?: Nonlinearity] | [RnnCellOptions]
 ): Tensor {
-  checkChoice('rnnCell', 'nonlinearity', nonlinearity, NONLINEARITIES);
+  const { nonlinearity = 'tanh' } = RNN_CELL.fromArguments(args);
   const H = wHh.ndim === 2 ? wHh.shape[1] : -1;
   const fits = wHh.ndim === 2 && wHh.shape[0] === H && x.ndim === 2 && h.ndim === 2 && h.shape[0] === x.shape[0] && h.shape[1] === H;
   if (!fits) {

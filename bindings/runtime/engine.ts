@@ -8,6 +8,7 @@ import { checkThreadCount, Pool, workerThreads } from './pool.js';
 import { embeddedWasm } from './embedded-sources.js';
 import type { Flavour } from './flavour.js';
 import { taskTable, type TaskTable } from './tasks.js';
+import { defineOptions } from '../options.js';
 
 export type WasmSource = BufferSource | URL | string;
 
@@ -215,7 +216,12 @@ async function start(opts: ReadyOptions): Promise<Engine> {
  * Loads the wasm and starts the thread pool. Safe to call more than once: later calls return the
  * engine the first one started.
  */
-export async function ready(opts: ReadyOptions = {}): Promise<RuntimeInfo> {
+const READY = defineOptions<ReadyOptions>('ready', {
+  threads: 'number', relaxedSimd: 'boolean', maxMemoryMB: 'number', wasm: 'string|url|bytes|object',
+});
+
+export async function ready(options?: ReadyOptions, ...none: []): Promise<RuntimeInfo> {
+  const opts = READY.parseLast(options, none);
   if (starting === null) {
     starting = start(opts).then(
       (e) => (current = e),

@@ -86,7 +86,7 @@ describe('nn.RNN', () => {
   it('refuses a bad nonlinearity, unknown options and mis-shaped states', () => {
     wg.scope(() => {
       const refuses = (fn, Kind, pattern) => assert.throws(fn, (e) => e instanceof Kind && pattern.test(e.message), String(pattern));
-      refuses(() => new wg.nn.RNN(2, 3, { nonlinearity: 'sigmoid' }), wg.ArgumentError, /RNN: nonlinearity must be one of 'tanh', 'relu'/);
+      refuses(() => new wg.nn.RNN(2, 3, { nonlinearity: 'sigmoid' }), wg.ArgumentError, /RNN: nonlinearity must be 'tanh' or 'relu', got 'sigmoid'/);
       refuses(() => new wg.nn.RNN(2, 3, { num_layers: 2 }), wg.ArgumentError, /RNN: unknown option 'num_layers'/);
       refuses(() => new wg.nn.LSTM(2, 3, { bidirectonal: true }), wg.ArgumentError, /LSTM: unknown option 'bidirectonal'/);
       refuses(() => new wg.nn.GRU(2, 3, { bidirectional: 1 }), wg.ArgumentError, /GRU: bidirectional must be a boolean/);

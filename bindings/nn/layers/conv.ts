@@ -2,10 +2,9 @@
 // a = sqrt(5) and the bias uniform, both within ±1/sqrt(fan_in).
 import { kaimingUniform, fans, uniform } from '../init.js';
 import { Module } from '../module.js';
-import { conv2d, convTranspose2d } from '../../ops/conv.js';
-import { conv3d, triple, type Conv3dOptions } from '../../ops/conv3d.js';
-import { conv1d, type Conv1dOptions, type Single } from '../../ops/lifted-1d.js';
-import { checkKnownOptions } from '../../ops/known-options.js';
+import { conv2d, CONV2D, convTranspose2d, CONV_TRANSPOSE2D } from '../../ops/conv.js';
+import { conv3d, CONV3D, triple, type Conv3dOptions } from '../../ops/conv3d.js';
+import { conv1d, CONV1D, type Conv1dOptions, type Single } from '../../ops/lifted-1d.js';
 import type { Triple } from '../../kernels/pool.js';
 import { ArgumentError } from '../../errors.js';
 import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
@@ -31,6 +30,11 @@ export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'p
   /** Added to the output's bottom/right. Default 0. */
   outputPadding?: Pair;
 }
+
+const CONV2D_LAYER = CONV2D.derive<Conv2dLayerOptions>('Conv2d', { bias: 'boolean', seed: 'number' });
+const CONV_TRANSPOSE2D_LAYER = CONV_TRANSPOSE2D.derive<ConvTranspose2dLayerOptions>('ConvTranspose2d', { bias: 'boolean', seed: 'number' });
+const CONV1D_LAYER = CONV1D.derive<Conv1dLayerOptions>('Conv1d', { bias: 'boolean', seed: 'number' });
+const CONV3D_LAYER = CONV3D.derive<Conv3dLayerOptions>('Conv3d', { bias: 'boolean', seed: 'number' });
 
 function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
   for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
@@ -80,8 +84,12 @@ abstract class ConvLayer extends Module {
 
 /** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
 export class Conv2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: Conv2dLayerOptions = {}) {
-    super('Conv2d', inChannels, outChannels, pair('Conv2d', 'kernelSize', kernelSize, 1), options, false);
+  readonly options: Conv2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions) {
+    const checked = CONV2D_LAYER.parse(options);
+    super('Conv2d', inChannels, outChannels, pair('Conv2d', 'kernelSize', kernelSize, 1), checked, false);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
@@ -92,8 +100,12 @@ export class Conv2d extends ConvLayer {
 
 /** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
 export class ConvTranspose2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dLayerOptions = {}) {
-    super('ConvTranspose2d', inChannels, outChannels, pair('ConvTranspose2d', 'kernelSize', kernelSize, 1), options, true);
+  readonly options: ConvTranspose2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions) {
+    const checked = CONV_TRANSPOSE2D_LAYER.parse(options);
+    super('ConvTranspose2d', inChannels, outChannels, pair('ConvTranspose2d', 'kernelSize', kernelSize, 1), checked, true);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
@@ -111,13 +123,16 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
 
 /** 1-D convolution over (N, inChannels, L); weight (outChannels, inChannels/groups, k). */
 export class Conv1d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Single, readonly options: Conv1dLayerOptions = {}) {
+  readonly options: Conv1dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Single, options?: Conv1dLayerOptions) {
+    const checked = CONV1D_LAYER.parse(options);
     const k = typeof kernelSize === 'number' ? kernelSize : Array.isArray(kernelSize) && kernelSize.length === 1 ? kernelSize[0] : NaN;
     if (!Number.isInteger(k) || k < 1) {
       throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
     }
-    checkKnownOptions('Conv1d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'seed']);
-    super('Conv1d', inChannels, outChannels, [k], options, false);
+    super('Conv1d', inChannels, outChannels, [k], checked, false);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
@@ -135,9 +150,12 @@ export interface Conv3dLayerOptions extends Conv3dOptions {
 
 /** 3-D convolution over (N, inChannels, D, H, W); weight (outChannels, inChannels/groups, kD, kH, kW). */
 export class Conv3d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Triple, readonly options: Conv3dLayerOptions = {}) {
-    checkKnownOptions('Conv3d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'seed']);
-    super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), options, false);
+  readonly options: Conv3dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, options?: Conv3dLayerOptions) {
+    const checked = CONV3D_LAYER.parse(options);
+    super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), checked, false);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {

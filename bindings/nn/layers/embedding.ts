@@ -1,8 +1,7 @@
 import { Module } from '../module.js';
 import { ArgumentError } from '../../errors.js';
 import { randn, tensor } from '../../creation.js';
-import { checkKnownOptions } from '../../ops/known-options.js';
-import { embedding, paddingRow } from '../../ops/embedding.js';
+import { embedding, EMBEDDING, paddingRow } from '../../ops/embedding.js';
 import type { Tensor } from '../../tensor.js';
 
 export interface EmbeddingLayerOptions {
@@ -10,6 +9,8 @@ export interface EmbeddingLayerOptions {
   /** An id whose row starts at zeros and gets no gradient (torch's padding_idx). */
   paddingIdx?: number;
 }
+
+const EMBEDDING_LAYER = EMBEDDING.derive<EmbeddingLayerOptions>('Embedding', { seed: 'number' });
 
 /** A table of `numEmbeddings` learned vectors, looked up by int32 ids; initialised N(0, 1) as in PyTorch. */
 export class Embedding extends Module {
@@ -19,10 +20,10 @@ export class Embedding extends Module {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    opts: EmbeddingLayerOptions = {},
+    options?: EmbeddingLayerOptions,
   ) {
     super();
-    checkKnownOptions('Embedding', opts, ['seed', 'paddingIdx']);
+    const opts = EMBEDDING_LAYER.parse(options);
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`Embedding: ${name} must be a whole number >= 1, got ${v}`);
     }

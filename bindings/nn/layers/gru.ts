@@ -14,7 +14,7 @@ export type GRUOptions = RecurrentOptions;
 
 /** A stack of GRU layers, as torch.nn.GRU (also bidirectional): forward(x, h0?) -> [output, hn], also { output, hn }. */
 export class GRU extends RecurrentStack {
-  constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: GRUOptions) {
     super(3, inputSize, hiddenSize, opts);
   }
 
@@ -32,7 +32,7 @@ export class GRU extends RecurrentStack {
 
 /** One GRU step, as torch.nn.GRUCell: forward(x (B, I), h?) -> h'; no h means zeros. */
 export class GRUCell extends RecurrentCell {
-  constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: CellOptions) {
     super(3, inputSize, hiddenSize, opts);
   }
 

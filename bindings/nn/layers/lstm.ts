@@ -32,7 +32,7 @@ export type LSTMOutput = [output: Tensor, state: [hn: Tensor, cn: Tensor]] & LST
  * [output, [hn, cn]], also { output, hn, cn }.
  */
 export class LSTM extends RecurrentStack {
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: LSTMOptions) {
     super(4, inputSize, hiddenSize, opts);
   }
 
@@ -56,7 +56,7 @@ export interface LSTMCellState {
 
 /** One LSTM step, as torch.nn.LSTMCell: forward(x (B, I), {h, c}) -> {h, c}; no state means zeros. */
 export class LSTMCell extends RecurrentCell {
-  constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: CellOptions) {
     super(4, inputSize, hiddenSize, opts);
   }
 

@@ -9,9 +9,9 @@ import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { tensor, zeros } from '../../creation.js';
 import { indexSelect } from '../../ops/indexing.js';
 import { cat, stack } from '../../ops/join.js';
-import { checkKnownOptions } from '../../ops/known-options.js';
 import { narrow, reshape, transpose } from '../../ops/views.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions, type OptionType } from '../../options.js';
 
 export type GateParameters = [wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null];
 
@@ -39,6 +39,16 @@ export function addGateParameters(
   ];
 }
 
+/**
+ * The cell and stack options, declared under each layer's name, with the layer's own (RNN's
+ * nonlinearity) added.
+ */
+const cellOptions = (layer: string, own: Readonly<Record<string, OptionType>>) =>
+  defineOptions<CellOptions>(layer, { bias: 'boolean', seed: 'number' }).derive<CellOptions>(layer, own);
+const stackOptions = (layer: string, own: Readonly<Record<string, OptionType>>) => defineOptions<RecurrentOptions>(layer, {
+  numLayers: 'number', bias: 'boolean', batchFirst: 'boolean', dropout: 'number', bidirectional: 'boolean', seed: 'number',
+}).derive<RecurrentOptions>(layer, own);
+
 /** A single-step recurrent cell (LSTMCell, GRUCell) with its gate parameters. */
 export abstract class RecurrentCell extends Module {
   readonly weightIh: Tensor;
@@ -46,8 +56,13 @@ export abstract class RecurrentCell extends Module {
   readonly biasIh: Tensor | null;
   readonly biasHh: Tensor | null;
 
-  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: CellOptions = {}) {
+  /** `own` declares the options of the cell beyond bias and seed (RNNCell's nonlinearity). */
+  constructor(
+    gates: number, readonly inputSize: number, readonly hiddenSize: number, options?: CellOptions,
+    own: Readonly<Record<string, OptionType>> = {},
+  ) {
     super();
+    const opts = cellOptions(new.target.name, own).parse(options);
     [this.weightIh, this.weightHh, this.biasIh, this.biasHh] = addGateParameters(
       this.constructor.name, gates, (n, t) => this.addParameter(n, t), '', inputSize, hiddenSize, opts.bias ?? true, opts.seed);
   }
@@ -84,8 +99,6 @@ export function namedTuple<T extends unknown[], N extends object>(items: [...T],
   return Object.assign(items, names);
 }
 
-const STACK_OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'seed'] as const;
-
 /** One direction of one layer: its output at every step (T, B, H) and its final states, each (B, H). */
 export interface DirectionResult {
   y: Tensor;
@@ -112,12 +125,14 @@ export abstract class RecurrentStack extends Module {
    */
   readonly layers: GateParameters[] = [];
 
+  /** `own` declares the options of the layer beyond the stack's (RNN's nonlinearity). */
   constructor(
-    gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: RecurrentOptions = {}, extraOptions: readonly string[] = [],
+    gates: number, readonly inputSize: number, readonly hiddenSize: number, options?: RecurrentOptions,
+    own: Readonly<Record<string, OptionType>> = {},
   ) {
     super();
     const name = this.constructor.name;
-    checkKnownOptions(name, opts, [...STACK_OPTIONS, ...extraOptions]);
+    const opts = stackOptions(name, own).parse(options);
     this.numLayers = opts.numLayers ?? 1;
     this.batchFirst = opts.batchFirst ?? false;
     this.dropout = opts.dropout ?? 0;
@@ -126,11 +141,6 @@ export abstract class RecurrentStack extends Module {
       throw new ArgumentError(`${name}: numLayers must be a whole number >= 1, got ${this.numLayers}`);
     }
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError(`${name}: dropout must be in [0, 1), got ${this.dropout}`);
-    for (const flag of ['bias', 'batchFirst', 'bidirectional'] as const) {
-      if (opts[flag] !== undefined && typeof opts[flag] !== 'boolean') {
-        throw new ArgumentError(`${name}: ${flag} must be a boolean, got ${String(opts[flag])}`);
-      }
-    }
     this.numDirections = this.bidirectional ? 2 : 1;
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < this.numDirections; d++) {

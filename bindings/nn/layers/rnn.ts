@@ -6,9 +6,8 @@ import {
   type RecurrentOutput,
 } from './recurrent.js';
 import { zeros } from '../../creation.js';
-import { checkChoice, checkKnownOptions } from '../../ops/known-options.js';
 import { linear } from '../../ops/linear.js';
-import { NONLINEARITIES, rnnCell, rnnStep, type Nonlinearity } from '../../ops/rnn.js';
+import { NONLINEARITY, rnnCell, rnnStep, type Nonlinearity } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor.js';
 
 export interface RNNOptions extends RecurrentOptions {
@@ -21,9 +20,8 @@ export class RNN extends RecurrentStack {
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    super(1, inputSize, hiddenSize, opts, ['nonlinearity']);
+    super(1, inputSize, hiddenSize, opts, { nonlinearity: NONLINEARITY });
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
-    checkChoice('RNN', 'nonlinearity', this.nonlinearity, NONLINEARITIES);
   }
 
   /** x (T, B, I) or (B, T, I) with batchFirst; h0 (numLayers*numDirections, B, H), zeros when absent. */
@@ -48,10 +46,8 @@ export class RNNCell extends RecurrentCell {
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    checkKnownOptions('RNNCell', opts, ['bias', 'seed', 'nonlinearity']);
-    super(1, inputSize, hiddenSize, opts);
+    super(1, inputSize, hiddenSize, opts, { nonlinearity: NONLINEARITY });
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
-    checkChoice('RNNCell', 'nonlinearity', this.nonlinearity, NONLINEARITIES);
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
