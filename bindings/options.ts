@@ -63,7 +63,11 @@ function inWords(type: string): string {
   return type.split('|').map((part) => {
     const t = part.trim();
     const list = /^(\w+)\[(\d*)\]$/.exec(t);
-    if (list !== null) return `a list of ${list[2] === '' ? '' : `${list[2]} `}${WORDS[list[1]][1]}`;
+    if (list !== null) {
+      // A 1-D op's size comes as [n]: "a list of one number", not "of 1 numbers".
+      if (list[2] === '1') return `a list of one ${WORDS[list[1]][0].replace(/^an? /, '')}`;
+      return `a list of ${list[2] === '' ? '' : `${list[2]} `}${WORDS[list[1]][1]}`;
+    }
     return WORDS[t]?.[0] ?? t;
   }).join(' or ');
 }
