@@ -1,6 +1,7 @@
-// SGEMM GFLOP/s: wasmgrad's matmul against tfjs-wasm (XNNPACK), tfjs-cpu and onnxruntime-web, on
-// one thread and on all threads, plus wasmgrad's relaxed-SIMD flavour. Each part runs in its own
-// process: the wasm flavour and onnxruntime's thread count are fixed once loaded.
+// SGEMM GFLOP/s: wasmgrad's matmul against tfjs-wasm (XNNPACK), tfjs-cpu, onnxruntime-web and
+// jax-js (its wasm device), on one thread and on all threads, plus wasmgrad's relaxed-SIMD flavour,
+// every row also as a percent of the f32x4 ceiling measured in the same process. Each part runs in
+// its own process: the wasm flavour and onnxruntime's thread count are fixed once loaded.
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,8 @@ import { Report } from './lib/report.mjs';
 import { bestOfRounds } from './lib/timing.mjs';
 import { oneNodeModel } from './lib/onnx.mjs';
 import { simdPeakProbe } from './lib/simd-peak.mjs';
+import { jaxMatmul, loadJax } from './lib/jax.mjs';
+import { loadWasmgrad } from './lib/wasmgrad.mjs';
 
 const CASES = [
   { name: 'n=256', M: 256, K: 256, N: 256 },
@@ -29,14 +32,6 @@ function randomArray(n) {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = Math.random() * 2 - 1;
   return x;
-}
-
-async function loadWasmgrad(opts) {
-  try {
-    return await import('../dist/bindings/index.js').then(async (wg) => (await wg.ready(opts), wg));
-  } catch (e) {
-    throw new Error(`cannot load wasmgrad from dist/ (run \`npm run build\` first): ${e.message}`);
-  }
 }
 
 function oursContender(wg, c) {
@@ -99,6 +94,15 @@ async function peersPart(threads) {
   const tf = await loadTfjs();
   await tf.setBackend('wasm');
   await tf.setBackend('cpu');
+  // jax-js compiles a kernel for each shape on its first call, and must do so before onnxruntime-web
+  // loads: that defines a global Worker, which jax-js takes for a browser with threads, and it then
+  // compiles kernels for a shared memory that its Node start-up did not make (a LinkError).
+  const jax = await loadJax();
+  const jaxContenders = {};
+  for (const c of CASES) {
+    jaxContenders[c.name] = jaxMatmul(jax, c);
+    await jaxContenders[c.name].fn();
+  }
   const ort = await loadOnnx(threads);
   const probe = await simdPeakProbe();
   let peak = 0;
@@ -108,11 +112,12 @@ async function peersPart(threads) {
       ours: oursContender(wg, c),
       'tfjs-wasm': tfjsContender(tf, 'wasm', c),
       'onnxruntime-web': await onnxContender(ort, c),
+      'jax-js': jaxContenders[c.name],
     };
     if (threads === 1 && !CPU_SKIP.has(c.name)) contenders['tfjs-cpu'] = tfjsContender(tf, 'cpu', c);
     const { ours, ceiling, ...peers } = await timeAll(c, contenders, probe);
     peak = Math.max(peak, ceiling);
-    rows.push({ case: `${c.name} threads=${threads}`, ours, peers: { 'tfjs-cpu': null, ...peers } });
+    rows.push({ case: `${c.name} threads=${threads}`, ours, peers: { 'tfjs-cpu': null, ...peers }, threads });
   }
   return { rows, peak };
 }
@@ -128,7 +133,7 @@ async function relaxedPart() {
     for (const c of CASES) {
       const { ours, ceiling } = await timeAll(c, { ours: oursContender(wg, c) }, probe);
       peak = Math.max(peak, ceiling);
-      rows.push({ case: `${c.name} threads=${threads} relaxed`, ours, peers: {} });
+      rows.push({ case: `${c.name} threads=${threads} relaxed`, ours, peers: {}, threads });
     }
   }
   return { rows, peak };
@@ -146,12 +151,17 @@ export async function main({ json }) {
   const all = await runPart(import.meta.url, 'all');
   const relaxed = await runPart(import.meta.url, 'relaxed', { nodeFlags: ['--experimental-wasm-relaxed-simd'] });
   const rows = [...one.rows, ...all.rows, ...relaxed.rows];
-  for (const r of rows) report.add({ ...r, unit: 'GFLOP/s' });
+  // A row's ceiling: one core's probe, from the part that timed it, times the threads it ran on.
+  for (const [part, peak] of [[one, one.peak], [all, all.peak], [relaxed, relaxed.peak]]) {
+    for (const { threads, ...r } of part.rows) report.add({ ...r, unit: 'GFLOP/s', ceiling: peak * threads });
+  }
   const ours = (name) => rows.find((r) => r.case === name)?.ours;
   const pct = (x, of) => `${((100 * x) / of).toFixed(0)}%`;
-  report.note(`Best sample of each, contenders timed in turns; ${ALL} cores. tfjs-wasm has no threads in Node; ` +
+  report.note(`Best sample of each, contenders timed in turns; ${ALL} cores. tfjs-wasm and jax-js have no threads in Node; ` +
     `tfjs-cpu not timed at ${[...CPU_SKIP].join(', ')} (seconds per call) nor on ${ALL} threads (it has none).`);
-  report.note('onnxruntime-web times include copying inputs in and the output out of its wasm memory (its API).');
+  report.note('onnxruntime-web times include copying inputs in and the output out of its wasm memory (its API). ' +
+    'jax-js: np.matmul under jit on its wasm device, timed until the result is ready (blockUntilReady).');
+  report.note(`Percents are of the ceiling column: one core's measured f32x4 probe (relaxed rows: the fused probe) times the row's threads.`);
   report.note(`Measured f32x4 ceiling of one core here (best of the probe runs taking turns with the cases): ${one.peak.toFixed(1)} GFLOP/s with mul+add, ` +
     `${relaxed.peak.toFixed(1)} with relaxed_madd (reference machine: ${REFERENCE_PEAK} for both).`);
   for (const c of CASES) {

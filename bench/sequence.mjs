@@ -9,6 +9,7 @@ import { currentPart, finishPart, runPart } from './lib/processes.mjs';
 import { Report } from './lib/report.mjs';
 import { bestOfCalls, bestOfRounds } from './lib/timing.mjs';
 import { loadTfjs, onBackend } from './lib/tfjs.mjs';
+import { clearGrads, loadWasmgrad } from './lib/wasmgrad.mjs';
 
 const ALL = availableParallelism();
 const LSTM = { B: 32, T: 100, I: 64, hidden: [128, 256] };
@@ -16,20 +17,6 @@ const ATTENTION = { heads: 8, D: 64, lengths: [256, 1024] };
 const MEMORY_LENGTHS = [1024, 4096];
 // Peers that take seconds per call are timed as the best of a few single calls.
 const SLOW_CALLS = 2;
-
-async function loadWasmgrad(threads) {
-  const wg = await import('../dist/bindings/index.js');
-  await wg.ready({ threads });
-  return wg;
-}
-
-/** Clears the gradients a backward left on the leaves, so the next one does not accumulate. */
-function clearGrads(tensors) {
-  for (const t of tensors) {
-    t.grad?.dispose();
-    t.grad = null;
-  }
-}
 
 function oursLstm(wg, H) {
   const { B, T, I } = LSTM;
@@ -72,7 +59,7 @@ function tfjsLstm(tf, backend, H) {
 }
 
 async function lstmPart(threads) {
-  const wg = await loadWasmgrad(threads);
+  const wg = await loadWasmgrad({ threads });
   const tf = threads === 1 ? await loadTfjs() : null;
   const rows = [];
   const notes = [];
@@ -135,7 +122,7 @@ function tfjsAttention(tf, backend, T, perHead) {
 }
 
 async function attentionPart(threads) {
-  const wg = await loadWasmgrad(threads);
+  const wg = await loadWasmgrad({ threads });
   const tf = threads === 1 ? await loadTfjs() : null;
   const rows = [];
   for (const T of ATTENTION.lengths) {
@@ -164,7 +151,7 @@ async function attentionPart(threads) {
 
 /** Wasm memory after one forward of the fused (or unfused) attention, in a process of its own. */
 async function memoryPart(T, unfused) {
-  const wg = await loadWasmgrad(ALL);
+  const wg = await loadWasmgrad({ threads: ALL });
   const [q, k, v] = attentionInputs(wg, T, false);
   const inputs = wg.memory().pages;
   const out = unfused

@@ -9,6 +9,7 @@ import { currentPart, finishPart, runPart } from './lib/processes.mjs';
 import { Report } from './lib/report.mjs';
 import { loadTfjs } from './lib/tfjs.mjs';
 import { patchWasmConvFilterGradient } from './lib/tfjs-conv-filter-grad.mjs';
+import { loadWasmgrad } from './lib/wasmgrad.mjs';
 
 const ALL = availableParallelism();
 const TIME_LIMIT_SECONDS = 15;
@@ -62,8 +63,7 @@ async function throughput(name, step) {
 }
 
 async function oursPart(name) {
-  const wg = await import('../dist/bindings/index.js');
-  await wg.ready({ threads: ALL });
+  const wg = await loadWasmgrad({ threads: ALL });
   const { models } = await import('../dist/models/index.js');
   const model = models[name].build(1);
   model.train();

@@ -5,6 +5,7 @@ import { engine } from './runtime/engine.js';
 import { checkShape, numel } from './shape.js';
 import { Storage, Tensor } from './tensor.js';
 import { fillTask, randomTask } from './runtime/generated/kernel-args.js';
+import { OptionsDeclaration } from './options.js';
 
 type Data = ArrayLike<number> | number | NestedArray;
 interface NestedArray extends ReadonlyArray<number | NestedArray> {}
@@ -39,13 +40,21 @@ interface Creation {
   requiresGrad: boolean;
 }
 
-const CREATION_KEYS = ['dtype', 'requiresGrad'];
+const CREATION_FIELDS = { dtype: 'string', requiresGrad: 'boolean' } as const;
+const RANDOM_FIELDS = {
+  rand: { seed: 'number', low: 'number', high: 'number', ...CREATION_FIELDS },
+  randn: { seed: 'number', mean: 'number', std: 'number', ...CREATION_FIELDS },
+} as const;
+const declarations = new Map<string, OptionsDeclaration<object>>();
 
-/** Refuses option keys `op` does not know, so a misspelled one is not silently ignored. */
-function refuseUnknownKeys(op: string, opts: object, known: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!known.includes(key)) throw new ArgumentError(`${op}: unknown option ${key}; expected one of ${known.join(', ')}`);
+/** The declaration of `op`'s options, made on its first call: every creation function shares the fields. */
+function declarationOf(op: string): OptionsDeclaration<object> {
+  let d = declarations.get(op);
+  if (d === undefined) {
+    d = new OptionsDeclaration(op, op === 'rand' || op === 'randn' ? RANDOM_FIELDS[op] : CREATION_FIELDS);
+    declarations.set(op, d);
   }
+  return d;
 }
 
 /** The dtype and requiresGrad asked for, checked before anything is allocated; `fallback` when no dtype is given. */
@@ -54,10 +63,9 @@ function creationOptions(op: string, arg: DType | CreationOptions | undefined, f
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) {
     throw new ArgumentError(`${op}: expected a dtype or options { dtype, requiresGrad }, got ${String(arg)}`);
   }
-  refuseUnknownKeys(op, arg, CREATION_KEYS);
+  declarationOf(op).parse(arg);
   const dtype = checkDType(op, arg.dtype ?? fallback);
   const requiresGrad = arg.requiresGrad ?? false;
-  if (typeof requiresGrad !== 'boolean') throw new ArgumentError(`${op}: requiresGrad must be true or false, got ${String(requiresGrad)}`);
   if (requiresGrad && dtype !== 'float32') throw new DTypeError(`${op}: only float32 tensors can require grad, asked for ${dtype}`);
   return { dtype, requiresGrad };
 }
@@ -177,11 +185,11 @@ function seedWords(op: string, seed: number | undefined): [number, number] {
 }
 
 /** rand's and randn's options checked: their own keys, the seed, and the creation options, float32 only. */
-function randomCreation(op: string, opts: object, own: readonly string[]): Creation {
+function randomCreation(op: 'rand' | 'randn', opts: object): Creation {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw new ArgumentError(`${op}: expected an options object, got ${String(opts)}`);
   }
-  refuseUnknownKeys(op, opts, ['seed', ...own, ...CREATION_KEYS]);
+  declarationOf(op).parse(opts);
   const { dtype, requiresGrad } = opts as CreationOptions;
   const creation = creationOptions(op, { dtype, requiresGrad }, 'float32');
   if (creation.dtype !== 'float32') throw new DTypeError(`${op}: draws float32 numbers only, asked for ${creation.dtype}`);
@@ -191,7 +199,7 @@ function randomCreation(op: string, opts: object, own: readonly string[]): Creat
 /** Uniform numbers in [low, high). */
 export function rand(shape: readonly number[], opts: RandomOptions & CreationOptions & { low?: number; high?: number } = {}): Tensor {
   const s = checkShape('rand', shape);
-  const creation = randomCreation('rand', opts, ['low', 'high']);
+  const creation = randomCreation('rand', opts);
   const [seedHigh, seedLow] = seedWords('rand', opts.seed);
   const low = opts.low ?? 0;
   const high = opts.high ?? 1;
@@ -207,7 +215,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & CreationOpt
 /** Normal numbers with the given mean (default 0) and std (default 1). */
 export function randn(shape: readonly number[], opts: RandomOptions & CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = checkShape('randn', shape);
-  const creation = randomCreation('randn', opts, ['mean', 'std']);
+  const creation = randomCreation('randn', opts);
   const [seedHigh, seedLow] = seedWords('randn', opts.seed);
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;

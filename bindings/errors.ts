@@ -32,3 +32,6 @@ export class FormatError extends WasmgradError {}
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** An ONNX model that needs what wasmgrad cannot express: an op, attribute value, opset or dtype. */
+export class UnsupportedError extends ArgumentError {}

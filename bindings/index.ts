@@ -7,6 +7,7 @@ export type { TensorMethods } from './tensor-method-types.js';
 export type { DType } from './dtype.js';
 export { tensor, empty, full, zeros, ones, rand, randn, manualSeed, type RandomOptions, type CreationOptions } from './creation.js';
 export * from './errors.js';
+export { defineOptions, noOptions, closest, type OptionsDeclaration, type OptionType } from './options.js';
 export { saveSafetensors, loadSafetensors, type SafetensorsContents } from './io/safetensors.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './io/files.js';
 export { parseIdx, readIdx, type IdxArray, type IdxDType } from './data/idx.js';
@@ -17,6 +18,7 @@ export { add, sub, mul, div, pow, maximum, minimum, affine } from './ops/arithme
 export { neg, abs, exp, log, sqrt, rsqrt, square, reciprocal, relu, leakyRelu, gelu, sigmoid, tanh, sin, cos, sign, clamp } from './ops/unary.js';
 export { elu } from './ops/elu.js';
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce.js';
+export { log1p, softplus, silu, mish, hardswish, selu, prelu } from './ops/activations.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { matmul, linear } from './ops/linear.js';
 export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, narrow, expand, contiguous, clone } from './ops/views.js';
@@ -24,9 +26,14 @@ export { cat, stack, split } from './ops/join.js';
 export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';
 export { cast } from './ops/cast.js';
+export { embedding, type EmbeddingOptions } from './ops/embedding.js';
+export { pad, type PadMode, type PadOptions } from './ops/pad.js';
 export { layerNorm } from './ops/normalization.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
-export { convTranspose3d, type ConvTranspose3dOptions } from './ops/conv3d.js';
+export { conv3d, convTranspose3d, type Conv3dOptions, type ConvTranspose3dOptions } from './ops/conv3d.js';
+export {
+  conv1d, maxPool1d, avgPool1d, type Conv1dOptions, type MaxPool1dOptions, type AvgPool1dOptions, type Single, type Padding1d,
+} from './ops/lifted-1d.js';
 export {
   maxPool2d, avgPool2d, maxPool3d, avgPool3d, globalMaxPool2d, globalAvgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions,
   type AvgPool2dOptions, type MaxPool3dOptions, type AvgPool3dOptions, type ReturnIndices, type Triple, type Padding3d,
@@ -43,3 +50,4 @@ export { scope, keep } from './lifetime.js';
 export { memory, type MemoryReport } from './memory-report.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as onnx from './onnx/index.js';

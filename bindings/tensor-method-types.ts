@@ -24,11 +24,13 @@ export interface TensorMethods {
   ge: MethodOf<typeof ops.ge>;
   gelu: MethodOf<typeof ops.gelu>;
   gt: MethodOf<typeof ops.gt>;
+  hardswish: MethodOf<typeof ops.hardswish>;
   indexSelect: MethodOf<typeof ops.indexSelect>;
   int: MethodOf<typeof ops.int>;
   le: MethodOf<typeof ops.le>;
   leakyRelu: MethodOf<typeof ops.leakyRelu>;
   log: MethodOf<typeof ops.log>;
+  log1p: MethodOf<typeof ops.log1p>;
   logSoftmax: MethodOf<typeof ops.logSoftmax>;
   lt: MethodOf<typeof ops.lt>;
   matmul: MethodOf<typeof ops.matmul>;
@@ -37,6 +39,7 @@ export interface TensorMethods {
   mean: MethodOf<typeof ops.mean>;
   min: MethodOf<typeof ops.min>;
   minimum: MethodOf<typeof ops.minimum>;
+  mish: MethodOf<typeof ops.mish>;
   mul: MethodOf<typeof ops.mul>;
   narrow: MethodOf<typeof ops.narrow>;
   ne: MethodOf<typeof ops.ne>;
@@ -47,10 +50,13 @@ export interface TensorMethods {
   relu: MethodOf<typeof ops.relu>;
   reshape: MethodOf<typeof ops.reshape>;
   rsqrt: MethodOf<typeof ops.rsqrt>;
+  selu: MethodOf<typeof ops.selu>;
   sigmoid: MethodOf<typeof ops.sigmoid>;
   sign: MethodOf<typeof ops.sign>;
+  silu: MethodOf<typeof ops.silu>;
   sin: MethodOf<typeof ops.sin>;
   softmax: MethodOf<typeof ops.softmax>;
+  softplus: MethodOf<typeof ops.softplus>;
   split: MethodOf<typeof ops.split>;
   sqrt: MethodOf<typeof ops.sqrt>;
   square: MethodOf<typeof ops.square>;

@@ -9,6 +9,7 @@ import { formatValues, withSuffixes } from './tensor-format.js';
 
 /** Node's util.inspect (console.log) calls the method under this key; elsewhere it is just a symbol. */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+import { defineOptionType } from './options.js';
 
 export class Storage {
   private refs = 1;
@@ -218,3 +219,5 @@ export class Tensor {
     return this.toString();
   }
 }
+
+defineOptionType('tensor', (v) => v instanceof Tensor, 'a Tensor', 'Tensors');

@@ -27,6 +27,7 @@ export const FLAGS: Record<string, Flag> = {
   full: { kind: 'bool', help: 'the full budget, the default: the runs models/RESULTS.md records' },
   file: { kind: 'string', value: 'PATH', help: 'the results table to update (default models/RESULTS.md)' },
   help: { kind: 'bool', help: 'print this help and exit' },
+  classes: { kind: 'string', value: 'LIST', help: 'the classes to fine-tune on, as a range (5-9) or a list (5,6,7); default all' },
 };
 
 interface Command {
@@ -61,6 +62,16 @@ export const COMMANDS: Record<string, Command> = {
     args: '[models...]',
     summary: 'Runs the named models (default: all) on their full budget, each one\'s row of models/RESULTS.md updated as it lands',
     flags: ['full', 'threads', 'seed', 'file'],
+  },
+  import: {
+    args: '<model.onnx>',
+    summary: 'Prints an ONNX file\'s inputs, outputs, parameters and ops, and every node wasmgrad cannot run (exit 1 when there is one)',
+    flags: [],
+  },
+  finetune: {
+    args: '<model.onnx>',
+    summary: 'Fine-tunes an ONNX classifier of 28x28 grey images on --data (the chosen --classes), and writes <model>-finetuned.onnx or --out',
+    flags: ['data', 'classes', 'epochs', 'batch', 'lr', 'seed', 'threads', 'out', 'quick'],
   },
 };
 

@@ -14,7 +14,14 @@ import { metricName } from './metric-name.js';
 import { progressPrinter } from './progress.js';
 import { mergeResults, type ResultRow } from './results-table.js';
 import { writeRun } from './run-dir.js';
+import { importCommand, finetuneCommand } from './onnx-commands.js';
 import { fullRunsOf, type TrainOptions, type TrainResult, type ZooModel } from './zoo.js';
+
+/** The one .onnx file an ONNX command takes. */
+function onnxPath(command: string, positional: string[]): string {
+  if (positional.length !== 1) throw new UsageError(`${command} takes the path of one .onnx file, got ${positional.length === 0 ? 'none' : positional.join(' ')}`);
+  return positional[0];
+}
 
 /** The repository's results table, next to this file's source. */
 const RESULTS_FILE = fileURLToPath(new URL('../../models/RESULTS.md', import.meta.url));
@@ -41,7 +48,10 @@ function parse(argv: string[]): { command: string | undefined; positional: strin
       continue;
     }
     const name = arg === '-h' ? 'help' : arg.startsWith('--') ? arg.slice(2) : '';
-    if (!Object.hasOwn(FLAGS, name)) throw new UsageError(`unknown flag ${arg}`);
+    if (!Object.hasOwn(FLAGS, name)) {
+      const near = wg.closest(name, Object.keys(FLAGS));
+      throw new UsageError(`unknown flag ${arg}${near === undefined ? '' : `; did you mean --${near}?`}`);
+    }
     const flag = FLAGS[name];
     if (name === 'help') return { command, positional, flags: { help: true } };
     if (command === undefined) throw new UsageError(`${arg} needs a command before it`);
@@ -173,6 +183,8 @@ async function main(argv: string[]): Promise<number> {
   const missing = (COMMANDS[command].required ?? []).filter((f) => flags[f] === undefined);
   if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map(flagUsage).join(' ')}`);
   if (command === 'results') return results(positional, flags);
+  if (command === 'import') return importCommand(onnxPath(command, positional));
+  if (command === 'finetune') return finetuneCommand(onnxPath(command, positional), flags);
   if (flags.full && flags.quick) throw new UsageError('--full and --quick exclude each other');
   const [name, ...extra] = positional;
   const model = modelNamed(name);

@@ -1,8 +1,9 @@
 // Results of a benchmark suite: a readable table of ours against each peer with ratios, and with
-// --json a last line holding exactly one JSON object for tools to read.
+// --json a last line holding exactly one JSON object for tools to read. A row that gives the
+// ceiling measured in its run (GFLOP/s) also shows every figure as a percent of it.
 
 /**
- * @typedef {{ case: string, unit: string, ours: number | null, peers: Record<string, number | null> }} Result
+ * @typedef {{ case: string, unit: string, ours: number | null, peers: Record<string, number | null>, ceiling?: number }} Result
  */
 
 // One decimal, but three significant digits for small figures (a peer at 0.0123 samples/s).
@@ -25,6 +26,7 @@ export class Report {
       unit: result.unit,
       ours: round(result.ours),
       peers: Object.fromEntries(Object.entries(result.peers ?? {}).map(([k, v]) => [k, round(v)])),
+      ...(result.ceiling === undefined ? {} : { ceiling: round(result.ceiling) }),
     });
   }
 
@@ -35,15 +37,21 @@ export class Report {
 
   table() {
     const peers = [...new Set(this.results.flatMap((r) => Object.keys(r.peers)))];
-    const head = ['case', 'unit', 'ours', ...peers.map((p) => `${p} (ours/peer)`)];
+    const withCeiling = this.results.some((r) => r.ceiling !== undefined);
+    const percent = (r, v) => (r.ceiling === undefined || v === null ? '' : `${((100 * v) / r.ceiling).toFixed(0)}%`);
+    const head = ['case', 'unit', ...(withCeiling ? ['ceiling'] : []), withCeiling ? 'ours (% of ceiling)' : 'ours',
+      ...peers.map((p) => `${p} (ours/peer${withCeiling ? ', % of ceiling' : ''})`)];
     const rows = this.results.map((r) => [
       r.case,
       r.unit,
-      r.ours === null ? '-' : String(r.ours),
+      ...(withCeiling ? [r.ceiling === undefined ? '-' : String(r.ceiling)] : []),
+      r.ours === null ? '-' : r.ceiling === undefined ? String(r.ours) : `${r.ours} (${percent(r, r.ours)})`,
       ...peers.map((p) => {
         const v = r.peers[p];
         if (v === null || v === undefined) return '-';
-        return r.ours === null || v === 0 ? String(v) : `${v} (${(r.ours / v).toFixed(2)}x)`;
+        const ratio = r.ours === null || v === 0 ? [] : [`${(r.ours / v).toFixed(2)}x`];
+        const notes = [...ratio, ...(r.ceiling === undefined ? [] : [percent(r, v)])];
+        return notes.length === 0 ? String(v) : `${v} (${notes.join(', ')})`;
       }),
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

@@ -4,6 +4,7 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js
 import { ones } from '../creation.js';
 import { keep, scope } from '../lifetime.js';
 import { add } from '../ops/arithmetic.js';
+import { contiguous } from '../ops/views.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
@@ -130,7 +131,10 @@ Tensor.prototype.backward = function backwardFrom(this: Tensor, gradient?: Tenso
 function accumulateInto(leaf: Tensor, g: Tensor): void {
   leaf.assertAlive('backward (accumulating into a leaf)');
   if (leaf.grad === null) {
-    leaf.grad = keep(g);
+    // A parameter used transposed gets a permuted view as its gradient; optimizers want contiguous ones.
+    const dense = contiguous(g);
+    if (dense !== g) g.dispose();
+    leaf.grad = keep(dense);
     return;
   }
   const sum = add(leaf.grad, g);

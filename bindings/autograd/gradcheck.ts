@@ -8,6 +8,7 @@ import { backward } from './backward.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { scope } from '../lifetime.js';
+import { defineOptions } from '../options.js';
 
 export interface GradcheckOptions {
   /** Step of the central differences. Default 1e-2: float32 needs a wide one. */
@@ -20,6 +21,10 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
+const GRADCHECK = defineOptions<GradcheckOptions>('gradcheck', {
+  eps: 'number', atol: 'number', rtol: 'number', verbose: 'boolean', seed: 'number',
+});
+
 export interface GradcheckResult {
   ok: boolean;
   /** Per input, the largest |analytic - numeric| and where it was. */
@@ -31,7 +36,8 @@ export interface GradcheckResult {
  * on a fixed random tensor r, L = sum(fn(...inputs) * r), so one backward covers every output;
  * each input element is then nudged by ±eps and L is measured in double precision.
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradcheckOptions, ...none: []): GradcheckResult {
+  const opts = GRADCHECK.parseLast(options, none);
   const eps = opts.eps ?? 1e-2;
   const atol = opts.atol ?? 1e-2;
   const rtol = opts.rtol ?? 1e-2;

@@ -5,6 +5,7 @@ import { ArgumentError, DTypeError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 import { checkFinite, isAnomalyEnabled } from './anomaly.js';
+import type { OptionsDeclaration } from '../options.js';
 
 export type Attrs = Record<string, any>;
 
@@ -18,6 +19,11 @@ export interface KernelSpec<A extends Attrs = Attrs> {
   onnx?: string[];
   /** The public function of this name, whose first argument is a tensor, is also a Tensor method (tensor-methods.ts). */
   method?: boolean;
+  /**
+   * What the op's public function accepts besides its tensors (noOptions when nothing): every call
+   * is checked against it, and tests/nn/options.test.js walks the registry to prove it.
+   */
+  options?: OptionsDeclaration<object>;
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
 }
 
@@ -40,6 +46,8 @@ export interface CompositeSpec {
   onnx?: string[];
   /** As KernelSpec.method: the public function of this name is also a Tensor method. */
   method?: boolean;
+  /** As KernelSpec.options. */
+  options?: OptionsDeclaration<object>;
 }
 
 const kernels = new Map<string, KernelSpec>();
@@ -88,6 +96,21 @@ export function isNonDifferentiable(name: string): boolean {
   return nonDifferentiable.has(name);
 }
 
+/**
+ * Sees every op a caller runs, with its inputs, attributes and output: how wg.onnx.export traces
+ * a module. Ops a kernel runs inside its own forward are part of that op, and not seen.
+ */
+export type OpObserver = (name: string, inputs: readonly Tensor[], attrs: Attrs, output: Tensor) => void;
+let observer: OpObserver | null = null;
+let kernelDepth = 0;
+
+/** Installs the op observer (null removes it); returns the one it replaces. */
+export function setOpObserver(next: OpObserver | null): OpObserver | null {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
 /** Runs a registered op and, when a gradient is wanted, records it for backward. */
 export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
   const kernel = kernels.get(name);
@@ -96,7 +119,13 @@ export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], 
     if (!(t instanceof Tensor)) throw new ArgumentError(`${name}: expected Tensor inputs, got ${String(t)}`);
     t.assertAlive(name);
   }
-  const output = kernel.forward(inputs, attrs);
+  kernelDepth++;
+  let output: Tensor;
+  try {
+    output = kernel.forward(inputs, attrs);
+  } finally {
+    kernelDepth--;
+  }
   if (isAnomalyEnabled()) {
     try {
       checkFinite(name, [output], inputs);
@@ -105,6 +134,7 @@ export function runOp<A extends Attrs>(name: string, inputs: readonly Tensor[], 
       throw e;
     }
   }
+  if (kernelDepth === 0) observer?.(name, inputs, attrs, output);
   if (!isGradEnabled() || nonDifferentiable.has(name) || !inputs.some((t) => t.requiresGrad)) return output;
   const gradient = gradients.get(name);
   const ctx: GradientContext<A> = { inputs, output, attrs };

@@ -3,6 +3,7 @@
 import { ArgumentError, FormatError, formatShape } from '../errors.js';
 import { readFileBytes } from '../io/files.js';
 import { readIdx } from './idx.js';
+import { defineOptions } from '../options.js';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -76,7 +77,10 @@ async function readSplit(opts: FashionMnistOptions, images: FashionMnistFile, la
 }
 
 /** Loads both splits (60,000 training and 10,000 test images in the real dataset). */
-export async function loadFashionMnist(opts: FashionMnistOptions = {}): Promise<FashionMnist> {
+const FASHION_MNIST = defineOptions<FashionMnistOptions>('loadFashionMnist', { dir: 'string', bytes: 'object' });
+
+export async function loadFashionMnist(options?: FashionMnistOptions): Promise<FashionMnist> {
+  const opts = FASHION_MNIST.parse(options);
   const [train, test] = await Promise.all([readSplit(opts, 'trainImages', 'trainLabels'), readSplit(opts, 'testImages', 'testLabels')]);
   return { train, test, classNames: FASHION_MNIST_CLASSES };
 }

@@ -4,6 +4,7 @@ import { tensor } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { SeededRandom } from './seeded-random.js';
+import { defineOptions } from '../options.js';
 
 /** Images and their labels, e.g. one split of loadFashionMnist. */
 export interface LabelledImages {
@@ -44,6 +45,16 @@ export interface Batch {
   y: Tensor;
 }
 
+const AUGMENT = defineOptions<Augmentations>('DataLoader augment', {
+  crop: defineOptions<{ padding: number }>('DataLoader augment.crop', { padding: 'number' }, ['padding']),
+  flip: 'boolean|object',
+  noise: defineOptions<{ std: number }>('DataLoader augment.noise', { std: 'number' }, ['std']),
+});
+const FLIP = defineOptions<{ p: number }>('DataLoader augment.flip', { p: 'number' }, ['p']);
+const DATA_LOADER = defineOptions<DataLoaderOptions>('DataLoader', {
+  batchSize: 'number', shuffle: 'boolean', seed: 'number', dropLast: 'boolean', augment: AUGMENT,
+}, ['batchSize']);
+
 function checkCount(what: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     throw new ArgumentError(`DataLoader: ${what} must be a whole number >= ${min}, got ${String(value)}`);
@@ -53,7 +64,7 @@ function checkCount(what: string, value: unknown, min: number): number {
 
 function checkAugmentations(augment: Augmentations): { padding: number; flipP: number; std: number } {
   const padding = augment.crop === undefined ? 0 : checkCount('crop.padding', augment.crop.padding, 0);
-  const flipP = augment.flip === undefined || augment.flip === false ? 0 : augment.flip === true ? 0.5 : augment.flip.p;
+  const flipP = augment.flip === undefined || augment.flip === false ? 0 : augment.flip === true ? 0.5 : FLIP.parse(augment.flip).p;
   if (typeof flipP !== 'number' || !(flipP >= 0 && flipP <= 1)) throw new ArgumentError(`DataLoader: flip.p must be in [0, 1], got ${String(flipP)}`);
   const std = augment.noise === undefined ? 0 : augment.noise.std;
   if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) throw new ArgumentError(`DataLoader: noise.std must be a finite number >= 0, got ${String(std)}`);
@@ -77,7 +88,8 @@ export class DataLoader implements Iterable<Batch> {
   private readonly augmentation: { padding: number; flipP: number; std: number };
   private nextEpoch = 0;
 
-  constructor(data: LabelledImages, opts: DataLoaderOptions) {
+  constructor(data: LabelledImages, options: DataLoaderOptions) {
+    const opts = DATA_LOADER.parse(options);
     const { images, labels, shape } = data;
     if (!(images instanceof Float32Array)) throw new ArgumentError('DataLoader: images must be a Float32Array');
     if (!(labels instanceof Int32Array)) throw new ArgumentError('DataLoader: labels must be an Int32Array');

@@ -5,6 +5,10 @@ import { runtimeName } from '../runtime/platform.js';
 import type { Tensor } from '../tensor.js';
 import { loadSafetensors, saveSafetensors, type SafetensorsContents } from './safetensors.js';
 import { nodeBuiltin } from '../runtime/node-builtins.js';
+import { defineOptions, noOptions } from '../options.js';
+
+const SAVE_WEIGHTS = defineOptions<{ metadata?: Record<string, string> }>('saveWeights', { metadata: 'object' });
+const LOAD_WEIGHTS = noOptions('loadWeights');
 
 type FileSystem = typeof import('node:fs/promises');
 
@@ -80,11 +84,14 @@ export async function readFileBytes(op: string, path: string, missing = ''): Pro
 }
 
 /** Saves tensors and string metadata to a safetensors file, crash-safely (see writeFileAtomic). */
-export async function saveWeights(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
-  await writeFileAtomic(path, saveSafetensors(tensors, metadata));
+export async function saveWeights(
+  path: string, tensors: Record<string, Tensor>, ...args: [metadata?: Record<string, string>] | [{ metadata?: Record<string, string> }]
+): Promise<void> {
+  await writeFileAtomic(path, saveSafetensors(tensors, SAVE_WEIGHTS.fromArguments(args).metadata ?? {}));
 }
 
 /** Loads a safetensors file; the caller owns (and disposes) the tensors. */
-export async function loadWeights(path: string): Promise<SafetensorsContents> {
+export async function loadWeights(path: string, ...none: []): Promise<SafetensorsContents> {
+  LOAD_WEIGHTS.fromArguments(none);
   return loadSafetensors(await readFileBytes('loadWeights', path));
 }

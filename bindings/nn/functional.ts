@@ -2,10 +2,14 @@
 export { linear } from '../ops/linear.js';
 export { relu, leakyRelu, gelu, sigmoid, tanh } from '../ops/unary.js';
 export { elu } from '../ops/elu.js';
+export { softplus, silu, mish, hardswish, selu, prelu } from '../ops/activations.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/normalization.js';
 export { conv2d, convTranspose2d } from '../ops/conv.js';
-export { convTranspose3d } from '../ops/conv3d.js';
+export { conv3d, convTranspose3d } from '../ops/conv3d.js';
+export { conv1d, maxPool1d, avgPool1d } from '../ops/lifted-1d.js';
+export { pad } from '../ops/pad.js';
+export { embedding } from '../ops/embedding.js';
 export { maxPool2d, avgPool2d, maxPool3d, avgPool3d, adaptiveAvgPool2d, globalAvgPool2d, globalMaxPool2d } from '../ops/pool.js';
 export { batchNorm } from '../ops/batchnorm.js';
 export { upsampleNearest } from '../ops/upsample.js';
@@ -14,3 +18,4 @@ export { crossEntropy, nllLoss, mseLoss, l1Loss, bceWithLogits, type ClassLossOp
 export { lstm, lstmCell, type LstmResult } from '../ops/lstm.js';
 export { scaledDotProductAttention, type AttentionOptions } from '../ops/attention.js';
 export { gruCell } from '../ops/gru.js';
+export { rnnCell } from '../ops/rnn.js';

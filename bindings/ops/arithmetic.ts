@@ -8,6 +8,12 @@ import type { Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
 import { tensor } from '../creation.js';
 import { reciprocal } from './unary.js';
+import { defineOptions, noOptions, type OptionsDeclaration } from '../options.js';
+
+/** The declarations of the binary ops, which take two operands and no options. */
+const BINARY = new Map<string, OptionsDeclaration<object>>(
+  ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'].map((name) => [name, noOptions(name)]),
+);
 
 /** Sums a gradient `t` down to `shape`, undoing broadcasting; `t` itself when no broadcasting happened. */
 export function reduceTo(t: Tensor, shape: readonly number[]): Tensor {
@@ -21,6 +27,7 @@ function binaryOp(name: string, kernelOp: string, onnx: string[]): void {
     threaded: true,
     onnx,
     method: true,
+    options: BINARY.get(name),
     forward: ([a, b]) => {
       expectFloat(name, a, b);
       return binary(kernelOp as never, a, b);
@@ -87,10 +94,17 @@ for (const [name, onnx] of [['maximum', 'Max'], ['minimum', 'Min']] as const) {
   });
 }
 
+interface AffineOptions {
+  scale?: number;
+  shift?: number;
+}
+const AFFINE = defineOptions<AffineOptions>('affine', { scale: 'number', shift: 'number' });
+
 registerKernel({
   name: 'affine',
   simd: true,
   threaded: true,
+  options: AFFINE,
   forward: ([x], { scale, shift }) => {
     expectFloat('affine', x);
     return unary('affine', x, { a: scale, b: shift });
@@ -102,8 +116,9 @@ registerGradient<{ scale: number; shift: number }>({
   backward: (dy, { attrs: { scale } }) => [unary('affine', dy, { a: scale, b: 0 })],
 });
 
-/** scale * x + shift, elementwise, in one pass. */
-export function affine(x: Tensor, scale: number, shift: number): Tensor {
+/** scale * x + shift, elementwise, in one pass (scale 1 and shift 0 when not given). */
+export function affine(x: Tensor, ...args: [scale?: number, shift?: number] | [AffineOptions]): Tensor {
+  const { scale = 1, shift = 0 } = AFFINE.fromArguments(args);
   return runOp('affine', [x], { scale, shift });
 }
 
@@ -114,32 +129,43 @@ function checkScalar(op: string, v: number): number {
   return v;
 }
 
-export function add(a: Operand, b: Operand): Tensor {
+export function add(a: Operand, b: Operand, ...none: []): Tensor {
+  BINARY.get('add')!.fromArguments(none);
   if (typeof b === 'number') return affine(a as Tensor, 1, checkScalar('add', b));
   if (typeof a === 'number') return affine(b, 1, checkScalar('add', a));
   return runOp('add', [a, b]);
 }
 
-export function sub(a: Operand, b: Operand): Tensor {
+export function sub(a: Operand, b: Operand, ...none: []): Tensor {
+  BINARY.get('sub')!.fromArguments(none);
   if (typeof b === 'number') return affine(a as Tensor, 1, -checkScalar('sub', b));
   if (typeof a === 'number') return affine(b, -1, checkScalar('sub', a));
   return runOp('sub', [a, b]);
 }
 
-export function mul(a: Operand, b: Operand): Tensor {
+export function mul(a: Operand, b: Operand, ...none: []): Tensor {
+  BINARY.get('mul')!.fromArguments(none);
   if (typeof b === 'number') return affine(a as Tensor, checkScalar('mul', b), 0);
   if (typeof a === 'number') return affine(b, checkScalar('mul', a), 0);
   return runOp('mul', [a, b]);
 }
 
-export function div(a: Operand, b: Operand): Tensor {
+export function div(a: Operand, b: Operand, ...none: []): Tensor {
+  BINARY.get('div')!.fromArguments(none);
   if (typeof b === 'number') return affine(a as Tensor, 1 / checkScalar('div', b), 0);
   if (typeof a === 'number') return mul(checkScalar('div', a), reciprocal(b));
   return runOp('div', [a, b]);
 }
 
-export const maximum = (a: Tensor, b: Tensor): Tensor => runOp('maximum', [a, b]);
-export const minimum = (a: Tensor, b: Tensor): Tensor => runOp('minimum', [a, b]);
+export function maximum(a: Tensor, b: Tensor, ...none: []): Tensor {
+  BINARY.get('maximum')!.fromArguments(none);
+  return runOp('maximum', [a, b]);
+}
+
+export function minimum(a: Tensor, b: Tensor, ...none: []): Tensor {
+  BINARY.get('minimum')!.fromArguments(none);
+  return runOp('minimum', [a, b]);
+}
 
 registerKernel({
   name: 'pow',
@@ -147,6 +173,7 @@ registerKernel({
   threaded: true,
   onnx: ['Pow'],
   method: true,
+  options: BINARY.get('pow'),
   forward: ([a, b]) => {
     expectFloat('pow', a, b);
     return binary('pow', a, b);
@@ -171,6 +198,7 @@ registerKernel({
   name: 'powScalar',
   simd: false,
   threaded: true,
+  options: BINARY.get('pow'),
   forward: ([x], { exponent }) => {
     expectFloat('pow', x);
     const e = tensor([exponent], []);
@@ -189,7 +217,8 @@ registerGradient<{ exponent: number }>({
 });
 
 /** a ** b elementwise, with broadcasting; b may be a number. */
-export function pow(a: Tensor, b: Operand): Tensor {
+export function pow(a: Tensor, b: Operand, ...none: []): Tensor {
+  BINARY.get('pow')!.fromArguments(none);
   if (typeof b === 'number') return runOp('powScalar', [a], { exponent: b });
   return runOp('pow', [a, b]);
 }

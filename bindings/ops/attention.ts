@@ -5,13 +5,14 @@
 import { expectFloat, registerComposite, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { attentionBackward, attentionForward } from '../kernels/attention.js';
 import { tensor } from '../creation.js';
-import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul } from './arithmetic.js';
 import { matmul } from './linear.js';
 import { softmax } from './softmax.js';
 import { attachSaved, releaseSaved, savedOf, willRecord } from './saved-state.js';
 import { reshape, squeeze, transpose, unsqueeze } from './views.js';
+import { defineOptions } from '../options.js';
 
 interface FusedAttrs {
   causal: boolean;
@@ -25,11 +26,34 @@ interface FusedSaved {
   keep: Tensor | null;
 }
 
+export interface AttentionOptions {
+  /** Query i sees keys j <= i only (torch's is_causal, top-left aligned when T != S). */
+  isCausal?: boolean;
+  /**
+   * (B, S): as torch.nn.MultiheadAttention's key_padding_mask, a nonzero entry marks key j of
+   * batch b as padding, which no query of that batch attends to.
+   */
+  keyPaddingMask?: Tensor | null;
+  /**
+   * (T, S) or anything broadcasting to (B, H, T, S), as torch's attn_mask: float32 is added to
+   * the scores; int32 keeps the pairs where it is nonzero (torch's boolean mask). Takes the
+   * unfused path, where a row that sees no key gives NaN, as in PyTorch.
+   */
+  attnMask?: Tensor | null;
+  /** Multiplies q k^T; default 1 / sqrt(D). */
+  scale?: number;
+}
+
+const ATTENTION = defineOptions<AttentionOptions>('scaledDotProductAttention', {
+  isCausal: 'boolean', keyPaddingMask: 'tensor|null', attnMask: 'tensor|null', scale: 'number',
+});
+
 registerKernel<FusedAttrs>({
   name: 'attention',
   simd: true,
   threaded: true,
   onnx: [],
+  options: ATTENTION,
   forward: ([q, k, v, keep], { causal, scale }) => {
     expectFloat('attention', q, k, v);
     const { out, lse } = attentionForward(q, k, v, { causal, scale, keyPaddingMask: keep ?? null });
@@ -55,25 +79,10 @@ registerGradient<FusedAttrs>({
   },
 });
 
-registerComposite({ name: 'scaledDotProductAttention (attnMask)', builtFrom: ['matmul', 'mul', 'add', 'softmax'] });
 
-export interface AttentionOptions {
-  /** Query i sees keys j <= i only (torch's is_causal, top-left aligned when T != S). */
-  isCausal?: boolean;
-  /**
-   * (B, S): as torch.nn.MultiheadAttention's key_padding_mask, a nonzero entry marks key j of
-   * batch b as padding, which no query of that batch attends to.
-   */
-  keyPaddingMask?: Tensor | null;
-  /**
-   * (T, S) or anything broadcasting to (B, H, T, S), as torch's attn_mask: float32 is added to
-   * the scores; int32 keeps the pairs where it is nonzero (torch's boolean mask). Takes the
-   * unfused path, where a row that sees no key gives NaN, as in PyTorch.
-   */
-  attnMask?: Tensor | null;
-  /** Multiplies q k^T; default 1 / sqrt(D). */
-  scale?: number;
-}
+registerComposite({
+  name: 'scaledDotProductAttention (attnMask)', builtFrom: ['matmul', 'mul', 'add', 'softmax'], options: ATTENTION,
+});
 
 /** torch's key_padding_mask (nonzero = padding) as the kernel's mask of keys to keep (int32). */
 function keptKeys(mask: Tensor, B: number, S: number): Tensor {
@@ -116,8 +125,9 @@ function unfused(q: Tensor, k: Tensor, v: Tensor, keep: Tensor | null, opts: Att
  * kernel, and a query row that sees no key at all gives zeros (and zero gradients) instead of
  * PyTorch's NaN.
  */
-export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options?: AttentionOptions, ...none: []): Tensor {
   const op = 'scaledDotProductAttention';
+  const opts = ATTENTION.parseLast(options, none);
   if (q.ndim !== k.ndim || q.ndim !== v.ndim || (q.ndim !== 3 && q.ndim !== 4)) {
     throw new ShapeError(
       `${op}: q, k, v must all be (B, H, T, D) or all (B, T, D); got ${formatShape(q.shape)}, ${formatShape(k.shape)}, ${formatShape(v.shape)}`,
@@ -128,7 +138,6 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     return squeeze(out, 1);
   }
   const isCausal = opts.isCausal ?? false;
-  if (typeof isCausal !== 'boolean') throw new ArgumentError(`${op}: isCausal must be a boolean, got ${String(isCausal)}`);
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[3]);
   const [B, S] = [q.shape[0], k.shape[2]];
   const keep = opts.keyPaddingMask === undefined || opts.keyPaddingMask === null ? null : keptKeys(opts.keyPaddingMask, B, S);

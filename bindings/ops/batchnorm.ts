@@ -12,6 +12,7 @@ import { requireTensor, withContiguous } from '../kernels/operands.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './arithmetic.js';
 import { reshape } from './views.js';
+import { defineOptions } from '../options.js';
 
 export interface BatchNormOptions {
   /** gamma (C); absent means 1. */
@@ -25,6 +26,10 @@ export interface BatchNormOptions {
   /** Default 1e-5. */
   eps?: number;
 }
+
+const BATCH_NORM = defineOptions<BatchNormOptions>('batchNorm', {
+  weight: 'tensor|null', bias: 'tensor|null', training: 'boolean', momentum: 'number', eps: 'number',
+});
 
 /** The per-channel mean and 1/sqrt(var + eps) that normalised x, held until the backward. */
 interface SavedStats {
@@ -63,6 +68,7 @@ registerKernel<BatchNormAttrs>({
   simd: true,
   threaded: true,
   onnx: ['BatchNormalization'],
+  options: BATCH_NORM,
   forward: (inputs, attrs) => {
     const recorded = isGradEnabled() && inputs.some((t) => t.requiresGrad);
     return withContiguous(inputs, (contiguousInputs) => {
@@ -130,13 +136,13 @@ function optionalVector(op: string, name: string, t: Tensor | null | undefined, 
  * momentum (the variance with the unbiased batch variance, as torch).
  */
 export function batchNorm(
-  x: Tensor, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined, opts: BatchNormOptions = {},
+  x: Tensor, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined, options?: BatchNormOptions, ...none: []
 ): Tensor {
+  const opts = BATCH_NORM.parseLast(options, none);
   const training = opts.training ?? false;
   const op = `batchNorm (${training ? 'training' : 'eval'})`;
   requireTensor(op, x, 'x');
   if (x.ndim < 2) throw new ShapeError(`${op}: x must be at least 2-D (N, C, ...), got shape ${formatShape(x.shape)}`);
-  if (typeof training !== 'boolean') throw new ArgumentError(`${op}: training must be a boolean, got ${String(training)}`);
   const C = x.shape[1];
   const rm = optionalVector(op, 'runningMean', runningMean, C);
   const rv = optionalVector(op, 'runningVar', runningVar, C);

@@ -9,6 +9,13 @@ import { engine } from '../runtime/engine.js';
 import { markNonDifferentiable, registerComposite, registerKernel, runOp } from '../autograd/registry.js';
 import { withContiguous } from '../kernels/operands.js';
 import { Tensor } from '../tensor.js';
+import { defineOptions, noOptions } from '../options.js';
+
+// A dtype is a string here: checkDType names the dtypes, with a DTypeError, as every op does.
+const CAST = defineOptions<{ dtype?: DType }>('cast', { dtype: 'string' }, ['dtype']);
+const TO = defineOptions<{ dtype?: DType }>('to', { dtype: 'string' }, ['dtype']);
+const FLOAT = noOptions('float');
+const INT = noOptions('int');
 
 /** The float32 values that truncate to an int32: NaN, infinities and anything past +-2^31 do not. */
 function checkInt32Range(values: Float32Array, shape: readonly number[]): void {
@@ -24,6 +31,7 @@ registerKernel<{ dtype: DType }>({
   name: 'cast',
   simd: false,
   threaded: false,
+  options: CAST,
   forward: ([x], { dtype }) =>
     withContiguous([x], ([src]) => {
       const heap = engine().heap;
@@ -39,18 +47,28 @@ registerKernel<{ dtype: DType }>({
 markNonDifferentiable('cast');
 
 /** x in `dtype`: x itself when it has that dtype already (as torch.Tensor.to), else a converted copy. */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  const dt = checkDType('cast', dtype);
+export function cast(x: Tensor, ...args: [dtype: DType] | [{ dtype: DType }]): Tensor {
+  const dt = checkDType('cast', CAST.fromArguments(args).dtype);
   if (!(x instanceof Tensor) || x.dtype !== dt) return runOp('cast', [x], { dtype: dt });
   x.assertAlive('cast');
   return x;
 }
 
 /** torch.Tensor.to(dtype). */
-export const to = (x: Tensor, dtype: DType): Tensor => cast(x, dtype);
+export function to(x: Tensor, ...args: [dtype: DType] | [{ dtype: DType }]): Tensor {
+  return cast(x, TO.fromArguments(args).dtype!);
+}
 /** torch.Tensor.float(): x as float32. */
-export const float = (x: Tensor): Tensor => cast(x, 'float32');
+export function float(x: Tensor, ...none: []): Tensor {
+  FLOAT.fromArguments(none);
+  return cast(x, 'float32');
+}
 /** torch.Tensor.int(): x as int32, truncated toward zero. */
-export const int = (x: Tensor): Tensor => cast(x, 'int32');
+export function int(x: Tensor, ...none: []): Tensor {
+  INT.fromArguments(none);
+  return cast(x, 'int32');
+}
 
-for (const name of ['to', 'float', 'int']) registerComposite({ name, builtFrom: ['cast'], method: true });
+for (const [name, options] of [['to', TO], ['float', FLOAT], ['int', INT]] as const) {
+  registerComposite({ name, builtFrom: ['cast'], method: true, options });
+}

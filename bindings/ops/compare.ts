@@ -4,17 +4,24 @@ import { markNonDifferentiable, registerGradient, registerKernel, runOp } from '
 import { tensor } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { reduceTo } from './arithmetic.js';
+import { noOptions } from '../options.js';
 
 const COMPARISONS = { eq: 'Equal', ne: undefined, lt: 'Less', le: 'LessOrEqual', gt: 'Greater', ge: 'GreaterOrEqual' } as const;
 type Comparison = keyof typeof COMPARISONS;
 
+const NO_OPTIONS = new Map([...Object.keys(COMPARISONS), 'where'].map((name) => [name, noOptions(name)]));
+
 for (const [name, onnx] of Object.entries(COMPARISONS)) {
-  registerKernel({ name, simd: true, threaded: true, onnx: onnx ? [onnx] : [], method: true, forward: ([a, b]) => binary(name as never, a, b) });
+  registerKernel({
+    name, simd: true, threaded: true, onnx: onnx ? [onnx] : [], method: true, options: NO_OPTIONS.get(name),
+    forward: ([a, b]) => binary(name as never, a, b),
+  });
   markNonDifferentiable(name);
 }
 
 function compare(name: Comparison) {
-  return (a: Tensor, b: Tensor | number): Tensor => {
+  return (a: Tensor, b: Tensor | number, ...none: []): Tensor => {
+    NO_OPTIONS.get(name)!.fromArguments(none);
     if (typeof b !== 'number') return runOp(name, [a, b]);
     const s = tensor([b], []);
     const out = runOp(name, [a, s]);
@@ -30,7 +37,9 @@ export const le = compare('le');
 export const gt = compare('gt');
 export const ge = compare('ge');
 
-registerKernel({ name: 'where', simd: true, threaded: true, onnx: ['Where'], forward: ([c, a, b]) => whereKernel(c, a, b) });
+registerKernel({
+  name: 'where', simd: true, threaded: true, onnx: ['Where'], options: NO_OPTIONS.get('where'), forward: ([c, a, b]) => whereKernel(c, a, b),
+});
 registerGradient({
   name: 'where',
   // out = cond ? a : b
@@ -43,4 +52,7 @@ registerGradient({
 });
 
 /** Elements of a where cond is nonzero, else of b, with broadcasting. */
-export const where = (cond: Tensor, a: Tensor, b: Tensor): Tensor => runOp('where', [cond, a, b]);
+export function where(cond: Tensor, a: Tensor, b: Tensor, ...none: []): Tensor {
+  NO_OPTIONS.get('where')!.fromArguments(none);
+  return runOp('where', [cond, a, b]);
+}

@@ -8,6 +8,7 @@ import {
 } from '../kernels/conv.js';
 import { requireTensor, withContiguous } from '../kernels/operands.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, PADDING, PAIR } from '../options.js';
 
 export type { Conv2dOptions, ConvTranspose2dOptions } from '../kernels/conv.js';
 
@@ -23,11 +24,16 @@ function operands(op: string, x: Tensor, w: Tensor, b: Tensor | null | undefined
   return list;
 }
 
+export const CONV2D = defineOptions<Conv2dOptions>('conv2d', {
+  stride: PAIR, padding: `${PADDING}|'same'|'valid'`, dilation: PAIR, groups: 'number',
+});
+
 registerKernel<Conv2dOptions>({
   name: 'conv2d',
   simd: true,
   threaded: true,
   onnx: ['Conv'],
+  options: CONV2D,
   forward: (inputs, opts) => withContiguous(inputs, ([x, w, b]) => conv2dForward(x, w, b, opts)),
 });
 registerGradient<Conv2dOptions>({
@@ -45,15 +51,20 @@ registerGradient<Conv2dOptions>({
  * stride, padding and dilation take a number or [h, w]; padding also 'same', 'valid' or
  * [top, left, bottom, right].
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  return runOp('conv2d', operands('conv2d', x, weight, bias), { ...opts });
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: Conv2dOptions, ...none: []): Tensor {
+  return runOp('conv2d', operands('conv2d', x, weight, bias), { ...CONV2D.parseLast(opts, none) });
 }
+
+export const CONV_TRANSPOSE2D = defineOptions<ConvTranspose2dOptions>('convTranspose2d', {
+  stride: PAIR, padding: PADDING, outputPadding: PAIR, dilation: PAIR, groups: 'number',
+});
 
 registerKernel<ConvTranspose2dOptions>({
   name: 'convTranspose2d',
   simd: true,
   threaded: true,
   onnx: ['ConvTranspose'],
+  options: CONV_TRANSPOSE2D,
   forward: (inputs, opts) => withContiguous(inputs, ([x, w, b]) => convTranspose2dForward(x, w, b, opts)),
 });
 registerGradient<ConvTranspose2dOptions>({
@@ -70,6 +81,8 @@ registerGradient<ConvTranspose2dOptions>({
  * torch.nn.functional.conv_transpose2d: x (N, C, H, W), weight (C, OC/groups, kH, kW), bias (OC)
  * or none. The output is (H-1)*stride - paddings + dilation*(k-1) + outputPadding + 1 high (and wide).
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
-  return runOp('convTranspose2d', operands('convTranspose2d', x, weight, bias), { ...opts });
+export function convTranspose2d(
+  x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvTranspose2dOptions, ...none: []
+): Tensor {
+  return runOp('convTranspose2d', operands('convTranspose2d', x, weight, bias), { ...CONV_TRANSPOSE2D.parseLast(opts, none) });
 }

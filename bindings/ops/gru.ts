@@ -7,8 +7,15 @@ import { add, mul, sub } from './arithmetic.js';
 import { split } from './join.js';
 import { linear } from './linear.js';
 import { sigmoid, tanh } from './unary.js';
+import { defineOptions } from '../options.js';
 
-registerComposite({ name: 'gruCell', builtFrom: ['linear', 'add', 'split', 'sigmoid', 'tanh', 'mul', 'sub'] });
+interface Biases {
+  bIh?: Tensor | null;
+  bHh?: Tensor | null;
+}
+const GRU_CELL = defineOptions<Biases>('gruCell', { bIh: 'tensor|null', bHh: 'tensor|null' });
+
+registerComposite({ name: 'gruCell', builtFrom: ['linear', 'add', 'split', 'sigmoid', 'tanh', 'mul', 'sub'], options: GRU_CELL });
 
 /**
  * One step from the input projection `xProj` = x W_ih^T + b_ih (B, 3H), already computed (the GRU
@@ -26,7 +33,10 @@ export function gruStep(xProj: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | nul
 }
 
 /** One GRU step, as torch.nn.GRUCell: x (B, I), h (B, H), wIh (3H, I), wHh (3H, H), biases (3H). */
-export function gruCell(x: Tensor, h: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null): Tensor {
+export function gruCell(
+  x: Tensor, h: Tensor, wIh: Tensor, wHh: Tensor, ...biases: [bIh?: Tensor | null, bHh?: Tensor | null] | [Biases]
+): Tensor {
+  const { bIh = null, bHh = null } = GRU_CELL.fromArguments(biases);
   const H = wHh.ndim === 2 ? wHh.shape[1] : -1;
   const fits = wHh.ndim === 2 && wHh.shape[0] === 3 * H && x.ndim === 2 && h.ndim === 2 && h.shape[0] === x.shape[0] && h.shape[1] === H;
   if (!fits) {

@@ -8,6 +8,15 @@ import { numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { normDim, permute } from './views.js';
 import { withContiguous } from '../kernels/operands.js';
+import { defineOptions } from '../options.js';
+
+/** Both index ops take the dim and the index after the input, by position or by name, as torch. */
+interface IndexOptions {
+  dim?: number;
+  index?: Tensor;
+}
+const INDEX_SELECT = defineOptions<IndexOptions>('indexSelect', { dim: 'number', index: 'tensor' }, ['dim', 'index']);
+const GATHER = defineOptions<IndexOptions>('gather', { dim: 'number', index: 'tensor' }, ['dim', 'index']);
 
 /** Refuses indices outside [0, size): a bad label or token id must never read stray memory. */
 export function checkIndices(op: string, index: Tensor, size: number): void {
@@ -27,6 +36,7 @@ registerKernel({
   simd: false,
   threaded: true,
   onnx: ['Gather'],
+  options: INDEX_SELECT,
   forward: ([table, index]) => {
     checkIndices('indexSelect', index, table.shape[0]);
     const width = numel(table.shape.slice(1));
@@ -52,7 +62,8 @@ registerGradient({
  * Slices of x along `dim` picked by int32 `index` (torch.index_select for 1-D index). For other
  * index shapes the picked slices take the index's shape, as embedding lookups want.
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+export function indexSelect(x: Tensor, ...args: [dim: number, index: Tensor] | [{ dim: number; index: Tensor }]): Tensor {
+  const { dim, index } = INDEX_SELECT.fromArguments(args) as Required<IndexOptions>;
   if (x.ndim < 1) throw new ShapeError(`indexSelect: input must have at least 1 dim, got ${formatShape(x.shape)}`);
   const d = normDim('indexSelect', dim, x.ndim);
   if (d === 0) return runOp('gatherRows', [x, index]);
@@ -62,7 +73,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const back = x.shape.map((_, i) => (i === d ? 0 : i < d ? i + 1 : i));
   return permute(picked, back);
 }
-registerComposite({ name: 'indexSelect', builtFrom: ['gatherRows', 'permute'], method: true });
+registerComposite({ name: 'indexSelect', builtFrom: ['gatherRows', 'permute'], method: true, options: INDEX_SELECT });
 
 interface GatherLayout {
   outer: number;
@@ -86,6 +97,7 @@ registerKernel<{ dim: number }>({
   threaded: true,
   onnx: ['GatherElements'],
   method: true,
+  options: GATHER,
   forward: ([x, index], { dim }) => {
     const { outer, nX, nIndex, inner } = gatherLayout(x, index, dim);
     const out = empty(index.shape, x.dtype);
@@ -110,7 +122,8 @@ registerGradient<{ dim: number }>({
  * torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] for dim 1, and so on. The index has x's
  * rank and x's sizes in every dim but `dim`.
  */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export function gather(x: Tensor, ...args: [dim: number, index: Tensor] | [{ dim: number; index: Tensor }]): Tensor {
+  const { dim, index } = GATHER.fromArguments(args) as Required<IndexOptions>;
   const d = normDim('gather', dim, x.ndim);
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s !== x.shape[i])) {
     throw new ShapeError(

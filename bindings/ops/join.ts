@@ -7,12 +7,22 @@ import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js
 import { Tensor } from '../tensor.js';
 import { narrow, normDim, unsqueeze } from './views.js';
 import { registerComposite } from '../autograd/registry.js';
+import { defineOptions } from '../options.js';
+
+interface JoinOptions {
+  /** Default 0. */
+  dim?: number;
+}
+const CAT = defineOptions<JoinOptions>('cat', { dim: 'number' });
+const STACK = defineOptions<JoinOptions>('stack', { dim: 'number' });
+const SPLIT = defineOptions<{ sizes?: number | readonly number[]; dim?: number }>('split', { sizes: 'number|number[]', dim: 'number' }, ['sizes']);
 
 registerKernel<{ dim: number }>({
   name: 'cat',
   simd: false,
   threaded: true,
   onnx: ['Concat'],
+  options: CAT,
   forward: (inputs, { dim }) => {
     const shape = [...inputs[0].shape];
     shape[dim] = inputs.reduce((n, t) => n + t.shape[dim], 0);
@@ -42,8 +52,9 @@ registerGradient<{ dim: number }>({
 });
 
 /** Concatenates tensors of equal shape but in `dim`, as torch.cat. */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(tensors: readonly Tensor[], ...args: [dim?: number] | [JoinOptions]): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat: expected a non-empty list of tensors');
+  const { dim = 0 } = CAT.fromArguments(args);
   const d = normDim('cat', dim, tensors[0].ndim);
   checkJoinable('cat', tensors, d, `differ outside dim ${dim}`);
   return runOp('cat', tensors, { dim: d });
@@ -61,8 +72,9 @@ function checkJoinable(op: string, tensors: readonly Tensor[], skip: number, exp
 }
 
 /** Joins tensors of one shape along a new dim, as torch.stack. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], ...args: [dim?: number] | [JoinOptions]): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack: expected a non-empty list of tensors');
+  const { dim = 0 } = STACK.fromArguments(args);
   const d = normDim('stack', dim, tensors[0].ndim + 1);
   checkJoinable('stack', tensors, -1, 'differ; expected one shape');
   const expanded = tensors.map((t) => unsqueeze(t, d));
@@ -72,7 +84,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 /** Views of consecutive pieces along `dim`: of `sizes` elements each, or of one size (the last may be shorter). */
-export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Tensor[] {
+export function split(
+  x: Tensor, ...args: [sizes: number | readonly number[], dim?: number] | [{ sizes: number | readonly number[]; dim?: number }]
+): Tensor[] {
+  const options = SPLIT.fromArguments(args);
+  const [sizes, dim] = [options.sizes!, options.dim ?? 0];
   const d = normDim('split', dim, x.ndim);
   const total = x.shape[d];
   let lengths: number[];
@@ -93,5 +109,5 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
   });
 }
 
-registerComposite({ name: 'stack', builtFrom: ['reshape', 'cat'] });
-registerComposite({ name: 'split', builtFrom: ['narrow'], method: true });
+registerComposite({ name: 'stack', builtFrom: ['reshape', 'cat'], options: STACK });
+registerComposite({ name: 'split', builtFrom: ['narrow'], method: true, options: SPLIT });

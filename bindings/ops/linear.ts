@@ -8,6 +8,10 @@ import { reduceTo } from './arithmetic.js';
 import { sum } from './reduce.js';
 import { reshape, squeeze, transpose, unsqueeze } from './views.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { defineOptions, noOptions } from '../options.js';
+
+const MATMUL = noOptions('matmul');
+const LINEAR = defineOptions<{ bias?: Tensor | null }>('linear', { bias: 'tensor|null' });
 
 registerKernel({
   name: 'matmul',
@@ -15,6 +19,7 @@ registerKernel({
   threaded: true,
   onnx: ['MatMul'],
   method: true,
+  options: MATMUL,
   forward: ([a, b]) => {
     expectFloat('matmul', a, b);
     return matmulKernel(a, b);
@@ -41,7 +46,8 @@ function productTo(x: Tensor, y: Tensor, transposeFirst: boolean, shape: readonl
  * Matrix product with NumPy/PyTorch rules: a 1-D a is a row vector and a 1-D b a column vector
  * (the added dim is dropped again), and dims before the last two broadcast as batch dims.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, ...none: []): Tensor {
+  MATMUL.fromArguments(none);
   for (const [name, t] of [['a', a], ['b', b]] as const) {
     if (t.ndim === 0) throw new ShapeError(`matmul: ${name} must have at least 1 dim, got shape ${formatShape(t.shape)}`);
   }
@@ -56,6 +62,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['Gemm'],
+  options: LINEAR,
   forward: ([x, w, b]) => {
     expectFloat('linear', x, w, ...(b ? [b] : []));
     return gemm({ a: x, b: w, transB: true, bias: b });
@@ -74,7 +81,8 @@ registerGradient({
 /**
  * x W^T + b, as torch.nn.functional.linear: x is (..., in), W is (out, in), b is (out).
  */
-export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+export function linear(x: Tensor, w: Tensor, ...args: [bias?: Tensor | null] | [{ bias?: Tensor | null }]): Tensor {
+  const b = LINEAR.fromArguments(args).bias ?? undefined;
   if (w.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== w.shape[1] || (b && (b.ndim !== 1 || b.shape[0] !== w.shape[0]))) {
     throw new ShapeError(
       `linear: input ${formatShape(x.shape)}, weight ${formatShape(w.shape)}` +

@@ -12,6 +12,7 @@ import { add, mul, sub } from './arithmetic.js';
 import { mean, sum } from './reduce.js';
 import { sameShape } from '../shape.js';
 import { permute, reshape } from './views.js';
+import { defineOptions } from '../options.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -24,6 +25,19 @@ export interface ClassLossOptions {
   labelSmoothing?: number;
   reduction?: Reduction;
 }
+
+const REDUCTION = "'mean'|'sum'|'none'";
+const CLASS_LOSS_FIELDS = { weight: 'tensor', ignoreIndex: 'int', labelSmoothing: 'number', reduction: REDUCTION } as const;
+const NLL_LOSS = defineOptions<ClassLossOptions>('nllLoss', CLASS_LOSS_FIELDS);
+const CROSS_ENTROPY = defineOptions<ClassLossOptions>('crossEntropy', CLASS_LOSS_FIELDS);
+
+/** The losses of a prediction and a target of one shape take only the reduction, by position or as { reduction }. */
+interface PairLossOptions {
+  reduction?: Reduction;
+}
+const PAIR_LOSSES = new Map(
+  ['mseLoss', 'l1Loss', 'bceWithLogits'].map((name) => [name, defineOptions<PairLossOptions>(name, { reduction: REDUCTION })]),
+);
 
 /**
  * Scores (N, C, d1, ...) as rows (N*d1*..., C), the class dim last, so that every loss below
@@ -109,7 +123,8 @@ function reduceRows(op: string, perRow: Tensor, reduction: Reduction, denominato
 }
 
 /** Negative log-likelihood of class targets, from log-probabilities (N, C) or (N, C, d1, ...). */
-export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+export function nllLoss(logProbs: Tensor, target: Tensor, options?: ClassLossOptions, ...none: []): Tensor {
+  const opts = NLL_LOSS.parseLast(options, none);
   const t = classTargets('nllLoss', logProbs, target, opts);
   // The weights stay alive with the graph, which needs them for the gradient.
   const picked = mul(asRows(logProbs), targetWeights(t, logProbs.shape[1]));
@@ -126,6 +141,7 @@ registerKernel<CrossEntropyAttrs>({
   simd: true,
   threaded: true,
   onnx: ['SoftmaxCrossEntropyLoss'],
+  options: CROSS_ENTROPY,
   forward: ([x, target], { rows }) => crossEntropyRows(x, target, rows),
 });
 registerGradient<CrossEntropyAttrs>({
@@ -135,7 +151,8 @@ registerGradient<CrossEntropyAttrs>({
 });
 
 /** Cross-entropy of class targets from raw scores (N, C) or (N, C, d1, ...): log-softmax and NLL in one kernel. */
-export function crossEntropy(logits: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+export function crossEntropy(logits: Tensor, target: Tensor, options?: ClassLossOptions, ...none: []): Tensor {
+  const opts = CROSS_ENTROPY.parseLast(options, none);
   const t = classTargets('crossEntropy', logits, target, opts);
   const reduction = checkReduction('crossEntropy', opts.reduction ?? 'mean');
   // The mean's 1/denominator scales each row in the kernel, so the mean costs one sum. Like
@@ -160,12 +177,14 @@ function reduceAll(op: string, t: Tensor, reduction: Reduction): Tensor {
   return reduceRows(op, t, reduction, t.size, t.shape);
 }
 
-export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, ...args: [reduction?: Reduction] | [PairLossOptions]): Tensor {
+  const { reduction = 'mean' } = PAIR_LOSSES.get('mseLoss')!.fromArguments(args);
   checkPair('mseLoss', input, target);
   return reduceAll('mseLoss', square(sub(input, target)), reduction);
 }
 
-export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, ...args: [reduction?: Reduction] | [PairLossOptions]): Tensor {
+  const { reduction = 'mean' } = PAIR_LOSSES.get('l1Loss')!.fromArguments(args);
   checkPair('l1Loss', input, target);
   return reduceAll('l1Loss', abs(sub(input, target)), reduction);
 }
@@ -174,13 +193,17 @@ export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'me
  * Binary cross-entropy from logits, in the stable form max(x, 0) - x*y + log(1 + exp(-|x|)),
  * which never takes the log of 0 or the exp of a large number.
  */
-export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function bceWithLogits(logits: Tensor, target: Tensor, ...args: [reduction?: Reduction] | [PairLossOptions]): Tensor {
+  const { reduction = 'mean' } = PAIR_LOSSES.get('bceWithLogits')!.fromArguments(args);
   checkPair('bceWithLogits', logits, target);
   const softplusTail = log(add(exp(neg(abs(logits))), 1));
   return reduceAll('bceWithLogits', add(sub(relu(logits), mul(logits, target)), softplusTail), reduction);
 }
 
-registerComposite({ name: 'nllLoss', builtFrom: ['mul', 'sum', 'neg'], onnx: ['NegativeLogLikelihoodLoss'] });
-registerComposite({ name: 'mseLoss', builtFrom: ['sub', 'square', 'mean'] });
-registerComposite({ name: 'l1Loss', builtFrom: ['sub', 'abs', 'mean'] });
-registerComposite({ name: 'bceWithLogits', builtFrom: ['relu', 'mul', 'sub', 'abs', 'neg', 'exp', 'affine', 'log', 'add', 'mean'] });
+registerComposite({ name: 'nllLoss', builtFrom: ['mul', 'sum', 'neg'], onnx: ['NegativeLogLikelihoodLoss'], options: NLL_LOSS });
+registerComposite({ name: 'mseLoss', builtFrom: ['sub', 'square', 'mean'], options: PAIR_LOSSES.get('mseLoss') });
+registerComposite({ name: 'l1Loss', builtFrom: ['sub', 'abs', 'mean'], options: PAIR_LOSSES.get('l1Loss') });
+registerComposite({
+  name: 'bceWithLogits', builtFrom: ['relu', 'mul', 'sub', 'abs', 'neg', 'exp', 'affine', 'log', 'add', 'mean'],
+  options: PAIR_LOSSES.get('bceWithLogits'),
+});

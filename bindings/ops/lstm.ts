@@ -16,6 +16,15 @@ import { split } from './join.js';
 import { linear } from './linear.js';
 import { sigmoid, tanh } from './unary.js';
 import { narrow, reshape } from './views.js';
+import { defineOptions } from '../options.js';
+
+/** The biases, the trailing optional arguments of lstm and lstmCell. */
+interface Biases {
+  bIh?: Tensor | null;
+  bHh?: Tensor | null;
+}
+const LSTM = defineOptions<Biases>('lstm', { bIh: 'tensor|null', bHh: 'tensor|null' });
+const LSTM_CELL = defineOptions<Biases>('lstmCell', { bIh: 'tensor|null', bHh: 'tensor|null' });
 
 type Slot = 'x' | 'wIh' | 'wHh' | 'bIh' | 'bHh' | 'h0' | 'c0';
 
@@ -29,6 +38,7 @@ registerKernel<{ slots: Slot[] }>({
   simd: true,
   threaded: true,
   onnx: [],
+  options: LSTM,
   forward: (inputs, { slots }) => {
     expectFloat('lstm', ...inputs);
     const s = bySlot(inputs, slots);
@@ -81,8 +91,9 @@ export interface LstmResult {
  * one recorded output, and gradients from any of them flow back.
  */
 export function lstm(
-  x: Tensor, h0: Tensor | null, c0: Tensor | null, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null,
+  x: Tensor, h0: Tensor | null, c0: Tensor | null, wIh: Tensor, wHh: Tensor, ...biases: [bIh?: Tensor | null, bHh?: Tensor | null] | [Biases]
 ): LstmResult {
+  const { bIh = null, bHh = null } = LSTM.fromArguments(biases);
   const named: [Slot, Tensor | null][] = [['x', x], ['wIh', wIh], ['wHh', wHh], ['bIh', bIh], ['bHh', bHh], ['h0', h0], ['c0', c0]];
   const present = named.filter((e): e is [Slot, Tensor] => e[1] !== null && e[1] !== undefined);
   const packed = runOp('lstm', present.map(([, t]) => t), { slots: present.map(([s]) => s) });
@@ -98,15 +109,16 @@ export function lstm(
   return result;
 }
 
-registerComposite({ name: 'lstmCell', builtFrom: ['linear', 'add', 'split', 'sigmoid', 'tanh', 'mul'] });
+registerComposite({ name: 'lstmCell', builtFrom: ['linear', 'add', 'split', 'sigmoid', 'tanh', 'mul'], options: LSTM_CELL });
 
 /**
  * One LSTM step, as torch.nn.LSTMCell: x (B, I), h and c (B, H), the weights and biases as in
  * `lstm`. Returns the next h and c. Built from primitive ops, for step-by-step generation.
  */
 export function lstmCell(
-  x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null,
+  x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh: Tensor, ...biases: [bIh?: Tensor | null, bHh?: Tensor | null] | [Biases]
 ): { h: Tensor; c: Tensor } {
+  const { bIh = null, bHh = null } = LSTM_CELL.fromArguments(biases);
   const H = wHh.ndim === 2 ? wHh.shape[1] : -1;
   const B = x.shape[0];
   const fits = wHh.ndim === 2 && wHh.shape[0] === 4 * H && x.ndim === 2 &&

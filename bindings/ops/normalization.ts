@@ -5,6 +5,15 @@ import { registerComposite } from '../autograd/registry.js';
 import { add, mul, sub } from './arithmetic.js';
 import { mean } from './reduce.js';
 import { rsqrt, square } from './unary.js';
+import { defineOptions } from '../options.js';
+
+interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Default 1e-5. */
+  eps?: number;
+}
+const LAYER_NORM = defineOptions<LayerNormOptions>('layerNorm', { weight: 'tensor|null', bias: 'tensor|null', eps: 'number' });
 
 /** (x - mean) / sqrt(var + eps) over `dims`, with the biased variance. */
 function standardize(x: Tensor, dims: number[], eps: number): Tensor {
@@ -13,8 +22,16 @@ function standardize(x: Tensor, dims: number[], eps: number): Tensor {
   return mul(centered, rsqrt(add(variance, eps)));
 }
 
-/** torch.nn.functional.layer_norm: normalise over the last dims, given as `normalizedShape`. */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+/**
+ * torch.nn.functional.layer_norm: normalise over the last dims, given as `normalizedShape`;
+ * weight, bias and eps come by position or as one options object (layerNorm(x, [4], { eps })).
+ */
+export function layerNorm(
+  x: Tensor, normalizedShape: readonly number[],
+  ...args: [weight?: Tensor | null, bias?: Tensor | null, eps?: number] | [LayerNormOptions]
+): Tensor {
+  const parsed = LAYER_NORM.fromArguments(args);
+  const [weight, bias, eps] = [parsed.weight ?? undefined, parsed.bias ?? undefined, parsed.eps ?? 1e-5];
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
   if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
@@ -35,4 +52,6 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   return y;
 }
 
-registerComposite({ name: 'layerNorm', builtFrom: ['mean', 'sub', 'square', 'affine', 'rsqrt', 'mul', 'add'], onnx: ['LayerNormalization'] });
+registerComposite({
+  name: 'layerNorm', builtFrom: ['mean', 'sub', 'square', 'affine', 'rsqrt', 'mul', 'add'], onnx: ['LayerNormalization'], options: LAYER_NORM,
+});

@@ -13,6 +13,7 @@ import { requireTensor, withContiguous } from '../kernels/operands.js';
 import { pair, type Pair } from '../kernels/spatial.js';
 import { viewAs } from '../kernels/operands.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, noOptions, PADDING, PADDING3D, PAIR, TRIPLE, type OptionsDeclaration } from '../options.js';
 
 export type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, Padding3d, Triple } from '../kernels/pool.js';
 
@@ -20,6 +21,23 @@ export type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOpt
 export interface ReturnIndices {
   returnIndices?: boolean;
 }
+
+const KERNEL = "'simd'|'reference'";
+export const MAX_POOL2D = defineOptions<MaxPool2dOptions & ReturnIndices>('maxPool2d', {
+  stride: PAIR, padding: PADDING, dilation: PAIR, ceilMode: 'boolean', kernel: KERNEL, returnIndices: 'boolean',
+});
+export const MAX_POOL3D = defineOptions<MaxPool3dOptions & ReturnIndices>('maxPool3d', {
+  stride: TRIPLE, padding: PADDING3D, dilation: TRIPLE, ceilMode: 'boolean', kernel: KERNEL, returnIndices: 'boolean',
+});
+export const AVG_POOL2D = defineOptions<AvgPool2dOptions>('avgPool2d', {
+  stride: PAIR, padding: PADDING, dilation: PAIR, ceilMode: 'boolean', countIncludePad: 'boolean', kernel: KERNEL,
+});
+export const AVG_POOL3D = defineOptions<AvgPool3dOptions>('avgPool3d', {
+  stride: TRIPLE, padding: PADDING3D, dilation: TRIPLE, ceilMode: 'boolean', countIncludePad: 'boolean', kernel: KERNEL,
+});
+const GLOBAL_MAX_POOL2D = noOptions('globalMaxPool2d');
+const GLOBAL_AVG_POOL2D = noOptions('globalAvgPool2d');
+export const ADAPTIVE_AVG_POOL2D = defineOptions<{ outputSize?: Pair }>('adaptiveAvgPool2d', { outputSize: PAIR }, ['outputSize']);
 
 /**
  * The argmax indices of one max-pool forward: held until its backward has used them, and handed
@@ -64,13 +82,14 @@ function maxPoolBackward(op: string, dy: Tensor, x: Tensor, saved: SavedIndices)
 
 /** Registers a max pooling's forward and, beside it, its backward through the saved indices. */
 function registerMaxPool<A extends GlobalMaxPoolAttrs & ReturnIndices>(
-  name: string, onnx: string[], forward: (x: Tensor, attrs: A) => MaxPoolResult,
+  name: string, onnx: string[], options: OptionsDeclaration<object>, forward: (x: Tensor, attrs: A) => MaxPoolResult,
 ): void {
   registerKernel<A>({
     name,
     simd: true,
     threaded: true,
     onnx,
+    options,
     forward: ([x], attrs) =>
       withContiguous([x], ([xc]) => keepIndices(x, forward(xc, attrs), attrs.saved, attrs.returnIndices === true)),
   });
@@ -84,15 +103,12 @@ function registerMaxPool<A extends GlobalMaxPoolAttrs & ReturnIndices>(
 /** runOp for a max pooling: the values, or [values, indices] with returnIndices. */
 function runMaxPool(name: string, x: Tensor, kernelSize: Pair | Triple, opts: object & ReturnIndices): Tensor | [Tensor, Tensor] {
   requireTensor(name, x, 'x');
-  if (opts.returnIndices !== undefined && typeof opts.returnIndices !== 'boolean') {
-    throw new ArgumentError(`${name}: returnIndices must be a boolean, got ${String(opts.returnIndices)}`);
-  }
   const saved: SavedIndices = { indices: null, forCaller: null };
   const y = runOp(name, [x], { ...opts, kernelSize, saved });
   return saved.forCaller === null ? y : [y, saved.forCaller];
 }
 
-registerMaxPool<MaxPoolAttrs & MaxPool2dOptions>('maxPool2d', ['MaxPool'], (x, attrs) =>
+registerMaxPool<MaxPoolAttrs & MaxPool2dOptions>('maxPool2d', ['MaxPool'], MAX_POOL2D, (x, attrs) =>
   maxPool2dForward(x, attrs.kernelSize as Pair, attrs));
 
 /**
@@ -102,24 +118,25 @@ registerMaxPool<MaxPoolAttrs & MaxPool2dOptions>('maxPool2d', ['MaxPool'], (x, a
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts?: MaxPool2dOptions & ReturnIndices): Tensor;
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions & ReturnIndices = {}): Tensor | [Tensor, Tensor] {
-  return runMaxPool('maxPool2d', x, kernelSize, opts);
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts?: MaxPool2dOptions & ReturnIndices, ...none: []): Tensor | [Tensor, Tensor] {
+  return runMaxPool('maxPool2d', x, kernelSize, MAX_POOL2D.parseLast(opts, none));
 }
 
-registerMaxPool<MaxPoolAttrs & MaxPool3dOptions>('maxPool3d', ['MaxPool'], (x, attrs) =>
+registerMaxPool<MaxPoolAttrs & MaxPool3dOptions>('maxPool3d', ['MaxPool'], MAX_POOL3D, (x, attrs) =>
   maxPool3dForward(x, attrs.kernelSize as Triple, attrs));
 
 /** torch.nn.functional.max_pool3d on (N, C, D, H, W), as maxPool2d; indices are (d*H + h)*W + w. */
 export function maxPool3d(x: Tensor, kernelSize: Triple, opts: MaxPool3dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool3d(x: Tensor, kernelSize: Triple, opts?: MaxPool3dOptions & ReturnIndices): Tensor;
-export function maxPool3d(x: Tensor, kernelSize: Triple, opts: MaxPool3dOptions & ReturnIndices = {}): Tensor | [Tensor, Tensor] {
-  return runMaxPool('maxPool3d', x, kernelSize, opts);
+export function maxPool3d(x: Tensor, kernelSize: Triple, opts?: MaxPool3dOptions & ReturnIndices, ...none: []): Tensor | [Tensor, Tensor] {
+  return runMaxPool('maxPool3d', x, kernelSize, MAX_POOL3D.parseLast(opts, none));
 }
 
-registerMaxPool<GlobalMaxPoolAttrs>('globalMaxPool2d', ['GlobalMaxPool'], (x) => globalMaxPool2dForward(x));
+registerMaxPool<GlobalMaxPoolAttrs>('globalMaxPool2d', ['GlobalMaxPool'], GLOBAL_MAX_POOL2D, (x) => globalMaxPool2dForward(x));
 
 /** The maximum of each (n, c) plane of x (N, C, H, W): (N, C, 1, 1). */
-export function globalMaxPool2d(x: Tensor): Tensor {
+export function globalMaxPool2d(x: Tensor, ...none: []): Tensor {
+  GLOBAL_MAX_POOL2D.fromArguments(none);
   requireTensor('globalMaxPool2d', x, 'x');
   return runOp('globalMaxPool2d', [x], { saved: { indices: null, forCaller: null } });
 }
@@ -137,6 +154,7 @@ registerKernel<AvgPoolAttrs>({
   simd: true,
   threaded: true,
   onnx: ['AveragePool'],
+  options: AVG_POOL2D,
   forward: ([x], attrs) => withContiguous([x], ([xc]) => avgPool2dForward(xc, attrs.kernelSize, attrs)),
 });
 registerGradient<AvgPoolAttrs>({
@@ -152,9 +170,10 @@ registerGradient<AvgPoolAttrs>({
  * those inside the input. Padding may exceed half the window, unlike torch: a window wholly in it
  * gives 0 with countIncludePad and NaN (0 / 0) without.
  */
-export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: Pair, opts?: AvgPool2dOptions, ...none: []): Tensor {
+  const options = AVG_POOL2D.parseLast(opts, none);
   requireTensor('avgPool2d', x, 'x');
-  return runOp('avgPool2d', [x], { ...opts, kernelSize });
+  return runOp('avgPool2d', [x], { ...options, kernelSize });
 }
 
 registerKernel<AvgPool3dAttrs>({
@@ -162,6 +181,7 @@ registerKernel<AvgPool3dAttrs>({
   simd: true,
   threaded: true,
   onnx: ['AveragePool'],
+  options: AVG_POOL3D,
   forward: ([x], attrs) => withContiguous([x], ([xc]) => avgPool3dForward(xc, attrs.kernelSize, attrs)),
 });
 registerGradient<AvgPool3dAttrs>({
@@ -171,9 +191,10 @@ registerGradient<AvgPool3dAttrs>({
 });
 
 /** torch.nn.functional.avg_pool3d on (N, C, D, H, W), as avgPool2d. */
-export function avgPool3d(x: Tensor, kernelSize: Triple, opts: AvgPool3dOptions = {}): Tensor {
+export function avgPool3d(x: Tensor, kernelSize: Triple, opts?: AvgPool3dOptions, ...none: []): Tensor {
+  const options = AVG_POOL3D.parseLast(opts, none);
   requireTensor('avgPool3d', x, 'x');
-  return runOp('avgPool3d', [x], { ...opts, kernelSize });
+  return runOp('avgPool3d', [x], { ...options, kernelSize });
 }
 
 registerKernel({
@@ -181,6 +202,7 @@ registerKernel({
   simd: true,
   threaded: true,
   onnx: ['GlobalAveragePool'],
+  options: GLOBAL_AVG_POOL2D,
   forward: ([x]) => withContiguous([x], ([xc]) => globalAvgPool2dForward(xc)),
 });
 registerGradient({
@@ -189,7 +211,8 @@ registerGradient({
 });
 
 /** The mean of each (n, c) plane of x (N, C, H, W): (N, C, 1, 1). */
-export function globalAvgPool2d(x: Tensor): Tensor {
+export function globalAvgPool2d(x: Tensor, ...none: []): Tensor {
+  GLOBAL_AVG_POOL2D.fromArguments(none);
   requireTensor('globalAvgPool2d', x, 'x');
   return runOp('globalAvgPool2d', [x]);
 }
@@ -199,8 +222,9 @@ export function globalAvgPool2d(x: Tensor): Tensor {
  * does): then every window has the same size and they tile the plane, which is average pooling
  * with kernel = stride = input / output. Other sizes need overlapping windows of varying size.
  */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, ...args: [outputSize: Pair] | [{ outputSize: Pair }]): Tensor {
   const op = 'adaptiveAvgPool2d';
+  const { outputSize } = ADAPTIVE_AVG_POOL2D.fromArguments(args);
   requireTensor(op, x, 'x');
   if (x.ndim !== 4) throw new ShapeError(`${op}: x must be 4-D (N, C, H, W), got shape ${formatShape(x.shape)}`);
   const [oh, ow] = pair(op, 'outputSize', outputSize, 1);
@@ -215,4 +239,4 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   return avgPool2d(x, [H / oh, W / ow]);
 }
 
-registerComposite({ name: 'adaptiveAvgPool2d', builtFrom: ['globalAvgPool2d', 'avgPool2d'] });
+registerComposite({ name: 'adaptiveAvgPool2d', builtFrom: ['globalAvgPool2d', 'avgPool2d'], options: ADAPTIVE_AVG_POOL2D });

@@ -6,6 +6,7 @@ import { viewAs } from '../kernels/operands.js';
 import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import { Tensor } from '../tensor.js';
 import { normDim } from './views.js';
+import { defineOptions } from '../options.js';
 
 export type Dims = number | readonly number[] | undefined;
 
@@ -32,6 +33,15 @@ interface ReduceAttrs {
   keepdim: boolean;
 }
 
+export interface ReduceOptions {
+  /** The dims to reduce; all of them when absent, null or empty. */
+  dim?: Dims | null;
+  keepdim?: boolean;
+}
+
+const REDUCERS = ['sum', 'mean', 'max', 'min'] as const;
+const REDUCE_OPTIONS = new Map(REDUCERS.map((name) => [name, defineOptions<ReduceOptions>(name, { dim: 'number|number[]|null', keepdim: 'boolean' })]));
+
 for (const [name, onnx] of [['sum', 'ReduceSum'], ['mean', 'ReduceMean'], ['max', 'ReduceMax'], ['min', 'ReduceMin']] as const) {
   registerKernel<ReduceAttrs>({
     name,
@@ -39,6 +49,7 @@ for (const [name, onnx] of [['sum', 'ReduceSum'], ['mean', 'ReduceMean'], ['max'
     threaded: true,
     onnx: [onnx],
     method: true,
+    options: REDUCE_OPTIONS.get(name),
     forward: ([x], { dims, keepdim }) => {
       expectFloat(name, x);
       // A 0-d tensor has no dims: the kernel reads `undefined` as "everything".
@@ -74,14 +85,28 @@ for (const name of ['max', 'min'] as const) {
   });
 }
 
-const reducer = (name: string) => (x: Tensor, dims?: Dims, keepdim = false): Tensor =>
-  runOp(name, [x], { dims: normDims(name, dims, x.ndim), keepdim });
+const reducer = (name: (typeof REDUCERS)[number]) => {
+  const options = REDUCE_OPTIONS.get(name)!;
+  return (x: Tensor, ...args: [dim?: Dims | null, keepdim?: boolean] | [ReduceOptions]): Tensor => {
+    const { dim, keepdim = false } = options.fromArguments(args);
+    return runOp(name, [x], { dims: normDims(name, dim ?? undefined, x.ndim), keepdim });
+  };
+};
 
-/** Sum over `dims` (all by default). */
+/** Sum over `dim` (a dim or a list of them; all by default), by position or as { dim, keepdim }, as torch.sum. */
 export const sum = reducer('sum');
 export const mean = reducer('mean');
 export const max = reducer('max');
 export const min = reducer('min');
+
+interface ArgReduceOptions {
+  dim?: number;
+  keepdim?: boolean;
+}
+
+const ARG_OPTIONS = new Map(
+  (['argmax', 'argmin'] as const).map((name) => [name, defineOptions<ArgReduceOptions>(name, { dim: 'number', keepdim: 'boolean' })]),
+);
 
 for (const name of ['argmax', 'argmin'] as const) {
   registerKernel<{ dim: number; keepdim: boolean }>({
@@ -90,13 +115,20 @@ for (const name of ['argmax', 'argmin'] as const) {
     threaded: true,
     onnx: [name === 'argmax' ? 'ArgMax' : 'ArgMin'],
     method: true,
+    options: ARG_OPTIONS.get(name),
     forward: ([x], { dim, keepdim }) => reduce(name, x, [dim], keepdim),
   });
   markNonDifferentiable(name);
 }
 
-/** Index (int32) of the largest element along `dim`; the first one on ties. */
-export const argmax = (x: Tensor, dim = -1, keepdim = false): Tensor =>
-  runOp('argmax', [x], { dim: normDim('argmax', dim, x.ndim), keepdim });
-export const argmin = (x: Tensor, dim = -1, keepdim = false): Tensor =>
-  runOp('argmin', [x], { dim: normDim('argmin', dim, x.ndim), keepdim });
+const argReducer = (name: 'argmax' | 'argmin') => {
+  const options = ARG_OPTIONS.get(name)!;
+  return (x: Tensor, ...args: [dim?: number, keepdim?: boolean] | [ArgReduceOptions]): Tensor => {
+    const { dim = -1, keepdim = false } = options.fromArguments(args);
+    return runOp(name, [x], { dim: normDim(name, dim, x.ndim), keepdim });
+  };
+};
+
+/** Index (int32) of the largest element along `dim` (default the last); the first one on ties. */
+export const argmax = argReducer('argmax');
+export const argmin = argReducer('argmin');

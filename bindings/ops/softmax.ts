@@ -3,12 +3,24 @@ import { logSoftmax as logSoftmaxKernel, logSoftmaxBackward, softmax as softmaxK
 import { expectFloat, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import type { Tensor } from '../tensor.js';
 import { normDim } from './views.js';
+import { defineOptions } from '../options.js';
+
+interface SoftmaxOptions {
+  /** Default -1, the last. */
+  dim?: number;
+}
 
 const FORMS = [
   // y = softmax(x): dx = y * (dy - sum(dy * y))
-  { name: 'softmax', onnx: 'Softmax', forward: softmaxKernel, backward: softmaxBackward },
+  {
+    name: 'softmax', onnx: 'Softmax', forward: softmaxKernel, backward: softmaxBackward,
+    options: defineOptions<SoftmaxOptions>('softmax', { dim: 'number' }),
+  },
   // y = log_softmax(x): dx = dy - exp(y) * sum(dy)
-  { name: 'logSoftmax', onnx: 'LogSoftmax', forward: logSoftmaxKernel, backward: logSoftmaxBackward },
+  {
+    name: 'logSoftmax', onnx: 'LogSoftmax', forward: logSoftmaxKernel, backward: logSoftmaxBackward,
+    options: defineOptions<SoftmaxOptions>('logSoftmax', { dim: 'number' }),
+  },
 ] as const;
 
 for (const form of FORMS) {
@@ -18,6 +30,7 @@ for (const form of FORMS) {
     threaded: true,
     onnx: [form.onnx],
     method: true,
+    options: form.options,
     forward: ([x], { dim }) => {
       expectFloat(form.name, x);
       return form.forward(x, dim);
@@ -29,6 +42,10 @@ for (const form of FORMS) {
   });
 }
 
-export const softmax = (x: Tensor, dim = -1): Tensor => runOp('softmax', [x], { dim: normDim('softmax', dim, x.ndim) });
-export const logSoftmax = (x: Tensor, dim = -1): Tensor =>
-  runOp('logSoftmax', [x], { dim: normDim('logSoftmax', dim, x.ndim) });
+const along = (form: (typeof FORMS)[number]) => (x: Tensor, ...args: [dim?: number] | [SoftmaxOptions]): Tensor => {
+  const { dim = -1 } = form.options.fromArguments(args);
+  return runOp(form.name, [x], { dim: normDim(form.name, dim, x.ndim) });
+};
+
+export const softmax = along(FORMS[0]);
+export const logSoftmax = along(FORMS[1]);

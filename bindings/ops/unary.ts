@@ -3,6 +3,7 @@
 import { BACKWARD_INPUT, unary, unaryBackward, type UnaryOp } from '../kernels/elementwise.js';
 import { expectFloat, markNonDifferentiable, registerGradient, registerKernel, runOp } from '../autograd/registry.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, noOptions } from '../options.js';
 
 interface UnarySpec {
   /** The kernel's op name in bindings/kernels/elementwise.ts. */
@@ -28,6 +29,8 @@ const UNARY: Record<string, UnarySpec> = {
   sign: { kernel: 'sign', onnx: ['Sign'], differentiable: false },
 };
 
+const NO_OPTIONS = new Map(Object.keys(UNARY).map((name) => [name, noOptions(name)]));
+
 for (const [name, spec] of Object.entries(UNARY)) {
   registerKernel({
     name,
@@ -35,6 +38,7 @@ for (const [name, spec] of Object.entries(UNARY)) {
     threaded: true,
     onnx: spec.onnx,
     method: true,
+    options: NO_OPTIONS.get(name),
     forward: ([x]) => {
       expectFloat(name, x);
       return unary(spec.kernel, x);
@@ -50,7 +54,13 @@ for (const [name, spec] of Object.entries(UNARY)) {
   });
 }
 
-const op = (name: string) => (x: Tensor): Tensor => runOp(name, [x]);
+const op = (name: string) => {
+  const options = NO_OPTIONS.get(name)!;
+  return (x: Tensor, ...none: []): Tensor => {
+    options.fromArguments(none);
+    return runOp(name, [x]);
+  };
+};
 export const neg = op('neg');
 export const abs = op('abs');
 export const exp = op('exp');
@@ -66,12 +76,18 @@ export const sin = op('sin');
 export const cos = op('cos');
 export const sign = op('sign');
 
+interface LeakyReluOptions {
+  negativeSlope?: number;
+}
+const LEAKY_RELU = defineOptions<LeakyReluOptions>('leakyRelu', { negativeSlope: 'number' });
+
 registerKernel({
   name: 'leakyRelu',
   simd: true,
   threaded: true,
   onnx: ['LeakyRelu'],
   method: true,
+  options: LEAKY_RELU,
   forward: ([x], { slope }) => {
     expectFloat('leakyRelu', x);
     return unary('leaky_relu', x, { slope });
@@ -81,7 +97,16 @@ registerGradient<{ slope: number }>({
   name: 'leakyRelu',
   backward: (dy, { inputs: [x], attrs: { slope } }) => [unaryBackward('leaky_relu', dy, x, { slope })],
 });
-export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => runOp('leakyRelu', [x], { slope });
+/** x for x > 0, negativeSlope * x otherwise (default 0.01), as torch.nn.functional.leaky_relu. */
+export function leakyRelu(x: Tensor, ...args: [negativeSlope?: number] | [LeakyReluOptions]): Tensor {
+  const { negativeSlope = 0.01 } = LEAKY_RELU.fromArguments(args);
+  return runOp('leakyRelu', [x], { slope: negativeSlope });
+}
+
+interface GeluOptions {
+  approximate?: 'none' | 'tanh';
+}
+const GELU = defineOptions<GeluOptions>('gelu', { approximate: "'none'|'tanh'" });
 
 registerKernel({
   name: 'gelu',
@@ -89,6 +114,7 @@ registerKernel({
   threaded: true,
   onnx: ['Gelu'],
   method: true,
+  options: GELU,
   forward: ([x], { approximate }) => {
     expectFloat('gelu', x);
     return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', x);
@@ -101,7 +127,16 @@ registerGradient<{ approximate: 'none' | 'tanh' }>({
   ],
 });
 /** GELU, exact (erf) by default or with PyTorch's tanh approximation. */
-export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => runOp('gelu', [x], { approximate });
+export function gelu(x: Tensor, ...args: [approximate?: 'none' | 'tanh'] | [GeluOptions]): Tensor {
+  const { approximate = 'none' } = GELU.fromArguments(args);
+  return runOp('gelu', [x], { approximate });
+}
+
+interface ClampOptions {
+  min?: number;
+  max?: number;
+}
+const CLAMP = defineOptions<ClampOptions>('clamp', { min: 'number', max: 'number' });
 
 registerKernel({
   name: 'clamp',
@@ -109,6 +144,7 @@ registerKernel({
   threaded: true,
   onnx: ['Clip'],
   method: true,
+  options: CLAMP,
   forward: ([x], { min, max }) => {
     expectFloat('clamp', x);
     return unary('clamp', x, { lo: min, hi: max });
@@ -118,4 +154,9 @@ registerGradient<{ min: number; max: number }>({
   name: 'clamp',
   backward: (dy, { inputs: [x], attrs: { min, max } }) => [unaryBackward('clamp', dy, x, { lo: min, hi: max })],
 });
-export const clamp = (x: Tensor, min = -Infinity, max = Infinity): Tensor => runOp('clamp', [x], { min, max });
+/** x limited to [min, max] (by default unbounded on either side). */
+export function clamp(x: Tensor, ...args: [min?: number, max?: number] | [ClampOptions]): Tensor {
+  const { min = -Infinity, max = Infinity } = CLAMP.fromArguments(args);
+  return runOp('clamp', [x], { min, max });
+}
+

@@ -4,6 +4,9 @@ import { requireTensor, withContiguous } from '../kernels/operands.js';
 import type { Pair } from '../kernels/spatial.js';
 import { upsampleNearestBackward, upsampleNearestForward } from '../kernels/upsample.js';
 import type { Tensor } from '../tensor.js';
+import { defineOptions, PAIR } from '../options.js';
+
+const UPSAMPLE_NEAREST = defineOptions<{ scaleFactor?: Pair }>('upsampleNearest', { scaleFactor: PAIR }, ['scaleFactor']);
 
 interface UpsampleAttrs {
   scaleFactor: Pair;
@@ -13,6 +16,7 @@ registerKernel<UpsampleAttrs>({
   name: 'upsampleNearest',
   simd: true,
   threaded: true,
+  options: UPSAMPLE_NEAREST,
   forward: ([x], { scaleFactor }) => withContiguous([x], ([xc]) => upsampleNearestForward(xc, scaleFactor)),
 });
 registerGradient<UpsampleAttrs>({
@@ -25,7 +29,8 @@ registerGradient<UpsampleAttrs>({
  * torch.nn.functional.interpolate(x, scale_factor, mode='nearest') for whole-number factors:
  * x (N, C, H, W) to (N, C, H*sh, W*sw), scaleFactor a number or [sh, sw].
  */
-export function upsampleNearest(x: Tensor, scaleFactor: Pair): Tensor {
+export function upsampleNearest(x: Tensor, ...args: [scaleFactor: Pair] | [{ scaleFactor: Pair }]): Tensor {
+  const { scaleFactor } = UPSAMPLE_NEAREST.fromArguments(args);
   requireTensor('upsampleNearest', x, 'x');
-  return runOp('upsampleNearest', [x], { scaleFactor });
+  return runOp('upsampleNearest', [x], { scaleFactor: scaleFactor! });
 }

@@ -7,6 +7,21 @@ import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { contiguousStrides, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from '../kernels/reduce.js';
+import { defineOptions, noOptions } from '../options.js';
+
+const RESHAPE = defineOptions<{ shape?: readonly number[] }>('reshape', { shape: 'number[]' }, ['shape']);
+const FLATTEN = defineOptions<{ startDim?: number; endDim?: number }>('flatten', { startDim: 'number', endDim: 'number' });
+const UNSQUEEZE = defineOptions<{ dim?: number }>('unsqueeze', { dim: 'number' }, ['dim']);
+const SQUEEZE = defineOptions<{ dim?: number }>('squeeze', { dim: 'number' });
+const PERMUTE = defineOptions<{ dims?: readonly number[] }>('permute', { dims: 'number[]' }, ['dims']);
+const TRANSPOSE = defineOptions<{ dim0?: number; dim1?: number }>('transpose', { dim0: 'number', dim1: 'number' });
+const NARROW = defineOptions<{ dim?: number; start?: number; length?: number }>(
+  'narrow', { dim: 'number', start: 'number', length: 'number' }, ['dim', 'start', 'length'],
+);
+const EXPAND = defineOptions<{ shape?: readonly number[] }>('expand', { shape: 'number[]' }, ['shape']);
+const CONTIGUOUS = noOptions('contiguous');
+const VIEW = defineOptions<{ shape?: readonly number[] }>('view', { shape: 'number[]' }, ['shape']);
+const CLONE = noOptions('clone');
 
 function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   x.storage.retain();
@@ -46,6 +61,7 @@ registerKernel({
   threaded: false,
   onnx: ['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'],
   method: true,
+  options: RESHAPE,
   forward: ([x], { shape }) => {
     if (x.isContiguous()) return viewOf(x, shape, contiguousStrides(shape), x.offset);
     const c = contiguousKernel(x);
@@ -57,12 +73,14 @@ registerKernel({
 registerGradient({ name: 'reshape', backward: (dy, { inputs: [x] }) => [reshape(dy, x.shape)] });
 
 /** The same elements in a new shape; one dim may be -1 and is then inferred. */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  return runOp('reshape', [x], { shape: inferShape('reshape', x, shape) });
+export function reshape(x: Tensor, ...args: [shape: readonly number[]] | [{ shape: readonly number[] }]): Tensor {
+  const { shape } = RESHAPE.fromArguments(args);
+  return runOp('reshape', [x], { shape: inferShape('reshape', x, shape!) });
 }
 
 /** reshape for a contiguous tensor only, as torch.Tensor.view: it never copies, so a strided view is refused. */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
+export function view(x: Tensor, ...args: [shape: readonly number[]] | [{ shape: readonly number[] }]): Tensor {
+  const shape = VIEW.fromArguments(args).shape!;
   if (!x.isContiguous()) {
     throw new ShapeError(
       `view: the tensor of shape ${formatShape(x.shape)} with strides ${formatShape(x.strides)} is not contiguous, ` +
@@ -72,8 +90,9 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return reshape(x, shape);
 }
 
-/** Flattens dims startDim..endDim into one. */
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+/** Flattens dims startDim..endDim (by default all) into one. */
+export function flatten(x: Tensor, ...args: [startDim?: number, endDim?: number] | [{ startDim?: number; endDim?: number }]): Tensor {
+  const { startDim = 0, endDim = -1 } = FLATTEN.fromArguments(args);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim('flatten', startDim, x.ndim);
   const e = normDim('flatten', endDim, x.ndim);
@@ -81,18 +100,22 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+export function unsqueeze(x: Tensor, ...args: [dim: number] | [{ dim: number }]): Tensor {
+  const dim = UNSQUEEZE.fromArguments(args).dim!;
   const d = normDim('unsqueeze', dim, x.ndim + 1);
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
 /** Drops the given size-1 dim, or every size-1 dim. */
-export function squeeze(x: Tensor, dim?: number): Tensor {
+export function squeeze(x: Tensor, ...args: [dim?: number] | [{ dim?: number }]): Tensor {
+  const { dim } = SQUEEZE.fromArguments(args);
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const d = normDim('squeeze', dim, x.ndim);
   return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
 }
-for (const name of ['view', 'flatten', 'unsqueeze', 'squeeze']) registerComposite({ name, builtFrom: ['reshape'], method: true });
+for (const [name, options] of [['view', VIEW], ['flatten', FLATTEN], ['unsqueeze', UNSQUEEZE], ['squeeze', SQUEEZE]] as const) {
+  registerComposite({ name, builtFrom: ['reshape'], method: true, options });
+}
 
 registerKernel({
   name: 'permute',
@@ -100,6 +123,7 @@ registerKernel({
   threaded: false,
   onnx: ['Transpose'],
   method: true,
+  options: PERMUTE,
   forward: ([x], { dims }) => viewOf(x, dims.map((d: number) => x.shape[d]), dims.map((d: number) => x.strides[d]), x.offset),
 });
 registerGradient<{ dims: number[] }>({
@@ -112,7 +136,8 @@ registerGradient<{ dims: number[] }>({
 });
 
 /** Reorders the dims: output dim i is input dim dims[i]. */
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+export function permute(x: Tensor, ...args: [dims: readonly number[]] | [{ dims: readonly number[] }]): Tensor {
+  const dims = PERMUTE.fromArguments(args).dims!;
   const norm = dims.map((d) => normDim('permute', d, x.ndim));
   if (norm.length !== x.ndim || new Set(norm).size !== x.ndim) {
     throw new ArgumentError(`permute: [${dims.join(', ')}] is not a permutation of the ${x.ndim} dims of ${formatShape(x.shape)}`);
@@ -121,14 +146,15 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** Swaps two dims (by default the last two). */
-export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+export function transpose(x: Tensor, ...args: [dim0?: number, dim1?: number] | [{ dim0?: number; dim1?: number }]): Tensor {
+  const { dim0 = -2, dim1 = -1 } = TRANSPOSE.fromArguments(args);
   const dims = x.shape.map((_, i) => i);
   const a = normDim('transpose', dim0, x.ndim);
   const b = normDim('transpose', dim1, x.ndim);
   [dims[a], dims[b]] = [dims[b], dims[a]];
   return permute(x, dims);
 }
-registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true });
+registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true, options: TRANSPOSE });
 
 registerKernel({
   name: 'narrow',
@@ -136,6 +162,7 @@ registerKernel({
   threaded: false,
   onnx: ['Slice'],
   method: true,
+  options: NARROW,
   forward: ([x], { dim, start, length }) => {
     const shape = [...x.shape];
     shape[dim] = length;
@@ -152,7 +179,10 @@ registerGradient<{ dim: number; start: number }>({
 });
 
 /** Elements start..start+length-1 along dim, as a view. */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+export function narrow(
+  x: Tensor, ...args: [dim: number, start: number, length: number] | [{ dim: number; start: number; length: number }]
+): Tensor {
+  const { dim, start, length } = NARROW.fromArguments(args) as { dim: number; start: number; length: number };
   const d = normDim('narrow', dim, x.ndim);
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -170,6 +200,7 @@ registerKernel({
   threaded: false,
   onnx: ['Expand'],
   method: true,
+  options: EXPAND,
   forward: ([x], { shape }) => {
     const lead = shape.length - x.ndim;
     const strides = shape.map((_: number, i: number) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
@@ -179,7 +210,8 @@ registerKernel({
 registerGradient({ name: 'expand', backward: (dy, { inputs: [x] }) => [sumTo(dy, x.shape)] });
 
 /** Broadcasts size-1 (or missing leading) dims to `shape` without copying; -1 keeps a dim. */
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
+export function expand(x: Tensor, ...args: [shape: readonly number[]] | [{ shape: readonly number[] }]): Tensor {
+  const shape = EXPAND.fromArguments(args).shape!;
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
   const fits =
@@ -195,17 +227,20 @@ registerKernel({
   simd: false,
   threaded: true,
   method: true,
+  options: CONTIGUOUS,
   forward: ([x]) => contiguousKernel(x),
 });
 registerGradient({ name: 'contiguous', backward: (dy) => [dy] });
 
 /** x itself when already row-major and dense, else a row-major copy. */
-export function contiguous(x: Tensor): Tensor {
+export function contiguous(x: Tensor, ...none: []): Tensor {
+  CONTIGUOUS.fromArguments(none);
   return x.isContiguous() ? x : runOp('contiguous', [x]);
 }
 
 /** A row-major copy that gradients flow through, as torch.clone: unlike contiguous(), always new memory. */
-export function clone(x: Tensor): Tensor {
+export function clone(x: Tensor, ...none: []): Tensor {
+  CLONE.fromArguments(none);
   return runOp('contiguous', [x]);
 }
-registerComposite({ name: 'clone', builtFrom: ['contiguous'], method: true });
+registerComposite({ name: 'clone', builtFrom: ['contiguous'], method: true, options: CLONE });

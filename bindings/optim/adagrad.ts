@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { adagradStep, checkHyper } from './functional.js';
 import { Optimizer, type ParamUpdate } from './optimizer.js';
+import { defineOptions } from '../options.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -9,13 +10,16 @@ export interface AdagradOptions {
   eps?: number;
 }
 
+const ADAGRAD = defineOptions<AdagradOptions>('Adagrad', { lr: 'number', lrDecay: 'number', weightDecay: 'number', eps: 'number' });
+
 /** Adagrad (Duchi et al.), as torch.optim.Adagrad with initial accumulator 0. */
 export class Adagrad extends Optimizer {
   readonly lrDecay: number;
   readonly weightDecay: number;
   readonly eps: number;
 
-  constructor(params: Iterable<Tensor>, opts: AdagradOptions = {}) {
+  constructor(params: Iterable<Tensor>, options?: AdagradOptions) {
+    const opts = ADAGRAD.parse(options);
     super('Adagrad', params, opts.lr ?? 1e-2);
     this.lrDecay = checkHyper('Adagrad', 'lrDecay', opts.lrDecay ?? 0, 0);
     this.weightDecay = checkHyper('Adagrad', 'weightDecay', opts.weightDecay ?? 0, 0);

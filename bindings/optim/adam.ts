@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { adamSteps, checkHyper } from './functional.js';
 import { Optimizer, type ParamUpdate } from './optimizer.js';
+import { defineOptions } from '../options.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -8,6 +9,9 @@ export interface AdamOptions {
   eps?: number;
   weightDecay?: number;
 }
+
+const ADAM_FIELDS = { lr: 'number', betas: 'number[2]', eps: 'number', weightDecay: 'number' } as const;
+const ADAM = { Adam: defineOptions<AdamOptions>('Adam', ADAM_FIELDS), AdamW: defineOptions<AdamOptions>('AdamW', ADAM_FIELDS) };
 
 /**
  * Adam (Kingma and Ba) with bias correction, as torch.optim.Adam. Weight decay here is L2: it is
@@ -20,7 +24,8 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
   protected readonly decoupled: boolean = false;
 
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}, name = 'Adam') {
+  constructor(params: Iterable<Tensor>, options?: AdamOptions, name: 'Adam' | 'AdamW' = 'Adam') {
+    const opts = ADAM[name].parse(options);
     super(name, params, opts.lr ?? 1e-3);
     const [b1, b2] = opts.betas ?? [0.9, 0.999];
     this.beta1 = checkHyper(name, 'betas[0]', b1, 0, 1 - Number.EPSILON);
@@ -49,7 +54,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+  constructor(params: Iterable<Tensor>, opts?: AdamOptions) {
     super(params, opts, 'AdamW');
   }
 

@@ -3,6 +3,7 @@
 import { ArgumentError } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 import { checkHyper } from './functional.js';
+import { defineOptions } from '../options.js';
 
 export abstract class LRScheduler {
   readonly baseLr: number;
@@ -22,6 +23,25 @@ export abstract class LRScheduler {
   abstract lrAt(count: number): number;
 }
 
+interface StepLROptions {
+  stepSize: number;
+  gamma?: number;
+}
+interface CosineAnnealingLROptions {
+  tMax: number;
+  etaMin?: number;
+}
+interface LinearWarmupLROptions {
+  warmupSteps: number;
+  startFactor?: number;
+  then?: LRScheduler;
+}
+const STEP_LR = defineOptions<StepLROptions>('StepLR', { stepSize: 'number', gamma: 'number' }, ['stepSize']);
+const COSINE_ANNEALING_LR = defineOptions<CosineAnnealingLROptions>('CosineAnnealingLR', { tMax: 'number', etaMin: 'number' }, ['tMax']);
+const LINEAR_WARMUP_LR = defineOptions<LinearWarmupLROptions>('LinearWarmupLR', {
+  warmupSteps: 'number', startFactor: 'number', then: LRScheduler,
+}, ['warmupSteps']);
+
 function checkCount(op: string, name: string, n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`${op}: ${name} must be a whole number >= 1, got ${n}`);
   return n;
@@ -32,8 +52,9 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Optimizer, options: StepLROptions) {
     super(optimizer);
+    const opts = STEP_LR.parse(options);
     this.stepSize = checkCount('StepLR', 'stepSize', opts.stepSize);
     this.gamma = checkHyper('StepLR', 'gamma', opts.gamma ?? 0.1, 0);
   }
@@ -48,8 +69,9 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     super(optimizer);
+    const opts = COSINE_ANNEALING_LR.parse(options);
     this.tMax = checkCount('CosineAnnealingLR', 'tMax', opts.tMax);
     this.etaMin = checkHyper('CosineAnnealingLR', 'etaMin', opts.etaMin ?? 0, 0);
   }
@@ -70,8 +92,9 @@ export class LinearWarmupLR extends LRScheduler {
   readonly startFactor: number;
   private readonly after: LRScheduler | undefined;
 
-  constructor(optimizer: Optimizer, opts: { warmupSteps: number; startFactor?: number; then?: LRScheduler }) {
+  constructor(optimizer: Optimizer, options: LinearWarmupLROptions) {
     super(optimizer);
+    const opts = LINEAR_WARMUP_LR.parse(options);
     this.warmupSteps = checkCount('LinearWarmupLR', 'warmupSteps', opts.warmupSteps);
     this.startFactor = checkHyper('LinearWarmupLR', 'startFactor', opts.startFactor ?? 0, 0, 1);
     this.after = opts.then;

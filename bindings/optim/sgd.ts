@@ -2,6 +2,7 @@ import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkHyper, sgdStep } from './functional.js';
 import { Optimizer, type ParamUpdate } from './optimizer.js';
+import { defineOptions } from '../options.js';
 
 export interface SGDOptions {
   lr: number;
@@ -11,6 +12,10 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+const SGD_OPTIONS = defineOptions<SGDOptions>('SGD', {
+  lr: 'number', momentum: 'number', dampening: 'number', weightDecay: 'number', nesterov: 'boolean',
+}, ['lr']);
+
 /** Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay, as torch.optim.SGD. */
 export class SGD extends Optimizer {
   readonly momentum: number;
@@ -18,7 +23,8 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
 
-  constructor(params: Iterable<Tensor>, opts: SGDOptions) {
+  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+    const opts = SGD_OPTIONS.parse(options);
     super('SGD', params, opts.lr);
     this.momentum = checkHyper('SGD', 'momentum', opts.momentum ?? 0, 0);
     this.dampening = checkHyper('SGD', 'dampening', opts.dampening ?? 0, 0, 1);

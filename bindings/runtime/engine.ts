@@ -4,10 +4,11 @@ import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, PAGE_BYTES } from './layout.js';
 import { Heap } from './memory.js';
 import { hardwareConcurrency, load, runtimeName, sharedMemoryAvailable, type RuntimeName } from './platform.js';
-import { checkThreadCount, Pool } from './pool.js';
+import { checkThreadCount, Pool, workerThreads } from './pool.js';
 import { embeddedWasm } from './embedded-sources.js';
 import type { Flavour } from './flavour.js';
 import { taskTable, type TaskTable } from './tasks.js';
+import { defineOptions } from '../options.js';
 
 export type WasmSource = BufferSource | URL | string;
 
@@ -190,10 +191,12 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   const shared = sharedMemoryAvailable();
   const singleThreadReason = shared.ok ? undefined : shared.why;
   const flavour: Flavour = (relaxed ? 'relaxed' : 'simd') + (shared.ok ? '-threads' : '') as Flavour;
-  // Together: in Node, counting the cores first loads node:os while the wasm could be compiling.
-  const [wanted, module] = await Promise.all([
+  // Together: in Node, counting the cores and loading node:worker_threads first would keep the
+  // wasm from compiling meanwhile.
+  const [wanted, module, threads] = await Promise.all([
     opts.threads ?? hardwareConcurrency(),
     compile(pickSource(opts.wasm, flavour), flavour),
+    shared.ok ? workerThreads() : null,
   ]);
   const heap = new Heap({ shared: shared.ok, maxPages: (maxMB * 1024 * 1024) / PAGE_BYTES });
   const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
@@ -201,7 +204,7 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   if (shared.ok) {
     const tasks = taskTable(instance.exports);
     const onStartFailure = (why: string) => wanted > 1 && warnSingleThread(`workers could not start (${why})`);
-    pool = new Pool(module, heap.memory, tasks.fns, tasks.names, onStartFailure);
+    pool = new Pool(module, heap.memory, tasks.fns, tasks.names, threads, onStartFailure);
     // Not waiting for the workers: ops run on this thread until they check in (pool.ts, "Starting").
     if (wanted > 1) pool.startLater(wanted);
   }
@@ -213,7 +216,12 @@ async function start(opts: ReadyOptions): Promise<Engine> {
  * Loads the wasm and starts the thread pool. Safe to call more than once: later calls return the
  * engine the first one started.
  */
-export async function ready(opts: ReadyOptions = {}): Promise<RuntimeInfo> {
+const READY = defineOptions<ReadyOptions>('ready', {
+  threads: 'number', relaxedSimd: 'boolean', maxMemoryMB: 'number', wasm: 'string|url|bytes|object',
+});
+
+export async function ready(options?: ReadyOptions, ...none: []): Promise<RuntimeInfo> {
+  const opts = READY.parseLast(options, none);
   if (starting === null) {
     starting = start(opts).then(
       (e) => (current = e),

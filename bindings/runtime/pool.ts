@@ -35,7 +35,10 @@
 // that fails turns the pool down to one thread with the loud single-thread warning. Nor does it
 // wait for them to be spawned: constructing the watchdog and the workers blocks the calling
 // thread for milliseconds each (most of a Node cold start), so `startLater` does it in a task of
-// its own, after the code that awaited `ready()` has run its first ops.
+// its own, after the code that awaited `ready()` has run its first ops; or in the first op that
+// earns a second thread, if that comes first: a program that never yields after `ready()` (a
+// synchronous training loop) would otherwise run on one thread to its end. So spawning is
+// synchronous, node:worker_threads having been loaded while the wasm compiled.
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
@@ -100,11 +103,18 @@ function webWorker(): Worker {
     : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
+/** node:worker_threads where workers are Node's (nodeWorkers), loaded before they are needed; else null. */
+export type WorkerThreads = typeof import('node:worker_threads') | null;
+
+/** Loads what spawning workers needs, so that the pool can spawn them in the middle of an op. */
+export async function workerThreads(): Promise<WorkerThreads> {
+  return nodeWorkers ? await nodeBuiltin('node:worker_threads') : null;
+}
+
 /** Starts the watchdog thread (see watchdog.ts): worker.js, told by its first message to watch. */
-async function spawnWatchdog(): Promise<Watchdog> {
-  if (!nodeWorkers) return webWorker();
-  const { Worker } = await nodeBuiltin('node:worker_threads');
-  const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
+function spawnWatchdog(threads: WorkerThreads): Watchdog {
+  if (threads === null) return webWorker();
+  const w = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));
   w.unref();
   return w;
 }
@@ -114,24 +124,22 @@ function randomId(): string {
   return Array.from(crypto.getRandomValues(new Uint32Array(2)), (x) => x.toString(36)).join('');
 }
 
-async function spawnWorker(
+function spawnWorker(
+  threads: WorkerThreads,
   init: Init,
   watchdog: Watchdog | null,
   lock: string | null,
   onExit: (message: string) => void,
-): Promise<WorkerHandle> {
-  const channel = watchdog === null ? null
-    : nodeWorkers ? new (await nodeBuiltin('node:worker_threads')).MessageChannel()
-    : new MessageChannel();
+): WorkerHandle {
+  const channel = watchdog === null ? null : threads !== null ? new threads.MessageChannel() : new MessageChannel();
   const start = (post: (message: unknown, transfer: any[]) => void) => {
     if (channel === null) return post(init, []);
     const { memory, tid, generation } = init;
     watchdog!.postMessage({ watch: { memory, port: channel.port2, tid, generation, lock } }, [channel.port2]);
     post({ ...init, lifeline: channel.port1, lock }, [channel.port1]);
   };
-  if (nodeWorkers) {
-    const { Worker } = await nodeBuiltin('node:worker_threads');
-    const w = new Worker(new URL(NODE_WORKER_FILE, import.meta.url));
+  if (threads !== null) {
+    const w = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));
     w.on('error', (e) => onExit(`worker ${init.tid} failed: ${String(e?.message ?? e)}`));
     w.on('exit', (code) => onExit(`worker ${init.tid} exited (code ${code})`));
     start((m, transfer) => w.postMessage(m, transfer));
@@ -167,9 +175,8 @@ export class Pool {
   private startDeadline: number | null = null;
   /** Why the last start without waiting failed, leaving one thread; '' if none did. */
   startFailure = '';
-  /** The spawn `startLater` scheduled, until it has run, and the thread count it spawns. */
-  private pendingStart: Promise<void> | null = null;
-  private pendingThreads = 1;
+  /** The thread count `startLater` promised, until its workers are spawned; 0 when none is pending. */
+  private pendingThreads = 0;
   private closed = false;
   /**
    * The most threads one op has run on since this was last set to 0. Ops earn threads by their
@@ -183,6 +190,7 @@ export class Pool {
     private readonly memory: WebAssembly.Memory,
     private readonly tasks: readonly Task[],
     private readonly taskNames: readonly string[],
+    private readonly workerThreads: WorkerThreads,
     /** Told why, when workers started without waiting fail to check in. */
     private readonly onStartFailure: (why: string) => void,
   ) {
@@ -193,26 +201,33 @@ export class Pool {
 
   /** Threads that take part in an op, the caller included. */
   get threads(): number {
-    return this.pendingStart !== null ? this.pendingThreads : this.workers.length + 1;
+    return this.pendingThreads !== 0 ? this.pendingThreads : this.workers.length + 1;
   }
 
   /**
-   * Spawns `threads - 1` workers in a later task and returns at once (see "Starting"); a spawn
-   * that throws leaves one thread, with the reason in startFailure and the warning.
+   * Spawns `threads - 1` workers in a later task, or at the first op that wants more than one
+   * thread if that comes first (a program that never yields after ready()), and returns at once
+   * (see "Starting"); a spawn that throws leaves one thread, with the reason in startFailure and
+   * the warning.
    */
   startLater(threads: number): void {
     this.pendingThreads = threads;
-    const start = new Promise<void>(inLaterTask)
-      .then(() => (this.closed ? undefined : this.spawn(threads)))
-      .catch((e) => {
-        this.stopWorkers();
-        this.startFailure = (e as Error).message;
-        this.onStartFailure(this.startFailure);
-      })
-      .finally(() => {
-        if (this.pendingStart === start) this.pendingStart = null;
-      });
-    this.pendingStart = start;
+    inLaterTask(() => this.startPending());
+  }
+
+  /** Spawns the workers startLater promised, unless that is done or the pool was shut down. */
+  private startPending(): void {
+    const threads = this.pendingThreads;
+    if (threads === 0) return;
+    this.pendingThreads = 0;
+    if (this.closed) return;
+    try {
+      this.spawn(threads);
+    } catch (e) {
+      this.stopWorkers();
+      this.startFailure = (e as Error).message;
+      this.onStartFailure(this.startFailure);
+    }
   }
 
   /**
@@ -220,8 +235,8 @@ export class Pool {
    * in and throws if one fails to start; without, resolves once they are spawned (see "Starting").
    */
   async resize(threads: number, wait = true): Promise<void> {
-    await this.pendingStart;
-    if (threads !== this.threads) await this.spawn(threads);
+    this.startPending();
+    if (threads !== this.threads) this.spawn(threads);
     if (!wait) return;
     for (;;) {
       if (this.checkedIn()) {
@@ -235,7 +250,7 @@ export class Pool {
     }
   }
 
-  private async spawn(threads: number): Promise<void> {
+  private spawn(threads: number): void {
     this.stopWorkers();
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Ready, 0);
@@ -247,18 +262,14 @@ export class Pool {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
     const how = watchBy();
-    if (how !== null && threads > 1) this.watchdog ??= await spawnWatchdog();
+    if (how !== null && threads > 1) this.watchdog ??= spawnWatchdog(this.workerThreads);
     if (how === 'lock') this.id ||= randomId();
     const faults = workerFaults(this.faults);
-    const fresh: Promise<WorkerHandle>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation, faults };
       const lock = how === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
-      fresh.push(spawnWorker(init, this.watchdog, lock, onExit));
+      this.workers.push(spawnWorker(this.workerThreads, init, this.watchdog, lock, onExit));
     }
-    this.workers = await Promise.all(fresh);
-    // Shut down while these were being spawned: they must not outlive the pool.
-    if (this.closed) this.shutdown();
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
   }
 
@@ -352,6 +363,7 @@ export class Pool {
 
   /** Runs task `index` over `nthreads` threads; its arguments are already at ARGS_PTR. */
   run(index: number, nthreads: number): void {
+    this.startPending();
     if (!this.usable()) {
       this.tasks[index](ARGS_PTR, 0, 1);
       return;

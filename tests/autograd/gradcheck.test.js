@@ -39,6 +39,15 @@ describe('gradcheck: unary functions', () => {
   check('elu', (x) => wg.elu(x, 0.7), () => [input([4, 5], 25)]);
   check('clamp', (x) => wg.clamp(x, -0.5, 0.6), () => [input([4, 5], 26, { lo: 0.1, hi: 1 })], { eps: 1e-3 });
   check('affine', (x) => wg.affine(x, -1.5, 0.25), () => [input([7], 27)]);
+  check('log1p', (x) => wg.log1p(x), () => [input([4, 5], 28, { lo: 0.001, hi: 0.8 })]);
+  check('softplus', (x) => wg.softplus(x), () => [input([4, 5], 29, { lo: 0.2, hi: 4 })]);
+  check('softplus, beta 2, threshold 3 (both sides of it)', (x) => wg.softplus(x, 2, 3), () => [input([4, 5], 130, { lo: 0.2, hi: 3 })]);
+  check('silu', (x) => wg.silu(x), () => [input([4, 5], 131, { hi: 3 })]);
+  check('mish', (x) => wg.mish(x), () => [input([4, 5], 132, { hi: 3 })]);
+  check('hardswish (away from the kinks at -3 and 3)', (x) => wg.hardswish(x), () => [input([4, 5], 133, { lo: 0.1, hi: 2.8 })]);
+  check('selu', (x) => wg.selu(x), () => [input([4, 5], 134)]);
+  check('prelu, one slope', (x, w) => wg.prelu(x, w), () => [input([3, 4], 135), input([1], 136)]);
+  check('prelu, a slope per channel of (N, C, H, W)', (x, w) => wg.prelu(x, w), () => [input([2, 3, 2, 2], 137), input([3], 138)]);
 });
 
 describe('gradcheck: reductions and softmax', () => {
@@ -102,4 +111,14 @@ describe('gradcheck: losses and normalisation', () => {
     return (x) => (layer ??= new wg.nn.BatchNorm1d(3)).forward(x);
   })();
   check('BatchNorm1d in training mode', bn, () => [input([5, 3], 93)]);
+});
+
+describe('gradcheck: pad and embedding', () => {
+  check('pad constant, value 0.5, negative (cropping) and positive amounts', (x) => wg.pad(x, [1, -1, 2, 0], { value: 0.5 }),
+    () => [input([2, 3, 4], 140)]);
+  check('pad reflect, 2 dims', (x) => wg.pad(x, [2, 1, 1, 2], { mode: 'reflect' }), () => [input([1, 2, 3, 4], 141)]);
+  check('pad replicate, 3 dims', (x) => wg.pad(x, [1, 2, 0, 1, 2, 0], { mode: 'replicate' }), () => [input([1, 2, 2, 3], 142)]);
+  check('pad circular', (x) => wg.pad(x, [3, 1], { mode: 'circular' }), () => [input([2, 3], 143)]);
+  check('embedding (repeated ids add up)', (w) => wg.nn.functional.embedding(wg.tensor([1, 0, 1, 3, 1, 2], [2, 3], 'int32'), w),
+    () => [input([4, 3], 144)]);
 });

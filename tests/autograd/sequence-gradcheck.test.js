@@ -96,6 +96,36 @@ describe('gradcheck: GRU', () => {
   });
 });
 
+describe('gradcheck: RNN and bidirectional stacks', () => {
+  it('rnnCell, tanh and relu, with respect to x, h and all parameters', () => {
+    const [B, I, H] = [3, 2, 4];
+    const xs = [input([B, I], 160), input([B, H], 161), input([H, I], 162), input([H, H], 163), input([H], 164), input([H], 165)];
+    check(F.rnnCell, xs);
+    check((...a) => F.rnnCell(...a, 'relu'), xs);
+    xs.forEach((t) => t.dispose());
+  });
+
+  for (const [Layer, name, state] of [
+    [wg.nn.RNN, 'RNN', (h0) => h0],
+    [wg.nn.GRU, 'GRU', (h0) => h0],
+    [wg.nn.LSTM, 'LSTM', (h0, c0) => ({ h0, c0 })],
+  ]) {
+    it(`a 2-layer bidirectional ${name}, batchFirst, through output and the final states, from given states`, () => {
+      // (relu's kink would meet the finite differences; rnnCell checks relu above)
+      const layer = new Layer(2, 2, { numLayers: 2, bidirectional: true, batchFirst: true, seed: 170 });
+      const x = input([2, 3, 2], 171);
+      const h0 = input([4, 2, 2], 172);
+      const c0 = input([4, 2, 2], 173);
+      check((x_, h, c) => {
+        const r = layer.forward(x_, state(h, c));
+        return flat(r.output, r.hn, ...(r.cn ? [r.cn] : []));
+      }, [x, h0, c0, ...layer.parameters()]);
+      [x, h0, c0].forEach((t) => t.dispose());
+      layer.dispose();
+    });
+  }
+});
+
 describe('gradcheck: scaledDotProductAttention (fused)', () => {
   const [B, Hh, T, S, D] = [2, 2, 3, 5, 4];
   const qkv = (seed, t = T) => [input([B, Hh, t, D], seed), input([B, Hh, S, D], seed + 1), input([B, Hh, S, D], seed + 2)];

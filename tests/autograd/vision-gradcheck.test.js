@@ -51,7 +51,23 @@ describe('gradcheck: convolutions', () => {
     () => [input([1, 2, 5, 4], 27), input([2, 2, 3, 3], 28)]);
 });
 
+describe('gradcheck: 1-D and 3-D convolutions', () => {
+  check('conv1d, bias, stride 2, padding [1, 2]', (x, w, b) => wg.conv1d(x, w, b, { stride: 2, padding: [1, 2] }),
+    () => [input([2, 3, 7], 60), input([4, 3, 3], 61), input([4], 62)]);
+  check('conv1d, groups 2, dilation 2, padding same', (x, w) => wg.conv1d(x, w, null, { groups: 2, dilation: 2, padding: 'same' }),
+    () => [input([1, 4, 6], 63), input([2, 2, 3], 64)]);
+  check('conv3d, bias', (x, w, b) => wg.conv3d(x, w, b), () => [input([2, 2, 3, 4, 3], 65), input([3, 2, 2, 2, 2], 66), input([3], 67)]);
+  check('conv3d, stride [2, 1, 2], padding 1, dilation [1, 2, 1], groups 2', (x, w) =>
+    wg.conv3d(x, w, null, { stride: [2, 1, 2], padding: 1, dilation: [1, 2, 1], groups: 2 }),
+    () => [input([1, 4, 4, 4, 4], 68), input([2, 2, 3, 2, 2], 69)]);
+  check('conv3d, asymmetric padding [front, top, left, back, bottom, right]', (x, w) =>
+    wg.conv3d(x, w, null, { padding: [1, 0, 2, 0, 1, 0] }), () => [input([1, 2, 3, 3, 3], 70), input([2, 2, 2, 2, 2], 71)]);
+});
+
 describe('gradcheck: pooling', () => {
+  check('maxPool1d 3, stride 2, padding 1', (x) => wg.maxPool1d(x, 3, { stride: 2, padding: 1 }), () => [distinct([2, 3, 8], 72)]);
+  check('avgPool1d 3, stride 2, countIncludePad false, ceil mode', (x) =>
+    wg.avgPool1d(x, 3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true }), () => [input([2, 2, 8], 73)]);
   check('maxPool2d 2x2', (x) => wg.maxPool2d(x, 2), () => [distinct([2, 2, 4, 6], 30)]);
   check('maxPool2d 3x3, stride 2, padding 1', (x) => wg.maxPool2d(x, 3, { stride: 2, padding: 1 }), () => [distinct([1, 2, 5, 5], 31)]);
   check('maxPool2d, dilation 2', (x) => wg.maxPool2d(x, 2, { stride: 1, dilation: 2 }), () => [distinct([1, 2, 5, 5], 32)]);

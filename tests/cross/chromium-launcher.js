@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -33,4 +34,22 @@ export async function launchChromium(suite) {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a mocha describe: launches Chromium and a cross-origin-isolated server over the repository
+ * before its tests and closes both after; returns the object they are held in, filled by then.
+ * @returns {{ chromium?: Awaited<ReturnType<typeof launchChromium>>, server?: Awaited<ReturnType<typeof startServer>> }}
+ */
+export function isolatedChromium() {
+  const held = {};
+  before(async function () {
+    held.chromium = await launchChromium(this);
+    held.server = await startServer({ isolated: true });
+  });
+  after(async () => {
+    await held.chromium?.close();
+    await held.server?.close();
+  });
+  return held;
 }

@@ -1,16 +1,19 @@
 // ready() does not wait for the pool's workers: ops run on the calling thread until they check in,
 // with the same bits, and a worker that fails to start turns the pool down to one thread with the
-// loud warning. In a fresh process each, importing the package by name (its bundled entry).
+// loud warning; a program that never yields after ready() still gets its threads. In a fresh
+// process each, importing the package by name (its bundled entry), or dist/ where the test reads
+// the pool's state.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const fixture = fileURLToPath(new URL('./fixtures/pool-start.js', import.meta.url));
+const neverYields = fileURLToPath(new URL('./fixtures/pool-start-never-yields.js', import.meta.url));
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 
-async function runFixture(mode, env = {}) {
-  const { stdout } = await promisify(execFile)(process.execPath, [fixture, mode], {
+async function runFixture(mode, env = {}, file = fixture) {
+  const { stdout } = await promisify(execFile)(process.execPath, [file, mode], {
     cwd: repository, env: { ...process.env, ...env }, timeout: 120000,
   });
   return JSON.parse(stdout.trim().split('\n').at(-1));
@@ -37,5 +40,13 @@ describe('pool start after ready()', () => {
     assert.match(info.singleThreadReason, /^workers could not start \(worker 1 (exited \(code 71\)|died)\)$/);
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     assert.match(warnings[0], /THREADS ARE OFF: running on one thread because workers could not start \(worker 1 /);
+  });
+
+  // The workers are spawned in a later task, which such a program never lets run: the first op
+  // that earns a second thread spawns them instead, and ops use them once they check in.
+  it('a program that never yields after ready() gets its threads, with the same bits', async () => {
+    const { widestOp, ops, same } = await runFixture('', {}, neverYields);
+    assert.equal(widestOp, 2, `${ops} ops, none of them on 2 threads`);
+    assert.equal(same, true);
   });
 });

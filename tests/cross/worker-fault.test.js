@@ -12,9 +12,8 @@
 // - then ops run on 1 thread with the same bits, and setNumThreads(2) brings the threads back.
 // Node's own cases are in tests/reliability/worker-fault.test.js.
 import assert from 'node:assert/strict';
-import { launchChromium } from './chromium-launcher.js';
+import { isolatedChromium } from './chromium-launcher.js';
 import { commandPath, entryReport } from './process-runtime.js';
-import { startServer } from './server.js';
 
 /** The issue's bound: a death is found within 1 s (a correctness bound: detection is an event). */
 const FOUND_WITHIN_MS = 1000;
@@ -90,24 +89,15 @@ describe('worker faults in Deno', () => faultCases(() => faultReportOf(commandPa
 describe('worker faults in Bun', () => faultCases(() => faultReportOf(commandPath('bun'), [], 'bun')));
 
 describe('worker faults in Chromium, cross-origin isolated page', function () {
-  let chromium;
-  let server;
-  before(async function () {
-    chromium = await launchChromium(this);
-    server = await startServer({ isolated: true });
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const held = isolatedChromium();
 
   async function openFaultPage(query, runtime) {
-    const page = await chromium.browser.newPage();
+    const page = await held.chromium.browser.newPage();
     try {
       const console = [];
       page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => console.push(`pageerror: ${e}`));
-      await page.goto(`${server.url}tests/cross/browser.html${query}`);
+      await page.goto(`${held.server.url}tests/cross/browser.html${query}`);
       await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 60000 });
       const report = await page.evaluate(() => window.wasmgradReport);
       assert.equal(report.error, undefined, `the page failed: ${report.error}\nconsole: ${console.join('\n')}`);

@@ -11,6 +11,7 @@ import { linear } from '../../ops/linear.js';
 import { narrow, permute, reshape } from '../../ops/views.js';
 import { engine } from '../../runtime/engine.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
 
 export interface MultiheadAttentionOptions {
   bias?: boolean;
@@ -28,6 +29,10 @@ export interface MultiheadAttentionCall {
   attnMask?: Tensor | null;
 }
 
+const MULTIHEAD_ATTENTION = defineOptions<MultiheadAttentionOptions>('MultiheadAttention', {
+  bias: 'boolean', batchFirst: 'boolean', seed: 'number',
+});
+
 /**
  * forward(query, key, value, opts) returns the attention output only: the fused kernel never
  * forms the attention weights (PyTorch's need_weights=False). key and value default to query.
@@ -39,8 +44,9 @@ export class MultiheadAttention extends Module {
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  constructor(readonly embedDim: number, readonly numHeads: number, options?: MultiheadAttentionOptions) {
     super();
+    const opts = MULTIHEAD_ATTENTION.parse(options);
     for (const [name, v] of [['embedDim', embedDim], ['numHeads', numHeads]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`MultiheadAttention: ${name} must be a whole number >= 1, got ${v}`);
     }

@@ -2,7 +2,10 @@
 // a = sqrt(5) and the bias uniform, both within ±1/sqrt(fan_in).
 import { kaimingUniform, fans, uniform } from '../init.js';
 import { Module } from '../module.js';
-import { conv2d, convTranspose2d } from '../../ops/conv.js';
+import { conv2d, CONV2D, convTranspose2d, CONV_TRANSPOSE2D } from '../../ops/conv.js';
+import { conv3d, CONV3D, triple, type Conv3dOptions } from '../../ops/conv3d.js';
+import { conv1d, CONV1D, type Conv1dOptions, type Single } from '../../ops/lifted-1d.js';
+import type { Triple } from '../../kernels/pool.js';
 import { ArgumentError } from '../../errors.js';
 import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
 import type { Tensor } from '../../tensor.js';
@@ -28,6 +31,11 @@ export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'p
   outputPadding?: Pair;
 }
 
+const CONV2D_LAYER = CONV2D.derive<Conv2dLayerOptions>('Conv2d', { bias: 'boolean', seed: 'number' });
+const CONV_TRANSPOSE2D_LAYER = CONV_TRANSPOSE2D.derive<ConvTranspose2dLayerOptions>('ConvTranspose2d', { bias: 'boolean', seed: 'number' });
+const CONV1D_LAYER = CONV1D.derive<Conv1dLayerOptions>('Conv1d', { bias: 'boolean', seed: 'number' });
+const CONV3D_LAYER = CONV3D.derive<Conv3dLayerOptions>('Conv3d', { bias: 'boolean', seed: 'number' });
+
 function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
   for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${layer}: ${name} must be a whole number >= 1, got ${v}`);
@@ -46,12 +54,12 @@ function initialise(shape: number[], withBias: boolean, biasSize: number, seed: 
 }
 
 /**
- * What Conv2d and ConvTranspose2d share: checked channel counts and kernel size, and torch's
- * initial weight and bias. The weight is (outChannels, inChannels/groups, kH, kW) for a
- * convolution and (inChannels, outChannels/groups, kH, kW) for a transposed one.
+ * What the convolution layers share: checked channel counts, and torch's initial weight and bias
+ * for a kernel size already checked. The weight is (outChannels, inChannels/groups, ...kernel) for
+ * a convolution and (inChannels, outChannels/groups, ...kernel) for a transposed one.
  */
 abstract class ConvLayer extends Module {
-  readonly kernelSize: [number, number];
+  readonly kernelSize: number[];
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
@@ -59,14 +67,14 @@ abstract class ConvLayer extends Module {
     name: string,
     readonly inChannels: number,
     readonly outChannels: number,
-    kernelSize: Pair,
+    kernelSize: number[],
     options: { groups?: number; bias?: boolean; seed?: number },
     transposed: boolean,
   ) {
     super();
     const groups = options.groups ?? 1;
     checkChannels(name, inChannels, outChannels, groups);
-    this.kernelSize = pair(name, 'kernelSize', kernelSize, 1);
+    this.kernelSize = kernelSize;
     const [first, second] = transposed ? [inChannels, outChannels / groups] : [outChannels, inChannels / groups];
     const [weight, bias] = initialise([first, second, ...this.kernelSize], options.bias !== false, outChannels, options.seed);
     this.weight = this.addParameter('weight', weight);
@@ -76,8 +84,12 @@ abstract class ConvLayer extends Module {
 
 /** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
 export class Conv2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: Conv2dLayerOptions = {}) {
-    super('Conv2d', inChannels, outChannels, kernelSize, options, false);
+  readonly options: Conv2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions) {
+    const checked = CONV2D_LAYER.parse(options);
+    super('Conv2d', inChannels, outChannels, pair('Conv2d', 'kernelSize', kernelSize, 1), checked, false);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
@@ -88,12 +100,66 @@ export class Conv2d extends ConvLayer {
 
 /** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
 export class ConvTranspose2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2dLayerOptions = {}) {
-    super('ConvTranspose2d', inChannels, outChannels, kernelSize, options, true);
+  readonly options: ConvTranspose2dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions) {
+    const checked = CONV_TRANSPOSE2D_LAYER.parse(options);
+    super('ConvTranspose2d', inChannels, outChannels, pair('ConvTranspose2d', 'kernelSize', kernelSize, 1), checked, true);
+    this.options = checked;
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation, groups } = this.options;
     return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+}
+
+export interface Conv1dLayerOptions extends Conv1dOptions {
+  /** Default true. */
+  bias?: boolean;
+  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
+  seed?: number;
+}
+
+/** 1-D convolution over (N, inChannels, L); weight (outChannels, inChannels/groups, k). */
+export class Conv1d extends ConvLayer {
+  readonly options: Conv1dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Single, options?: Conv1dLayerOptions) {
+    const checked = CONV1D_LAYER.parse(options);
+    const k = typeof kernelSize === 'number' ? kernelSize : Array.isArray(kernelSize) && kernelSize.length === 1 ? kernelSize[0] : NaN;
+    if (!Number.isInteger(k) || k < 1) {
+      throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
+    }
+    super('Conv1d', inChannels, outChannels, [k], checked, false);
+    this.options = checked;
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this.options;
+    return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+}
+
+export interface Conv3dLayerOptions extends Conv3dOptions {
+  /** Default true. */
+  bias?: boolean;
+  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
+  seed?: number;
+}
+
+/** 3-D convolution over (N, inChannels, D, H, W); weight (outChannels, inChannels/groups, kD, kH, kW). */
+export class Conv3d extends ConvLayer {
+  readonly options: Conv3dLayerOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, options?: Conv3dLayerOptions) {
+    const checked = CONV3D_LAYER.parse(options);
+    super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), checked, false);
+    this.options = checked;
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this.options;
+    return conv3d(x, this.weight, this.bias, { stride, padding, dilation, groups });
   }
 }

@@ -5,12 +5,17 @@ import { ge } from '../../ops/compare.js';
 import { mul } from '../../ops/arithmetic.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
+
+const DROPOUT = defineOptions<{ p?: number; training?: boolean }>('dropout', { p: 'number', training: 'boolean' });
+const DROPOUT_LAYER = defineOptions<{ p?: number }>('Dropout', { p: 'number' });
 
 /**
  * Zeroes each element with probability p and scales the rest by 1/(1-p), when `training`;
  * the identity otherwise. The mask comes from the global seeded generator.
  */
-export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+export function dropout(x: Tensor, ...args: [p?: number, training?: boolean] | [{ p?: number; training?: boolean }]): Tensor {
+  const { p = 0.5, training = true } = DROPOUT.fromArguments(args);
   if (!(p >= 0 && p < 1)) throw new ArgumentError(`dropout: p must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
   const keepMask = noGrad(() => {
@@ -25,9 +30,12 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 }
 
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+
+  constructor(...args: [p?: number] | [{ p?: number }]) {
     super();
-    if (!(p >= 0 && p < 1)) throw new ArgumentError(`Dropout: p must be in [0, 1), got ${p}`);
+    this.p = DROPOUT_LAYER.fromArguments(args).p ?? 0.5;
+    if (!(this.p >= 0 && this.p < 1)) throw new ArgumentError(`Dropout: p must be in [0, 1), got ${this.p}`);
   }
 
   forward(x: Tensor): Tensor {

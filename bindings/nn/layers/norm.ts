@@ -5,6 +5,20 @@ import { ones, zeros } from '../../creation.js';
 import { layerNorm } from '../../ops/normalization.js';
 import { batchNorm } from '../../ops/batchnorm.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
+
+interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+}
+const LAYER_NORM = defineOptions<LayerNormOptions>('LayerNorm', { eps: 'number', elementwiseAffine: 'boolean' });
+
+interface BatchNormOptions {
+  eps?: number;
+  momentum?: number;
+}
+/** Declared per subclass, under its name. */
+const batchNormOptions = (layer: string) => defineOptions<BatchNormOptions>(layer, { eps: 'number', momentum: 'number' });
 
 /** Normalises over the last dims (`normalizedShape`), then scales and shifts per element. */
 export class LayerNorm extends Module {
@@ -12,8 +26,12 @@ export class LayerNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
-  constructor(normalizedShape: number | number[], readonly eps = 1e-5, elementwiseAffine = true) {
+  readonly eps: number;
+
+  constructor(normalizedShape: number | number[], ...args: [eps?: number, elementwiseAffine?: boolean] | [LayerNormOptions]) {
     super();
+    const { eps = 1e-5, elementwiseAffine = true } = LAYER_NORM.fromArguments(args);
+    this.eps = eps;
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new ArgumentError(`LayerNorm: normalizedShape must be whole numbers >= 1, got ${formatShape(this.normalizedShape)}`);
@@ -38,8 +56,13 @@ abstract class BatchNorm extends Module {
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
 
-  constructor(readonly numFeatures: number, readonly eps = 1e-5, readonly momentum = 0.1) {
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(readonly numFeatures: number, ...args: [eps?: number, momentum?: number] | [BatchNormOptions]) {
     super();
+    const { eps = 1e-5, momentum = 0.1 } = batchNormOptions(new.target.name).fromArguments(args);
+    [this.eps, this.momentum] = [eps, momentum];
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new ArgumentError(`${this.constructor.name}: numFeatures must be a whole number >= 1, got ${numFeatures}`);
     }

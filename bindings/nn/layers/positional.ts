@@ -7,6 +7,14 @@ import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { add } from '../../ops/arithmetic.js';
 import { narrow, reshape } from '../../ops/views.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
+
+const POSITIONAL_ENCODING = defineOptions<PositionalOptions & { maxLen?: number; dropout?: number }>('PositionalEncoding', {
+  batchFirst: 'boolean', maxLen: 'number', dropout: 'number',
+});
+const POSITIONAL_EMBEDDING = defineOptions<PositionalOptions & { seed?: number }>('PositionalEmbedding', {
+  batchFirst: 'boolean', seed: 'number',
+});
 
 export interface PositionalOptions {
   /** x is (B, T, D) (default) rather than (T, B, D). */
@@ -42,8 +50,9 @@ export class PositionalEncoding extends Module {
   /** Dropout probability. */
   readonly p: number;
 
-  constructor(readonly dModel: number, opts: PositionalOptions & { maxLen?: number; dropout?: number } = {}) {
+  constructor(readonly dModel: number, options?: PositionalOptions & { maxLen?: number; dropout?: number }) {
     super();
+    const opts = POSITIONAL_ENCODING.parse(options);
     const maxLen = opts.maxLen ?? 5000;
     checkDims('PositionalEncoding', maxLen, dModel);
     this.batchFirst = opts.batchFirst ?? true;
@@ -69,8 +78,9 @@ export class PositionalEmbedding extends Module {
   readonly weight: Tensor;
   readonly batchFirst: boolean;
 
-  constructor(readonly maxLen: number, readonly embeddingDim: number, opts: PositionalOptions & { seed?: number } = {}) {
+  constructor(readonly maxLen: number, readonly embeddingDim: number, options?: PositionalOptions & { seed?: number }) {
     super();
+    const opts = POSITIONAL_EMBEDDING.parse(options);
     checkDims('PositionalEmbedding', maxLen, embeddingDim);
     this.batchFirst = opts.batchFirst ?? true;
     this.weight = this.addParameter('weight', randn([maxLen, embeddingDim], { seed: opts.seed, std: 0.02 }));

@@ -13,6 +13,7 @@ import { engine } from '../../runtime/engine.js';
 import { add } from '../../ops/arithmetic.js';
 import { linear } from '../../ops/linear.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions } from '../../options.js';
 
 export interface TransformerBlockOptions {
   /** Hidden width of the MLP as a multiple of embedDim. Default 4. */
@@ -24,6 +25,10 @@ export interface TransformerBlockOptions {
   causal?: boolean;
   seed?: number;
 }
+
+const TRANSFORMER_BLOCK = defineOptions<TransformerBlockOptions>('TransformerBlock', {
+  mlpRatio: 'number', dropout: 'number', bias: 'boolean', causal: 'boolean', seed: 'number',
+});
 
 const seedAt = (seed: number | undefined, k: number): number | undefined => (seed === undefined ? undefined : seed + k);
 
@@ -38,8 +43,9 @@ export class TransformerBlock extends Module {
   readonly drop: Dropout;
   readonly causal: boolean;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, opts: TransformerBlockOptions = {}) {
+  constructor(readonly embedDim: number, readonly numHeads: number, options?: TransformerBlockOptions) {
     super();
+    const opts = TRANSFORMER_BLOCK.parse(options);
     const hidden = Math.round(embedDim * (opts.mlpRatio ?? 4));
     if (!(hidden >= 1)) throw new ArgumentError(`TransformerBlock: mlpRatio must give a hidden width >= 1, got ${opts.mlpRatio}`);
     const bias = opts.bias ?? true;
@@ -76,6 +82,11 @@ export interface GPTOptions {
   seed?: number;
 }
 
+const GPT_OPTIONS = defineOptions<GPTOptions>('GPT', {
+  vocabSize: 'number', blockSize: 'number', embedDim: 'number', numHeads: 'number', numLayers: 'number',
+  mlpRatio: 'number', dropout: 'number', tied: 'boolean', seed: 'number',
+}, ['vocabSize', 'blockSize', 'embedDim', 'numHeads', 'numLayers']);
+
 /** A decoder-only causal transformer: forward(ids int32 (B, T)) -> logits (B, T, vocabSize). */
 export class GPT extends Module {
   readonly tokens: Embedding;
@@ -88,7 +99,7 @@ export class GPT extends Module {
 
   constructor(config: GPTOptions) {
     super();
-    this.config = { ...config };
+    this.config = { ...GPT_OPTIONS.parse(config) };
     const { vocabSize, blockSize, embedDim, numHeads, numLayers, seed } = config;
     for (const [name, v] of Object.entries({ vocabSize, blockSize, embedDim, numHeads, numLayers })) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`GPT: ${name} must be a whole number >= 1, got ${v}`);

@@ -1,8 +1,8 @@
 import { Module } from '../module.js';
-import { ArgumentError } from '../../errors.js';
 import { upsampleNearest } from '../../ops/upsample.js';
 import type { Pair } from '../../kernels/spatial.js';
 import type { Tensor } from '../../tensor.js';
+import { defineOptions, PAIR } from '../../options.js';
 
 export interface UpsampleOptions {
   /** A whole number, or [h, w]. */
@@ -11,16 +11,15 @@ export interface UpsampleOptions {
   mode?: 'nearest';
 }
 
+const UPSAMPLE = defineOptions<UpsampleOptions>('Upsample', { scaleFactor: PAIR, mode: "'nearest'" }, ['scaleFactor']);
+
 /** Nearest-neighbour upsampling of (N, C, H, W) by whole-number factors. */
 export class Upsample extends Module {
   readonly scaleFactor: Pair;
 
   constructor(options: UpsampleOptions) {
     super();
-    if (options === undefined || options.scaleFactor === undefined) throw new ArgumentError('Upsample: scaleFactor is required');
-    const mode = options.mode ?? 'nearest';
-    if (mode !== 'nearest') throw new ArgumentError(`Upsample: mode must be 'nearest', got ${String(mode)}`);
-    this.scaleFactor = options.scaleFactor;
+    this.scaleFactor = UPSAMPLE.parse(options).scaleFactor;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,6 +1,7 @@
-// The subset of onnx.proto (ONNX IR, public spec) that the conformance cases use, as a protobufjs
-// JSON descriptor. Field numbers are the spec's; fields we never read are left out, which protobuf
-// decoding tolerates (unknown fields are skipped).
+// The subset of onnx.proto (ONNX IR, https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that
+// wasmgrad reads and writes, as a protobufjs JSON descriptor for protobufjs/light: no .proto parser
+// in the bundle. Field numbers are the spec's; fields we never read are left out, which protobuf
+// decoding tolerates (unknown fields are skipped), and which a written model does not need.
 export const onnxSchema = {
   nested: {
     onnx: {
@@ -9,6 +10,8 @@ export const onnxSchema = {
           fields: {
             irVersion: { id: 1, type: 'int64' },
             producerName: { id: 2, type: 'string' },
+            producerVersion: { id: 3, type: 'string' },
+            docString: { id: 6, type: 'string' },
             graph: { id: 7, type: 'GraphProto' },
             opsetImport: { id: 8, rule: 'repeated', type: 'OperatorSetIdProto' },
           },
@@ -26,6 +29,7 @@ export const onnxSchema = {
             initializer: { id: 5, rule: 'repeated', type: 'TensorProto' },
             input: { id: 11, rule: 'repeated', type: 'ValueInfoProto' },
             output: { id: 12, rule: 'repeated', type: 'ValueInfoProto' },
+            valueInfo: { id: 13, rule: 'repeated', type: 'ValueInfoProto' },
           },
         },
         NodeProto: {
@@ -101,7 +105,14 @@ export const onnxSchema = {
             rawData: { id: 9, type: 'bytes' },
             doubleData: { id: 10, rule: 'repeated', type: 'double' },
             uint64Data: { id: 11, rule: 'repeated', type: 'uint64' },
+            externalData: { id: 13, rule: 'repeated', type: 'StringStringEntryProto' },
             dataLocation: { id: 14, type: 'int32' },
+          },
+        },
+        StringStringEntryProto: {
+          fields: {
+            key: { id: 1, type: 'string' },
+            value: { id: 2, type: 'string' },
           },
         },
       },

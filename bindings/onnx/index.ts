@@ -1,0 +1,8 @@
+// wg.onnx: ONNX models in (load, as a trainable module) and out (save: a module as trained, with
+// a loaded model's input and output names kept; export: any module). Both trace forward on
+// example inputs (export.ts).
+export { load, loadSync, type LoadOptions } from './load.js';
+export { OnnxModule } from './module.js';
+export { supportedOps } from './converters.js';
+export { inspect, type OnnxSummary } from './inspect.js';
+export { exportModule as export, exportModule as save, type ExportOptions } from './export.js';
