@@ -7,26 +7,13 @@
 // Where image n's row r starts is set by two strides: images stacked (N, C*KH*KW, OH*OW) for
 // per-image products, or rows interleaved (C*KH*KW, N, OH*OW) so that one GEMM sums over the batch.
 import { Im2colArgs } from './generated/args';
+import { copyRun, zeroRun } from './runs';
 import { splitStart } from './split';
 import { endInside, firstInside } from './window';
 
 /** Where row `row` of image `n` starts. */
 @inline function columnRow(g: Im2colArgs, n: i32, row: i32): usize {
   return g.cols + ((<usize>n * g.imageStride + <usize>row * g.rowStride) << 2);
-}
-
-// Runs here are a row of a small image (often under 30 floats): inline loops beat the call that
-// memory.copy and memory.fill cost per run.
-@inline function copyRun(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
-}
-
-@inline function zeroRun(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), i32x4.splat(0));
-  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
 // Threads split the rows of the column matrix over the whole batch: every row is written by one thread.

@@ -21,6 +21,7 @@ export * from './attention';
 export * from './attention_backward';
 export * from './attention_reference';
 export * from './im2col';
+export * from './winograd';
 export * from './channels';
 export * from './pool';
 export * from './max_pool_2x2s2';

@@ -184,6 +184,23 @@ export const blocks = [
     ],
   },
   {
+    name: 'Winograd', file: 'winograd.ts',
+    tasks: [
+      'winograd_f2k3_filter', 'winograd_f2k3_input', 'winograd_f2k3_input_reference',
+      'winograd_f2k3_output', 'winograd_f2k3_output_reference',
+    ],
+    doc: 'F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles.',
+    words: [
+      ['x', 'ptr', '(N, C, H, W)'], ['w', 'ptr', '(OC, C, 3, 3)'], ['u', 'ptr', '(16, OC, C)'],
+      ['v', 'ptr', '(16, C, T)'], ['m', 'ptr', '(16, OC, T)'], ['y', 'ptr', '(N, OC, OH, OW)'],
+      ['bias', 'ptr', '(OC), or 0 for none'], ['N', 'i32'], ['C', 'i32'], ['OC', 'i32'], ['H', 'i32'], ['W', 'i32'],
+      ['OH', 'i32'], ['OW', 'i32'], ['pt', 'i32', 'top and left padding'], ['pl', 'i32'],
+      ['tilesH', 'i32', 'ceil(OH / 2)'], ['tilesW', 'i32', 'ceil(OW / 2)'],
+      ['scratch', 'ptr', 'nthreads x scratchStride bytes: the input task\'s stage of (2*tilesH + 2) x (2*tilesW + 10) floats'],
+      ['scratchStride', 'i32'],
+    ],
+  },
+  {
     name: 'ChannelBiasAdd', file: 'channels.ts', tasks: ['channel_bias_add'],
     words: [['y', 'ptr', '(N, C, S), updated in place'], ['bias', 'ptr', '(C)'], ['N', 'i32'], ['C', 'i32'], ['S', 'i32']],
   },

@@ -260,6 +260,41 @@
   @inline get rowStride(): i32 { return load<i32>(changetype<usize>(this), 68); }
 }
 
+/** Tasks winograd_f2k3_filter_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task. F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
+@unmanaged export class WinogradArgs {
+  /** (N, C, H, W) */
+  @inline get x(): usize { return load<usize>(changetype<usize>(this), 0); }
+  /** (OC, C, 3, 3) */
+  @inline get w(): usize { return load<usize>(changetype<usize>(this), 4); }
+  /** (16, OC, C) */
+  @inline get u(): usize { return load<usize>(changetype<usize>(this), 8); }
+  /** (16, C, T) */
+  @inline get v(): usize { return load<usize>(changetype<usize>(this), 12); }
+  /** (16, OC, T) */
+  @inline get m(): usize { return load<usize>(changetype<usize>(this), 16); }
+  /** (N, OC, OH, OW) */
+  @inline get y(): usize { return load<usize>(changetype<usize>(this), 20); }
+  /** (OC), or 0 for none */
+  @inline get bias(): usize { return load<usize>(changetype<usize>(this), 24); }
+  @inline get N(): i32 { return load<i32>(changetype<usize>(this), 28); }
+  @inline get C(): i32 { return load<i32>(changetype<usize>(this), 32); }
+  @inline get OC(): i32 { return load<i32>(changetype<usize>(this), 36); }
+  @inline get H(): i32 { return load<i32>(changetype<usize>(this), 40); }
+  @inline get W(): i32 { return load<i32>(changetype<usize>(this), 44); }
+  @inline get OH(): i32 { return load<i32>(changetype<usize>(this), 48); }
+  @inline get OW(): i32 { return load<i32>(changetype<usize>(this), 52); }
+  /** top and left padding */
+  @inline get pt(): i32 { return load<i32>(changetype<usize>(this), 56); }
+  @inline get pl(): i32 { return load<i32>(changetype<usize>(this), 60); }
+  /** ceil(OH / 2) */
+  @inline get tilesH(): i32 { return load<i32>(changetype<usize>(this), 64); }
+  /** ceil(OW / 2) */
+  @inline get tilesW(): i32 { return load<i32>(changetype<usize>(this), 68); }
+  /** nthreads x scratchStride bytes: the input task's stage of (2*tilesH + 2) x (2*tilesW + 10) floats */
+  @inline get scratch(): usize { return load<usize>(changetype<usize>(this), 72); }
+  @inline get scratchStride(): i32 { return load<i32>(changetype<usize>(this), 76); }
+}
+
 /** Tasks channel_bias_add_task. */
 @unmanaged export class ChannelBiasAddArgs {
   /** (N, C, S), updated in place */

@@ -61,6 +61,12 @@ const KERNEL_CASES = [
     y.backward(wg.randn(y.shape, { seed: 47 }));
     return [y, x.grad, w.grad];
   }],
+  ['conv2d-winograd', (wg) => {
+    // 3x3 stride 1, 16 channels in, 10 out: Winograd F(2x2, 3x3), odd output sizes (tail tiles).
+    const x = wg.randn([3, 16, 15, 12], { seed: 48 });
+    const w = wg.randn([10, 16, 3, 3], { seed: 49 });
+    return [wg.conv2d(x, w, wg.randn([10], { seed: 50 }), { padding: [1, 0] })];
+  }],
   ['pooling', (wg) => {
     const x = wg.randn([3, 5, 24, 24], { seed: 51 }).requiresGrad_();
     const m = wg.maxPool2d(x, 3, { stride: 2, padding: 1 });

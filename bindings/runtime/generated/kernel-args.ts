@@ -497,6 +497,69 @@ export function im2colTask(task: Im2colTask, args: Im2colArgs, work: number): vo
   runTask(task, work);
 }
 
+export type WinogradTask = 'winograd_f2k3_filter' | 'winograd_f2k3_input' | 'winograd_f2k3_input_reference' | 'winograd_f2k3_output' | 'winograd_f2k3_output_reference';
+
+/** F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
+export interface WinogradArgs {
+  /** (N, C, H, W) */
+  x: number;
+  /** (OC, C, 3, 3) */
+  w: number;
+  /** (16, OC, C) */
+  u: number;
+  /** (16, C, T) */
+  v: number;
+  /** (16, OC, T) */
+  m: number;
+  /** (N, OC, OH, OW) */
+  y: number;
+  /** (OC), or 0 for none */
+  bias: number;
+  N: number;
+  C: number;
+  OC: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  /** top and left padding */
+  pt: number;
+  pl: number;
+  /** ceil(OH / 2) */
+  tilesH: number;
+  /** ceil(OW / 2) */
+  tilesW: number;
+  /** nthreads x scratchStride bytes: the input task's stage of (2*tilesH + 2) x (2*tilesW + 10) floats */
+  scratch: number;
+  scratchStride: number;
+}
+
+/** Writes the argument block of winograd_f2k3_filter_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task and runs `task` over the threads `work` earns. */
+export function winogradTask(task: WinogradTask, args: WinogradArgs, work: number): void {
+  const { i32 } = argumentWords(20);
+  i32[ARGS_WORD + 0] = args.x;
+  i32[ARGS_WORD + 1] = args.w;
+  i32[ARGS_WORD + 2] = args.u;
+  i32[ARGS_WORD + 3] = args.v;
+  i32[ARGS_WORD + 4] = args.m;
+  i32[ARGS_WORD + 5] = args.y;
+  i32[ARGS_WORD + 6] = args.bias;
+  i32[ARGS_WORD + 7] = args.N;
+  i32[ARGS_WORD + 8] = args.C;
+  i32[ARGS_WORD + 9] = args.OC;
+  i32[ARGS_WORD + 10] = args.H;
+  i32[ARGS_WORD + 11] = args.W;
+  i32[ARGS_WORD + 12] = args.OH;
+  i32[ARGS_WORD + 13] = args.OW;
+  i32[ARGS_WORD + 14] = args.pt;
+  i32[ARGS_WORD + 15] = args.pl;
+  i32[ARGS_WORD + 16] = args.tilesH;
+  i32[ARGS_WORD + 17] = args.tilesW;
+  i32[ARGS_WORD + 18] = args.scratch;
+  i32[ARGS_WORD + 19] = args.scratchStride;
+  runTask(task, work);
+}
+
 export type ChannelBiasAddTask = 'channel_bias_add';
 
 export interface ChannelBiasAddArgs {
