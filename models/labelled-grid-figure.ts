@@ -24,5 +24,7 @@ export function labelledGridSvg(rows: readonly LabelledRow[], side: number): str
     return `<text x="0" y="${top + (strip.height * SCALE) / 2}" dominant-baseline="middle">${escapeXml(row.name)}</text>` +
       `<image x="${NAME_WIDTH}" y="${top}" width="${strip.width * SCALE}" height="${strip.height * SCALE}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>${captions}`;
   });
-  return `<svg width="${width}" height="${rows.length * rowHeight}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="10">${parts.join('')}</svg>`;
+  const height = rows.length * rowHeight;
+  // The viewBox lets the figure shrink to the report's column, as its <img> figures do.
+  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="10">${parts.join('')}</svg>`;
 }
