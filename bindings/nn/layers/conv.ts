@@ -10,7 +10,15 @@ import { ArgumentError } from '../../errors.js';
 import { pair, type Padding, type Pair } from '../../kernels/spatial.js';
 import type { Tensor } from '../../tensor.js';
 
-export interface Conv2dLayerOptions {
+/** What every convolution layer adds to its op's options: how its parameters start. */
+export interface ConvInitOptions {
+  /** Default true. */
+  bias?: boolean;
+  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
+  seed?: number;
+}
+
+export interface Conv2dLayerOptions extends ConvInitOptions {
   /** Default 1. */
   stride?: Pair;
   /** Default 0; also 'same', 'valid' or [top, left, bottom, right]. */
@@ -19,10 +27,6 @@ export interface Conv2dLayerOptions {
   dilation?: Pair;
   /** Default 1; must divide both channel counts. */
   groups?: number;
-  /** Default true. */
-  bias?: boolean;
-  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
-  seed?: number;
 }
 
 export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'padding'> {
@@ -68,7 +72,7 @@ abstract class ConvLayer extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: number[],
-    options: { groups?: number; bias?: boolean; seed?: number },
+    options: ConvInitOptions & { groups?: number },
     transposed: boolean,
   ) {
     super();
@@ -114,12 +118,7 @@ export class ConvTranspose2d extends ConvLayer {
   }
 }
 
-export interface Conv1dLayerOptions extends Conv1dOptions {
-  /** Default true. */
-  bias?: boolean;
-  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
-  seed?: number;
-}
+export interface Conv1dLayerOptions extends Conv1dOptions, ConvInitOptions {}
 
 /** 1-D convolution over (N, inChannels, L); weight (outChannels, inChannels/groups, k). */
 export class Conv1d extends ConvLayer {
@@ -141,12 +140,7 @@ export class Conv1d extends ConvLayer {
   }
 }
 
-export interface Conv3dLayerOptions extends Conv3dOptions {
-  /** Default true. */
-  bias?: boolean;
-  /** Seed of the initial weights (the bias uses seed + 1); without it, the global generator's. */
-  seed?: number;
-}
+export interface Conv3dLayerOptions extends Conv3dOptions, ConvInitOptions {}
 
 /** 3-D convolution over (N, inChannels, D, H, W); weight (outChannels, inChannels/groups, kD, kH, kW). */
 export class Conv3d extends ConvLayer {
