@@ -166,12 +166,16 @@ function withoutTrailingUndefined(args: readonly unknown[]): readonly unknown[] 
 
 /** The options one op, layer, optimizer or loader accepts: their keys, in positional order, and types. */
 export class OptionsDeclaration<T extends object> {
-  private readonly fields: ReadonlyMap<string, Field>;
+  private compiled: ReadonlyMap<string, Field> | null = null;
 
   constructor(
     readonly owner: string, private readonly types: Readonly<Record<string, OptionType>>, private readonly required: readonly string[] = [],
-  ) {
-    this.fields = new Map(Object.entries(types).map(([k, spec]) => [k, compileField(spec)]));
+  ) {}
+
+  // Compiled when first used: the library declares a few hundred of these at import, and
+  // compiling them all there was a measurable part of a cold start.
+  private get fields(): ReadonlyMap<string, Field> {
+    return (this.compiled ??= new Map(Object.entries(this.types).map(([k, spec]) => [k, compileField(spec)])));
   }
 
   /**
