@@ -52,22 +52,14 @@ export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string
 }
 
 /**
- * Calls `fn` in a task of its own, once the current task and its microtasks are done. By a timer,
- * except in Deno, whose first timer costs ~20 ms (measured in Deno 2.9 on the loaded 2-core
- * machine; Node's, 0.3 ms): a cold start would pay it; a MessageChannel's message costs ~1 ms.
+ * Calls `fn` in a task of its own, once the current task and its microtasks are done: by a timer
+ * everywhere. Not by a MessageChannel: Deno delivers a port's message as an op promise resolves, a
+ * few microtasks later, so a pool start put there ran before the code awaiting ready() resumed,
+ * and its ~150 ms of worker spawning landed inside the cold start. Deno's first timer comes
+ * ~20 ms late, which only delays when the workers start, not the caller.
  */
 export function inLaterTask(fn: () => void): void {
-  if (runtimeName !== 'deno') {
-    setTimeout(fn, 0);
-    return;
-  }
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    // Closed, or the port would keep the process alive.
-    channel.port1.close();
-    fn();
-  };
-  channel.port2.postMessage(null);
+  setTimeout(fn, 0);
 }
 
 /** A browser page's main thread may not block in Atomics.wait; everywhere else may. */
