@@ -83,6 +83,9 @@ async function lstmPart(threads) {
   return { rows, notes };
 }
 
+// The peer column of attention's matrix products alone (gemmsOfAttention).
+const GEMMS_ALONE = 'ours: its 2 (fwd) or 6 (fwd+bwd) GEMMs alone';
+
 function attentionInputs(wg, T, requiresGrad) {
   const { heads, D } = ATTENTION;
   const make = (seed) => {
@@ -100,10 +103,31 @@ function oursAttention(wg, T) {
   const unfusedOp = (q, k, v) => wg.matmul(wg.softmax(wg.mul(wg.matmul(q, wg.transpose(k, -2, -1)), 1 / Math.sqrt(ATTENTION.D)), -1), v);
   const forward = (op) => ({ fn: () => wg.scope(() => op(...plain)) });
   const backward = (op) => ({ fn: () => (wg.scope(() => op(...leaves).backward(dy)), clearGrads(leaves)) });
+  const products = gemmsOfAttention(wg, plain, dy);
   return {
-    forward: { ours: forward(fusedOp), 'ours unfused': forward(unfusedOp) },
-    backward: { ours: backward(fusedOp), 'ours unfused': backward(unfusedOp) },
+    forward: { ours: forward(fusedOp), 'ours unfused': forward(unfusedOp), [GEMMS_ALONE]: { fn: products.forward } },
+    backward: { ours: backward(fusedOp), 'ours unfused': backward(unfusedOp), [GEMMS_ALONE]: { fn: products.backward } },
   };
+}
+
+/**
+ * Only the matrix products of attention, at our GEMM's rate: forward S = q k^T and O = P v; the
+ * backward adds dP = dO v^T, dV = P^T dO, dQ = dS k and dK = dS^T q. Any attention, fused or not,
+ * does these six (a fused backward that does not keep P recomputes S: seven), so the unfused
+ * composition's time over this time bounds what fusing can gain at our GEMM's rate.
+ */
+function gemmsOfAttention(wg, [q, k, v], dy) {
+  const t = (x) => wg.transpose(x, -2, -1);
+  const forward = () => wg.scope(() => wg.matmul(wg.matmul(q, t(k)), v));
+  const backward = () => wg.scope(() => {
+    const p = wg.matmul(q, t(k));
+    wg.matmul(p, v);
+    const dp = wg.matmul(dy, t(v));
+    wg.matmul(t(p), dy);
+    wg.matmul(dp, k);
+    wg.matmul(t(dp), q);
+  });
+  return { forward, backward };
 }
 
 /** matMul + softmax + matMul over (heads, T, D) at once, or one 2-D head at a time. */
@@ -196,6 +220,11 @@ export async function main({ json }) {
   report.note(`Figures are calls per second (1000 / best ms); ratios are speed-ups. ${ALL} cores; tfjs runs one thread in Node, ` +
     `and its one-thread figures stand in the ${ALL}-thread rows. Peers taking seconds per call: best of ${SLOW_CALLS} to ${SLOW_CALLS + 1} single calls.`);
   report.note('LSTM fwd+bwd: gradients of sum(output * dy) for every weight (tfjs: variableGrads over tfjs-layers LSTM, full @tensorflow/tfjs).');
+  for (const r of rows.filter((x) => x.case.startsWith('attention'))) {
+    const bound = r.peers['ours unfused'] / r.peers[GEMMS_ALONE];
+    report.note(`${r.case}: the unfused composition takes ${bound.toFixed(2)}x the time of its matrix products alone, ` +
+      'so no attention doing those products at our GEMM rate can run faster than that ratio relative to it.');
+  }
   report.note('Targets (issue 5): LSTM training step >= 8x tfjs-wasm; fused attention forward >= 10x tfjs-wasm batched and 3x ' +
     'per-head at T=1024; forward+backward >= 20x batched; attention memory linear in T.');
   report.print({ json });
