@@ -14,8 +14,6 @@
 // - dist/models/bundle.js, the `wasmgrad/models` entry: the zoo (dist/models/index.js) over
 //   bundle.js, so `import 'wasmgrad'` does not load it.
 // - dist/models/wasmgrad.js, the `wasmgrad` command: cli.js over both entries.
-// - dist/bindings/onnx/protobuf.js, first: protobufjs/light (CommonJS, in node_modules) as one ES
-//   module, so that dist/ imports nothing by a bare name and runs unbundled in browsers.
 // A bundle that reaches a module of another bundle past its entry would carry a second copy of
 // it (a second Tensor class, a second registry or record of layer statistics): the build refuses it.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,14 +61,6 @@ const bundled = {
   sourcesContent: false,
   logLevel: 'warning',
 };
-
-await build({
-  ...bundled,
-  stdin: { contents: "import protobuf from 'protobufjs/light.js';\nexport default protobuf;\n", resolveDir: root },
-  outfile: join(bindings, 'onnx/protobuf.js'),
-  platform: 'neutral',
-  mainFields: ['main'],
-});
 
 await build({
   ...bundled,

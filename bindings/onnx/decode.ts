@@ -1,13 +1,17 @@
-// ONNX bytes → plain JS: a ModelProto (one graph) with its tensors as typed arrays. protobufjs does
-// the wire format; this file checks what protobuf cannot (that the bytes are an ONNX model at all,
-// that tensors fill their dims) and names the tensor or field at fault.
-import protobuf from './protobuf.js';
+// ONNX bytes → plain JS: a ModelProto (one graph) with its tensors as typed arrays. wire-reader.ts
+// reads the protobuf; this file checks what protobuf cannot (that the bytes are an ONNX model at
+// all, that tensors fill their dims, that int64s fit where they are used as numbers) and names the
+// tensor or field at fault.
 import { FormatError } from '../errors.js';
-import { onnxSchema } from './schema.js';
+import { onnxSchema, type OnnxSchema } from './schema.js';
+import type { Decoded } from './wire.js';
+import { decodeMessage } from './wire-reader.js';
 
-const root = protobuf.Root.fromJSON(onnxSchema);
-export const ModelProto = root.lookupType('onnx.ModelProto');
-export const TensorProto = root.lookupType('onnx.TensorProto');
+type TensorProto = Decoded<OnnxSchema, 'TensorProto'>;
+type AttributeProto = Decoded<OnnxSchema, 'AttributeProto'>;
+type GraphProto = Decoded<OnnxSchema, 'GraphProto'>;
+type NodeProto = Decoded<OnnxSchema, 'NodeProto'>;
+type TypeProto = Decoded<OnnxSchema, 'TypeProto'>;
 
 export type HostArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array
   | Uint32Array | BigInt64Array | BigUint64Array;
@@ -70,7 +74,7 @@ export interface OnnxModel {
 export type ExternalData = Record<string, Uint8Array>;
 
 /** TensorProto.DataType code → our name, the typed array that holds it, and the repeated field used without raw_data. */
-const DATA_TYPES: Record<number, { dtype: string; Array: any; field: string }> = {
+const DATA_TYPES: Record<number, { dtype: string; Array: any; field: 'floatData' | 'int32Data' | 'int64Data' | 'stringData' | 'doubleData' | 'uint64Data' }> = {
   1: { dtype: 'float32', Array: Float32Array, field: 'floatData' },
   2: { dtype: 'uint8', Array: Uint8Array, field: 'int32Data' },
   3: { dtype: 'int8', Array: Int8Array, field: 'int32Data' },
@@ -102,17 +106,13 @@ const ATTRIBUTE_TYPES: Record<number, string> = {
   1: 'float', 2: 'int', 3: 'string', 4: 'tensor', 5: 'graph', 6: 'floats', 7: 'ints', 8: 'strings', 9: 'tensors', 10: 'graphs',
 };
 
-/** An int64 from protobufjs (a Long, or a number when it fits) as a JS number; refuses to lose bits. */
-function int64ToNumber(v: any, what: string): number {
-  const n = typeof v === 'number' ? v : Number(BigInt(v.toString()));
-  if (!Number.isSafeInteger(n)) throw new FormatError(`onnx: ${what}: int64 value ${v} does not fit a JS number exactly`);
-  return n;
+/** An int64 as a JS number; refuses to lose bits, naming the field. */
+function int64ToNumber(v: bigint, what: string): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new FormatError(`onnx: ${what}: int64 value ${v} does not fit a JS number exactly`);
+  }
+  return Number(v);
 }
-
-const int64ToBigInt = (v: any, unsigned: boolean): bigint => {
-  const b = BigInt(v.toString());
-  return unsigned ? BigInt.asUintN(64, b) : b;
-};
 
 /** IEEE half-precision bits → the float32 of the same value. */
 export function halfToFloat(bits: number): number {
@@ -148,22 +148,24 @@ function decodeRaw(raw: Uint8Array, type: (typeof DATA_TYPES)[number], name: str
   return new type.Array(bytes.buffer, 0, bytes.length / type.Array.BYTES_PER_ELEMENT);
 }
 
-function decodeFields(proto: any, type: (typeof DATA_TYPES)[number]): HostArray | string[] {
-  const values: any[] = proto[type.field] ?? [];
+function decodeFields(proto: TensorProto, type: (typeof DATA_TYPES)[number], name: string): HostArray | string[] {
   switch (type.dtype) {
-    case 'int64': return BigInt64Array.from(values, (v) => int64ToBigInt(v, false));
-    case 'uint64': return BigUint64Array.from(values, (v) => int64ToBigInt(v, true));
-    case 'uint32': return Uint32Array.from(values, (v) => int64ToNumber(v, 'uint32'));
-    case 'float16': return Float32Array.from(values, halfToFloat);
-    case 'bfloat16': return Float32Array.from(values, bfloat16ToFloat);
-    case 'string': return values.map(utf8);
-    default: return type.Array.from(values);
+    case 'int64': return proto.int64Data;
+    case 'uint64': return proto.uint64Data;
+    case 'uint32': return Uint32Array.from(proto.uint64Data, (v, i) => {
+      if (v > 0xffffffffn) throw new FormatError(`onnx: tensor '${name}': uint32 value ${v} at index ${i} of uint64_data is beyond 2^32 - 1`);
+      return Number(v);
+    });
+    case 'float16': return Float32Array.from(proto.int32Data, halfToFloat);
+    case 'bfloat16': return Float32Array.from(proto.int32Data, bfloat16ToFloat);
+    case 'string': return proto.stringData.map(utf8);
+    default: return type.Array.from(proto[type.field]);
   }
 }
 
 /** The bytes of a tensor stored outside the model (data_location EXTERNAL), from the files given. */
-function externalBytes(proto: any, name: string, files: ExternalData | undefined): Uint8Array {
-  const entries: Record<string, string> = Object.fromEntries((proto.externalData ?? []).map((e: any) => [e.key, e.value]));
+function externalBytes(proto: TensorProto, name: string, files: ExternalData | undefined): Uint8Array {
+  const entries: Record<string, string> = Object.fromEntries(proto.externalData.map((e) => [e.key, e.value]));
   const location = entries.location;
   if (files === undefined || location === undefined || !(location in files)) {
     throw new FormatError(
@@ -184,15 +186,15 @@ function externalBytes(proto: any, name: string, files: ExternalData | undefined
  * A decoded TensorProto: `data` is a typed array (BigInt64Array for int64, Uint8Array of 0/1 for
  * bool, Float32Array for float16 and bfloat16) or an array of strings.
  */
-export function tensorFromProto(proto: any, files?: ExternalData): HostTensor {
-  const name: string = proto.name ?? '';
-  const type = DATA_TYPES[proto.dataType];
-  const dims = (proto.dims ?? []).map((d: any) => int64ToNumber(d, `tensor '${name}' dims`));
-  if (!type) throw new FormatError(`onnx: tensor '${name}': data type ${proto.dataType} is not supported`);
-  if (dims.some((d: number) => d < 0)) throw new FormatError(`onnx: tensor '${name}': negative dims [${dims}]`);
+export function tensorFromProto(proto: TensorProto, files?: ExternalData): HostTensor {
+  const name = proto.name ?? '';
+  const type = DATA_TYPES[proto.dataType ?? 0];
+  const dims = Array.from(proto.dims, (d) => int64ToNumber(d, `tensor '${name}' dims`));
+  if (!type) throw new FormatError(`onnx: tensor '${name}': data type ${proto.dataType ?? 0} is not supported`);
+  if (dims.some((d) => d < 0)) throw new FormatError(`onnx: tensor '${name}': negative dims [${dims}]`);
   const raw = proto.dataLocation === 1 ? externalBytes(proto, name, files) : proto.rawData;
-  const data = raw && raw.length > 0 ? decodeRaw(raw, type, name) : decodeFields(proto, type);
-  const expected = dims.reduce((a: number, b: number) => a * b, 1);
+  const data = raw && raw.length > 0 ? decodeRaw(raw, type, name) : decodeFields(proto, type, name);
+  const expected = dims.reduce((a, b) => a * b, 1);
   if (data.length !== expected) {
     throw new FormatError(`onnx: tensor '${name}': ${data.length} values for dims [${dims}] (${expected} expected)`);
   }
@@ -201,77 +203,82 @@ export function tensorFromProto(proto: any, files?: ExternalData): HostTensor {
 
 /** A TensorProto's bytes (an ONNX test data .pb file) decoded. */
 export function decodeTensor(bytes: Uint8Array): HostTensor {
-  return tensorFromProto(wireDecode(TensorProto, bytes, 'TensorProto'));
+  return tensorFromProto(wireDecode('TensorProto', bytes, 'TensorProto'));
 }
 
-function decodeAttribute(a: any, files?: ExternalData): OnnxAttribute {
-  const kind = ATTRIBUTE_TYPES[a.type];
-  const what = `attribute '${a.name}'`;
+function missing(what: string, field: string): never {
+  throw new FormatError(`onnx: ${what}: its type says it holds a ${field === 't' ? 'tensor' : 'graph'}, but its field ${field} is absent`);
+}
+
+function decodeAttribute(a: AttributeProto, files?: ExternalData): OnnxAttribute {
+  const name = a.name ?? '';
+  const kind = ATTRIBUTE_TYPES[a.type ?? 0];
+  const what = `attribute '${name}'`;
   let value: AttributeValue;
   switch (kind) {
     case 'float': value = a.f ?? 0; break;
-    case 'int': value = int64ToNumber(a.i ?? 0, what); break;
+    case 'int': value = int64ToNumber(a.i ?? 0n, what); break;
     case 'string': value = utf8(a.s ?? new Uint8Array()); break;
-    case 'tensor': value = tensorFromProto(a.t ?? {}, files); break;
-    case 'graph': value = decodeGraph(a.g ?? {}, files); break;
-    case 'floats': value = [...(a.floats ?? [])]; break;
-    case 'ints': value = (a.ints ?? []).map((v: any) => int64ToNumber(v, what)); break;
-    case 'strings': value = (a.strings ?? []).map(utf8); break;
-    case 'tensors': value = (a.tensors ?? []).map((t: any) => tensorFromProto(t, files)); break;
-    case 'graphs': value = (a.graphs ?? []).map((g: any) => decodeGraph(g, files)); break;
-    default: throw new FormatError(`onnx: ${what}: attribute type ${a.type} is not an ONNX attribute type`);
+    case 'tensor': value = tensorFromProto(a.t ?? missing(what, 't'), files); break;
+    case 'graph': value = decodeGraph(a.g ?? missing(what, 'g'), files); break;
+    case 'floats': value = Array.from(a.floats); break;
+    case 'ints': value = Array.from(a.ints, (v) => int64ToNumber(v, what)); break;
+    case 'strings': value = a.strings.map(utf8); break;
+    case 'tensors': value = a.tensors.map((t) => tensorFromProto(t, files)); break;
+    case 'graphs': value = a.graphs.map((g) => decodeGraph(g, files)); break;
+    default: throw new FormatError(`onnx: ${what}: attribute type ${a.type ?? 0} is not an ONNX attribute type`);
   }
-  return { name: a.name, kind, value };
+  return { name, kind, value };
 }
 
-function decodeType(t: any): ValueType {
+function decodeType(t: TypeProto | undefined): ValueType {
   if (t?.tensorType) {
     const shape = t.tensorType.shape
-      ? t.tensorType.shape.dim.map((d: any) => {
-          // protobufjs puts defaults (dimValue 0) on the prototype: only an own property was in the file.
-          if (Object.hasOwn(d, 'dimValue')) return int64ToNumber(d.dimValue, 'dim');
-          return Object.hasOwn(d, 'dimParam') ? d.dimParam : null;
+      ? t.tensorType.shape.dim.map((d) => {
+          if (d.dimValue !== undefined) return int64ToNumber(d.dimValue, 'dim');
+          return d.dimParam ?? null;
         })
       : null;
-    return { kind: 'tensor', dtype: dtypeName(t.tensorType.elemType), shape };
+    return { kind: 'tensor', dtype: dtypeName(t.tensorType.elemType ?? 0), shape };
   }
   if (t?.sequenceType) return { kind: 'sequence' };
   if (t?.optionalType) return { kind: 'optional' };
   return { kind: 'unknown' };
 }
 
-function decodeNode(n: any, files?: ExternalData): OnnxNode {
+function decodeNode(n: NodeProto, files?: ExternalData): OnnxNode {
   const attributes: Record<string, OnnxAttribute> = {};
-  for (const a of n.attribute ?? []) attributes[a.name] = decodeAttribute(a, files);
+  for (const a of n.attribute) attributes[a.name ?? ''] = decodeAttribute(a, files);
   return {
     opType: n.opType ?? '',
     domain: n.domain ?? '',
     name: n.name ?? '',
-    inputs: [...(n.input ?? [])],
-    outputs: [...(n.output ?? [])],
+    inputs: n.input,
+    outputs: n.output,
     attributes,
   };
 }
 
-function decodeGraph(g: any, files?: ExternalData): OnnxGraph {
+function decodeGraph(g: GraphProto, files?: ExternalData): OnnxGraph {
   return {
     name: g.name ?? '',
-    nodes: (g.node ?? []).map((n: any) => decodeNode(n, files)),
-    inputs: (g.input ?? []).map((v: any) => ({ name: v.name, type: decodeType(v.type) })),
-    outputs: (g.output ?? []).map((v: any) => ({ name: v.name, type: decodeType(v.type) })),
-    initializers: (g.initializer ?? []).map((t: any) => tensorFromProto(t, files)),
+    nodes: g.node.map((n) => decodeNode(n, files)),
+    inputs: g.input.map((v) => ({ name: v.name ?? '', type: decodeType(v.type) })),
+    outputs: g.output.map((v) => ({ name: v.name ?? '', type: decodeType(v.type) })),
+    initializers: g.initializer.map((t) => tensorFromProto(t, files)),
   };
 }
 
-/** protobuf's decode, its errors (truncation, bad wire types) as a FormatError saying what was read. */
-function wireDecode(type: protobuf.Type, bytes: Uint8Array, what: string): any {
+/** The reader's decode, its errors (truncation, bad wire types) as a FormatError saying what the bytes were read as. */
+function wireDecode<M extends keyof OnnxSchema & string>(message: M, bytes: Uint8Array, what: string): Decoded<OnnxSchema, M> {
   if (!(bytes instanceof Uint8Array)) {
     throw new FormatError(`onnx: expected the bytes of an ONNX file as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   }
   try {
-    return type.decode(bytes);
+    return decodeMessage(onnxSchema, message, bytes);
   } catch (e) {
-    throw new FormatError(`onnx: the bytes are not a valid ${what} (truncated or corrupted?): ${(e as Error).message}`);
+    if (!(e instanceof FormatError)) throw e;
+    throw new FormatError(`onnx: the bytes are not a valid ${what} (truncated or corrupted?): ${e.message}`);
   }
 }
 
@@ -280,15 +287,15 @@ function wireDecode(type: protobuf.Type, bytes: Uint8Array, what: string): any {
  * any exporter writes: an ir_version, a graph, and an opset for the default domain.
  */
 export function decodeModel(bytes: Uint8Array, files?: ExternalData): OnnxModel {
-  const m = wireDecode(ModelProto, bytes, 'ONNX model');
-  const irVersion = int64ToNumber(m.irVersion ?? 0, 'ir_version');
-  if (irVersion < 1 || irVersion > 20 || !m.graph || !(m.opsetImport?.length > 0)) {
+  const m = wireDecode('ModelProto', bytes, 'ONNX model');
+  const irVersion = m.irVersion ?? 0n;
+  if (irVersion < 1n || irVersion > 20n || !m.graph || m.opsetImport.length === 0) {
     throw new FormatError(
       `onnx: the bytes are not an ONNX model: ir_version ${irVersion}, ${m.graph ? 'a graph' : 'no graph'}, ` +
-        `${m.opsetImport?.length ?? 0} opset imports (an ONNX file has an ir_version in 1..20, a graph and an opset)`,
+        `${m.opsetImport.length} opset imports (an ONNX file has an ir_version in 1..20, a graph and an opset)`,
     );
   }
   const opsets: Record<string, number> = {};
-  for (const o of m.opsetImport) opsets[o.domain ?? ''] = int64ToNumber(o.version ?? 0, 'opset version');
-  return { irVersion, producerName: m.producerName ?? '', opsets, graph: decodeGraph(m.graph, files) };
+  for (const o of m.opsetImport) opsets[o.domain ?? ''] = int64ToNumber(o.version ?? 0n, 'opset version');
+  return { irVersion: Number(irVersion), producerName: m.producerName ?? '', opsets, graph: decodeGraph(m.graph, files) };
 }

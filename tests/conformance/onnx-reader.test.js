@@ -1,19 +1,16 @@
-// The ONNX reader against known cases (values recomputed in JS) and hand-encoded protos that
-// use the typed repeated fields the shipped cases do not (they store raw_data).
+// The ONNX reader against known cases (values recomputed in JS) and protos encoded here that use
+// the typed repeated fields the shipped cases do not (they store raw_data). The wire format itself,
+// byte by byte, is tested in tests/onnx/wire.test.js.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import { casesRoot } from './catalogue.js';
 import { decodeModel, decodeTensor, readModel, readTensor } from './onnx-reader.js';
 import { onnxSchema } from '../../dist/bindings/onnx/schema.js';
+import { encodeMessage } from '../../dist/bindings/onnx/wire-writer.js';
 
 const root = casesRoot();
 const file = (name, rest) => join(root, name, rest);
-const types = protobuf.Root.fromJSON(onnxSchema);
-const encode = (type, value) => {
-  const T = types.lookupType(`onnx.${type}`);
-  return T.encode(T.fromObject(value)).finish();
-};
+const encode = (type, value) => encodeMessage(onnxSchema, type, value);
 
 describe('ONNX reader', () => {
   it('test_add: a one-node Add graph on [3,4,5] float32, output = x + y in float32', () => {
@@ -93,11 +90,11 @@ describe('ONNX reader', () => {
     const bool = decodeTensor(encode('TensorProto', { dims: [2], dataType: 9, int32Data: [1, 0] }));
     assert.equal(bool.dtype, 'bool');
     assert.deepEqual(bool.data, new Uint8Array([1, 0]));
-    const int64 = decodeTensor(encode('TensorProto', { dims: [1, 2], dataType: 7, int64Data: ['-5', '8589934592'] }));
+    const int64 = decodeTensor(encode('TensorProto', { dims: [1, 2], dataType: 7, int64Data: [-5n, 8589934592n] }));
     assert.deepEqual(int64.data, new BigInt64Array([-5n, 8589934592n]));
     const double = decodeTensor(encode('TensorProto', { dims: [1], dataType: 11, doubleData: [0.1] }));
     assert.deepEqual(double.data, new Float64Array([0.1]));
-    const uint64 = decodeTensor(encode('TensorProto', { dims: [1], dataType: 13, uint64Data: ['18446744073709551615'] }));
+    const uint64 = decodeTensor(encode('TensorProto', { dims: [1], dataType: 13, uint64Data: [2n ** 64n - 1n] }));
     assert.deepEqual(uint64.data, new BigUint64Array([2n ** 64n - 1n]));
     const strings = decodeTensor(encode('TensorProto', { dims: [2], dataType: 8, stringData: [Buffer.from('a'), Buffer.from('bé')] }));
     assert.deepEqual(strings.data, ['a', 'bé']);

@@ -6,8 +6,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as wg from '../../dist/bindings/index.js';
-import { TensorProto } from '../../dist/bindings/onnx/decode.js';
+import { onnxSchema } from '../../dist/bindings/onnx/schema.js';
 import { toInt32Array } from '../../dist/bindings/onnx/values.js';
+import { encodeMessage } from '../../dist/bindings/onnx/wire-writer.js';
 import { compareOutput } from './compare.js';
 import { loadCase, loadCatalogue } from './catalogue.js';
 import { readTensor } from './onnx-reader.js';
@@ -27,8 +28,7 @@ function editedCase(name, edit) {
     for (const f of readdirSync(set.dir)) copyFileSync(join(set.dir, f), join(to, f));
     const out = readTensor(set.outputs[0]);
     const { dims, data } = edit(out);
-    const proto = TensorProto.create({ name: out.name, dataType: 1, dims, floatData: Array.from(data) });
-    writeFileSync(join(to, 'output_0.pb'), TensorProto.encode(proto).finish());
+    writeFileSync(join(to, 'output_0.pb'), encodeMessage(onnxSchema, 'TensorProto', { name: out.name, dataType: 1, dims, floatData: data }));
   }
   return { c: loadCase(dir), cleanup: () => rmSync(dir, { recursive: true }) };
 }

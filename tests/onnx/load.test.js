@@ -2,7 +2,8 @@
 // load, dtypes) and every kind of bad input, each a clear error and never a crash.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
-import { ModelProto } from '../../dist/bindings/onnx/decode.js';
+import { onnxSchema } from '../../dist/bindings/onnx/schema.js';
+import { encodeMessage } from '../../dist/bindings/onnx/wire-writer.js';
 
 const FLOAT = 1;
 const INT64 = 7;
@@ -14,10 +15,10 @@ const valueInfo = (name, dims, elemType = FLOAT) => ({ name, type: { tensorType:
 const node = (opType, input, output, attribute = [], name = `${opType}_${output[0]}`) => ({ opType, input, output, attribute, name });
 
 function model({ nodes, inputs = [valueInfo('x', ['N', 3])], outputs = [valueInfo('y', ['N', 2])], initializers = [], opset = 17, irVersion = 8 }) {
-  return ModelProto.encode(ModelProto.fromObject({
+  return encodeMessage(onnxSchema, 'ModelProto', {
     irVersion, producerName: 'test', opsetImport: [{ domain: '', version: opset }],
     graph: { name: 'g', node: nodes, input: inputs, output: outputs, initializer: initializers },
-  })).finish();
+  });
 }
 
 // y = relu(x W^T + b) reshaped through a shape computed by constants: the Linear form of Gemm.

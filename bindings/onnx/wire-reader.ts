@@ -1,0 +1,286 @@
+// Protobuf bytes → plain JS objects, walking a message compiled from its declaration (wire.ts), by
+// the spec's reader rules: unknown fields of every wire type are skipped; repeated numbers are
+// accepted packed and unpacked, in any mix; the last value of a singular scalar wins; several
+// occurrences of a singular message merge. Anything malformed is a FormatError naming the field
+// being read and the byte offset, never a RangeError or a wrong value.
+import { ArgumentError, FormatError } from '../errors.js';
+import { messageOf, WireType, type Decoded, type Field, type Message, type ScalarType, type Schema } from './wire.js';
+
+// protobuf's own parsers stop at this depth too; deeper nesting would only overflow the stack.
+const MAX_DEPTH = 100;
+
+type Obj = Record<string, unknown>;
+type NumberArray = Int32Array | BigInt64Array | BigUint64Array | Uint8Array | Float32Array | Float64Array;
+type NumberType = Exclude<ScalarType, 'string' | 'bytes'>;
+
+const ARRAYS: Record<NumberType, { new (length: number): NumberArray; from(values: ArrayLike<unknown>): NumberArray }> = {
+  int32: Int32Array, enum: Int32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
+  float: Float32Array, double: Float64Array,
+} as const;
+
+const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start group', 'end group', 'fixed32'];
+
+const utf8 = new TextDecoder();
+
+class Reader {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  pos = 0;
+  /** The last varint read: its low and high 32 bits, unsigned. */
+  lo = 0;
+  hi = 0;
+  /** What is being read, for errors: the message's path and name, and the field (its number when unknown). */
+  path = '';
+  message = '';
+  field: Field | number | null = null;
+
+  constructor(bytes: Uint8Array) {
+    // A plain Uint8Array over the same memory, so that bytes fields read as views of one class
+    // whether the caller passed a Node Buffer or not.
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(problem: string, at: number): never {
+    const f = this.field;
+    const field = f === null ? '' : typeof f === 'number' ? ` field ${f} (unknown)` : `.${f.name} (field ${f.id})`;
+    throw new FormatError(`${this.path}${field}: ${problem} at byte ${at}`);
+  }
+
+  private pastEnd(what: string, at: number, end: number): never {
+    return this.fail(`${what} runs past the end of the ${this.message} (byte ${end})`, at);
+  }
+
+  /** Reads the varint at pos into lo and hi. */
+  varint(end: number): void {
+    const b = this.bytes;
+    const at = this.pos;
+    let pos = at;
+    let lo = 0;
+    let hi = 0;
+    // Bits 0..27 in bytes 0..3, 28..34 split across the halves by byte 4, 35..63 in bytes 5..9;
+    // a tenth byte's bits past the 64th are dropped, as protobuf's own parsers do.
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) this.pastEnd('a varint', at, end);
+      const byte = b[pos++];
+      const bits = byte & 0x7f;
+      if (i < 4) lo |= bits << (7 * i);
+      else if (i === 4) {
+        lo |= bits << 28;
+        hi = bits >>> 4;
+      } else hi |= bits << (7 * i - 32);
+      if (byte < 0x80) {
+        this.lo = lo >>> 0;
+        this.hi = hi >>> 0;
+        this.pos = pos;
+        return;
+      }
+    }
+    this.fail('a varint is longer than 10 bytes', at);
+  }
+
+  /** Reads a length prefix; returns where the delimited bytes end. */
+  length(end: number): number {
+    const at = this.pos;
+    this.varint(end);
+    const length = this.hi * 2 ** 32 + this.lo;
+    if (length > end - this.pos) this.pastEnd(`length ${length}`, at, end);
+    return this.pos + length;
+  }
+
+  /** Steps over `size` bytes of a fixed-width value; returns where it starts. */
+  fixed(size: number, end: number): number {
+    const at = this.pos;
+    if (size > end - at) this.pastEnd(`a ${size}-byte value`, at, end);
+    this.pos = at + size;
+    return at;
+  }
+
+  /** One value of a number field, a bool as 0 or 1. */
+  number(type: NumberType, end: number): number | bigint {
+    switch (type) {
+      case 'float': return this.view.getFloat32(this.fixed(4, end), true);
+      case 'double': return this.view.getFloat64(this.fixed(8, end), true);
+    }
+    this.varint(end);
+    switch (type) {
+      // Negative int32s are written sign-extended to 64 bits: the low half is the value.
+      case 'int32': case 'enum': return this.lo | 0;
+      case 'bool': return (this.lo | this.hi) === 0 ? 0 : 1;
+      case 'int64': return BigInt.asIntN(64, (BigInt(this.hi) << 32n) | BigInt(this.lo));
+      case 'uint64': return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    }
+  }
+
+  /** The values of one packed occurrence (length-delimited) of a repeated number field. */
+  packed(type: NumberType, end: number): NumberArray {
+    const at = this.pos;
+    const stop = this.length(end);
+    const start = this.pos;
+    this.pos = stop;
+    if (type === 'float' || type === 'double') {
+      const size = type === 'float' ? 4 : 8;
+      if ((stop - start) % size !== 0) this.fail(`${stop - start} bytes of packed ${type}s are not whole ${size}-byte values`, at);
+      // One copy into fresh (aligned) memory, read in place: little-endian, as on every host wasm runs on.
+      const copy = new Uint8Array(stop - start);
+      copy.set(this.bytes.subarray(start, stop));
+      return type === 'float' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
+    }
+    // Each varint ends in the one byte of it below 0x80, so they can be counted before reading.
+    let count = 0;
+    for (let i = start; i < stop; i++) if (this.bytes[i] < 0x80) count++;
+    if (stop > start && this.bytes[stop - 1] >= 0x80) this.fail(`the packed ${type}s end inside a varint`, at);
+    const out = new ARRAYS[type](count);
+    this.pos = start;
+    if (type === 'int64' || type === 'uint64') {
+      // The halves written straight into the 64-bit lanes (little-endian), no BigInt per value.
+      const halves = new Uint32Array(out.buffer);
+      for (let k = 0; k < count; k++) {
+        this.varint(stop);
+        halves[2 * k] = this.lo;
+        halves[2 * k + 1] = this.hi;
+      }
+    } else {
+      for (let k = 0; k < count; k++) out[k] = this.number(type, stop) as number;
+    }
+    return out;
+  }
+
+  /** Steps over an unknown field's value. */
+  skip(wireType: number, end: number): void {
+    switch (wireType) {
+      case WireType.varint: this.varint(end); break;
+      case WireType.fixed64: this.fixed(8, end); break;
+      case WireType.lengthDelimited: this.pos = this.length(end); break;
+      case WireType.fixed32: this.fixed(4, end); break;
+    }
+  }
+}
+
+/** The values of a repeated number field gathered across its occurrences, in order. */
+class Gathered {
+  private readonly chunks: NumberArray[] = [];
+  private values: (number | bigint)[] = [];
+
+  constructor(private readonly type: NumberType) {}
+
+  add(value: number | bigint): void {
+    this.values.push(value);
+  }
+
+  addPacked(chunk: NumberArray): void {
+    this.flush();
+    this.chunks.push(chunk);
+  }
+
+  result(): NumberArray {
+    this.flush();
+    return this.chunks.length === 1 ? this.chunks[0] : concat(this.type, this.chunks);
+  }
+
+  private flush(): void {
+    if (this.values.length === 0) return;
+    this.chunks.push(ARRAYS[this.type].from(this.values));
+    this.values = [];
+  }
+}
+
+function concat(type: NumberType, chunks: NumberArray[]): NumberArray {
+  const out = new ARRAYS[type](chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    (out as Uint8Array).set(c as Uint8Array, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Merges a later occurrence of a singular message into the earlier one, as protobuf does. */
+function merge(message: Message, into: Obj, from: Obj): void {
+  for (const f of message.fields) {
+    const value = from[f.name];
+    const old = into[f.name];
+    if (value === undefined) continue;
+    if (f.packed) into[f.name] = concat(f.scalar as NumberType, [old as NumberArray, value as NumberArray]);
+    else if (f.repeated) (old as unknown[]).push(...(value as unknown[]));
+    else if (f.message !== null && old !== undefined) merge(f.message, old as Obj, value as Obj);
+    else into[f.name] = value;
+  }
+}
+
+function readMessage(r: Reader, message: Message, end: number, path: string, depth: number): Obj {
+  const out: Obj = {};
+  const gathered = new Map<Field, Gathered>();
+  for (const f of message.fields) if (f.repeated && !f.packed) out[f.name] = [];
+  while (r.pos < end) {
+    r.path = path;
+    r.message = message.name;
+    r.field = null;
+    const at = r.pos;
+    r.varint(end);
+    const id = r.lo >>> 3;
+    const wireType = r.lo & 7;
+    if (id === 0 || r.hi !== 0) r.fail(`field number ${r.hi * 2 ** 29 + id} is not valid`, at);
+    const field = message.byId.get(id);
+    r.field = field ?? id;
+    if (wireType === 3 || wireType === 4) r.fail(`wire type ${wireType} (${WIRE_NAMES[wireType]}): groups are not supported`, at);
+    if (wireType > 5) r.fail(`wire type ${wireType} is not a protobuf wire type`, at);
+    if (field === undefined) {
+      r.skip(wireType, end);
+    } else if (wireType === field.wireType) {
+      readValue(r, field, out, gathered, end, path, depth);
+    } else if (field.packed && wireType === WireType.lengthDelimited) {
+      const type = field.scalar as NumberType;
+      let g = gathered.get(field);
+      if (g === undefined) gathered.set(field, (g = new Gathered(type)));
+      g.addPacked(r.packed(type, end));
+    } else {
+      const type = field.scalar === null ? 'a message' : `${field.repeated ? 'a repeated' : 'a'} ${field.scalar}`;
+      const packed = field.packed ? ' or 2 (packed)' : '';
+      r.fail(`wire type ${wireType} (${WIRE_NAMES[wireType]}), where ${type} is ${field.wireType} (${WIRE_NAMES[field.wireType]})${packed}`, at);
+    }
+  }
+  for (const f of message.fields) {
+    if (f.packed) out[f.name] = gathered.get(f)?.result() ?? new ARRAYS[f.scalar as NumberType](0);
+  }
+  return out;
+}
+
+/** One value of a known field in its own wire type, stored into `out`. */
+function readValue(r: Reader, field: Field, out: Obj, gathered: Map<Field, Gathered>, end: number, path: string, depth: number): void {
+  const list = out[field.name] as unknown[];
+  if (field.message !== null) {
+    const stop = r.length(end);
+    if (depth >= MAX_DEPTH) r.fail(`messages nested more than ${MAX_DEPTH} deep`, r.pos);
+    const value = readMessage(r, field.message, stop, `${path}.${field.name}${field.repeated ? `[${list.length}]` : ''}`, depth + 1);
+    if (field.repeated) list.push(value);
+    else if (out[field.name] === undefined) out[field.name] = value;
+    else merge(field.message, out[field.name] as Obj, value);
+    return;
+  }
+  if (field.scalar === 'string' || field.scalar === 'bytes') {
+    const stop = r.length(end);
+    const bytes = r.bytes.subarray(r.pos, stop);
+    r.pos = stop;
+    const value = field.scalar === 'string' ? utf8.decode(bytes) : bytes;
+    if (field.repeated) list.push(value);
+    else out[field.name] = value;
+    return;
+  }
+  const type = field.scalar as NumberType;
+  const value = r.number(type, end);
+  if (field.repeated) {
+    let g = gathered.get(field);
+    if (g === undefined) gathered.set(field, (g = new Gathered(type)));
+    g.add(value);
+  } else {
+    out[field.name] = type === 'bool' ? value === 1 : value;
+  }
+}
+
+/** The message `name` of `schema` read from `bytes`; a FormatError names what is malformed and where. */
+export function decodeMessage<S extends Schema, M extends keyof S & string>(schema: S, name: M, bytes: Uint8Array): Decoded<S, M> {
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`wire: expected the bytes of a ${name} as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  const r = new Reader(bytes);
+  return readMessage(r, messageOf(schema, name), bytes.length, name, 0) as Decoded<S, M>;
+}
