@@ -91,7 +91,7 @@ class Reader {
   /** Steps over `size` bytes of a fixed-width value; returns where it starts. */
   fixed(size: number, end: number): number {
     const at = this.pos;
-    if (size > end - at) this.pastEnd(`a ${size}-byte value`, at, end);
+    if (size > end - at) this.pastEnd(`a fixed${size * 8} value`, at, end);
     this.pos = at + size;
     return at;
   }
@@ -235,9 +235,9 @@ function readMessage(r: Reader, message: Message, end: number, path: string, dep
       if (g === undefined) gathered.set(field, (g = new Gathered(type)));
       g.addPacked(r.packed(type, end));
     } else {
-      const type = field.scalar === null ? 'a message' : `${field.repeated ? 'a repeated' : 'a'} ${field.scalar}`;
+      const type = `${field.repeated ? 'repeated ' : ''}${field.scalar ?? field.message!.name}`;
       const packed = field.packed ? ' or 2 (packed)' : '';
-      r.fail(`wire type ${wireType} (${WIRE_NAMES[wireType]}), where ${type} is ${field.wireType} (${WIRE_NAMES[field.wireType]})${packed}`, at);
+      r.fail(`wire type ${wireType} (${WIRE_NAMES[wireType]}), but ${type} is read as ${field.wireType} (${WIRE_NAMES[field.wireType]})${packed}`, at);
     }
   }
   for (const f of message.fields) {
@@ -280,7 +280,7 @@ function readValue(r: Reader, field: Field, out: Obj, gathered: Map<Field, Gathe
 
 /** The message `name` of `schema` read from `bytes`; a FormatError names what is malformed and where. */
 export function decodeMessage<S extends Schema, M extends keyof S & string>(schema: S, name: M, bytes: Uint8Array): Decoded<S, M> {
-  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`wire: expected the bytes of a ${name} as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`wire: expected the bytes of ${name} as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   const r = new Reader(bytes);
   return readMessage(r, messageOf(schema, name), bytes.length, name, 0) as Decoded<S, M>;
 }

@@ -154,7 +154,7 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
 
 function writeMessage(w: Writer, message: Message, value: unknown, path: string): void {
   if (typeof value !== 'object' || value === null || isArrayLike(value)) {
-    throw new ArgumentError(`${path}: expected a ${message.name} as an object, got ${Object.prototype.toString.call(value)}`);
+    throw new ArgumentError(`${path}: expected an object for ${message.name}, got ${Object.prototype.toString.call(value)}`);
   }
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {

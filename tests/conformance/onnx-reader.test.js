@@ -3,6 +3,7 @@
 // byte by byte, is tested in tests/onnx/wire.test.js.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { FormatError } from '../../dist/bindings/errors.js';
 import { casesRoot } from './catalogue.js';
 import { decodeModel, decodeTensor, readModel, readTensor } from './onnx-reader.js';
 import { onnxSchema } from '../../dist/bindings/onnx/schema.js';
@@ -152,5 +153,43 @@ describe('ONNX reader', () => {
     assert.deepEqual(attributes.ss.value, ['x']);
     assert.equal(model.graph.initializers[0].name, 'w');
     assert.deepEqual(model.graph.inputs[0].type, { kind: 'tensor', dtype: 'int64', shape: ['N', 3] });
+  });
+
+  it('keeps int64 data exact, refuses an int64 beyond 2^53 where it is used as a number, naming the field', () => {
+    const exact = decodeTensor(encode('TensorProto', { dims: [2], dataType: 7, int64Data: [2n ** 60n + 1n, -(2n ** 63n)] }));
+    assert.deepEqual(exact.data, new BigInt64Array([2n ** 60n + 1n, -(2n ** 63n)]));
+    assert.throws(() => decodeTensor(encode('TensorProto', { name: 'w', dims: [2n ** 53n + 1n], dataType: 1 })),
+      (e) => e instanceof FormatError && /tensor 'w' dims: int64 value 9007199254740993 does not fit a JS number exactly/.test(e.message));
+    assert.throws(() => decodeTensor(encode('TensorProto', { name: 'u', dims: [1], dataType: 12, uint64Data: [2n ** 32n] })),
+      (e) => e instanceof FormatError && /tensor 'u': uint32 value 4294967296 at index 0 of uint64_data is beyond 2\^32 - 1/.test(e.message));
+    const graph = (attribute) => encode('ModelProto', {
+      irVersion: 9, opsetImport: [{ version: 21 }], graph: { node: [{ opType: 'Softmax', attribute: [attribute] }] },
+    });
+    assert.throws(() => decodeModel(graph({ name: 'axis', type: 2, i: -(2n ** 60n) })),
+      (e) => e instanceof FormatError && /attribute 'axis': int64 value -1152921504606846976 does not fit/.test(e.message));
+    assert.throws(() => decodeModel(graph({ name: 'axes', type: 7, ints: [1, 2n ** 62n] })), /attribute 'axes': int64 value 4611686018427387904/);
+    assert.throws(() => decodeModel(graph({ name: 'value', type: 4 })), (e) => e instanceof FormatError && /attribute 'value': its type says it holds a tensor, but its field t is absent/.test(e.message));
+  });
+
+  it('reads a dim_value of 0 as 0 and a dim with neither value nor name as unknown', () => {
+    const model = decodeModel(encode('ModelProto', {
+      irVersion: 9,
+      opsetImport: [{ version: 21 }],
+      graph: { input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 0 }, {}, { dimParam: '' }] } } } }] },
+    }));
+    assert.deepEqual(model.graph.inputs[0].type.shape, [0, null, '']);
+  });
+
+  it('wraps a malformed file in a FormatError that says what it was read as, the field and the byte offset', () => {
+    const bytes = encode('ModelProto', { irVersion: 9, opsetImport: [{ version: 21 }], graph: { initializer: [{ name: 'w', rawData: new Uint8Array(300) }] } });
+    // raw_data's length, 300 (ac 02 after its tag 4a), made 400: past its tensor, within the file.
+    const at = bytes.findIndex((_, i) => bytes[i] === 0x4a && bytes[i + 1] === 0xac && bytes[i + 2] === 0x02);
+    const corrupt = Uint8Array.from(bytes);
+    corrupt.set([0x90, 0x03], at + 1);
+    assert.throws(() => decodeModel(corrupt), (e) => e instanceof FormatError &&
+      e.message === 'onnx: the bytes are not a valid ONNX model (truncated or corrupted?): ModelProto.graph.initializer[0].rawData (field 9): ' +
+        `length 400 runs past the end of the TensorProto (byte ${at + 3 + 300}) at byte ${at + 1}`);
+    assert.throws(() => decodeModel(bytes.subarray(0, 100)), /ModelProto\.graph \(field 7\): length \d+ runs past the end of the ModelProto \(byte 100\) at byte 3$/);
+    assert.throws(() => decodeTensor(Uint8Array.of(0x0b)), /FormatError: onnx: the bytes are not a valid TensorProto \(truncated or corrupted\?\): TensorProto\.dims \(field 1\): wire type 3 \(start group\): groups are not supported at byte 0$/);
   });
 });
