@@ -159,7 +159,11 @@ function decodeFields(proto: TensorProto, type: (typeof DATA_TYPES)[number], nam
     case 'float16': return Float32Array.from(proto.int32Data, halfToFloat);
     case 'bfloat16': return Float32Array.from(proto.int32Data, bfloat16ToFloat);
     case 'string': return proto.stringData.map(utf8);
-    default: return type.Array.from(proto[type.field]);
+    default: {
+      // The reader's typed array is already a copy of the file's values, ours to keep.
+      const values = proto[type.field];
+      return values instanceof type.Array ? (values as HostArray) : type.Array.from(values);
+    }
   }
 }
 

@@ -16,7 +16,7 @@ type NumberType = Exclude<ScalarType, 'string' | 'bytes'>;
 const ARRAYS: Record<NumberType, { new (length: number): NumberArray; from(values: ArrayLike<unknown>): NumberArray }> = {
   int32: Int32Array, enum: Int32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
   float: Float32Array, double: Float64Array,
-} as const;
+};
 
 const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start group', 'end group', 'fixed32'];
 
