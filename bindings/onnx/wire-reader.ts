@@ -185,6 +185,12 @@ class Gathered {
   }
 }
 
+function gatheredFor(gathered: Map<Field, Gathered>, field: Field): Gathered {
+  let g = gathered.get(field);
+  if (g === undefined) gathered.set(field, (g = new Gathered(field.scalar as NumberType)));
+  return g;
+}
+
 function concat(type: NumberType, chunks: NumberArray[]): NumberArray {
   const out = new ARRAYS[type](chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -202,7 +208,7 @@ function merge(message: Message, into: Obj, from: Obj): void {
     const old = into[f.name];
     if (value === undefined) continue;
     if (f.packed) into[f.name] = concat(f.scalar as NumberType, [old as NumberArray, value as NumberArray]);
-    else if (f.repeated) (old as unknown[]).push(...(value as unknown[]));
+    else if (f.repeated) for (const v of value as unknown[]) (old as unknown[]).push(v);
     else if (f.message !== null && old !== undefined) merge(f.message, old as Obj, value as Obj);
     else into[f.name] = value;
   }
@@ -230,10 +236,7 @@ function readMessage(r: Reader, message: Message, end: number, path: string, dep
     } else if (wireType === field.wireType) {
       readValue(r, field, out, gathered, end, path, depth);
     } else if (field.packed && wireType === WireType.lengthDelimited) {
-      const type = field.scalar as NumberType;
-      let g = gathered.get(field);
-      if (g === undefined) gathered.set(field, (g = new Gathered(type)));
-      g.addPacked(r.packed(type, end));
+      gatheredFor(gathered, field).addPacked(r.packed(field.scalar as NumberType, end));
     } else {
       const type = `${field.repeated ? 'repeated ' : ''}${field.scalar ?? field.message!.name}`;
       const packed = field.packed ? ' or 2 (packed)' : '';
@@ -270,9 +273,7 @@ function readValue(r: Reader, field: Field, out: Obj, gathered: Map<Field, Gathe
   const type = field.scalar as NumberType;
   const value = r.number(type, end);
   if (field.repeated) {
-    let g = gathered.get(field);
-    if (g === undefined) gathered.set(field, (g = new Gathered(type)));
-    g.add(value);
+    gatheredFor(gathered, field).add(value);
   } else {
     out[field.name] = type === 'bool' ? value === 1 : value;
   }
