@@ -153,6 +153,20 @@ describe('protobuf wire format: reading', () => {
     assert.deepEqual(got.m, { x: 7, ys: new Int32Array([5, 6]), child: { x: 8, ys: new Int32Array([9]) } });
   });
 
+  it('merges long repeated fields of a message that occurs twice', () => {
+    const lists = { Outer: { list: { id: 1, type: 'List' } }, List: { s: { id: 1, type: 'string', repeated: true } } };
+    const body = new Uint8Array(600000).map((_, i) => (i % 2 ? 0 : 0x0a)); // 300,000 empty strings: 0a 00
+    const head = bytes(tag(1, DELIMITED), varint(body.length));
+    const half = new Uint8Array(head.length + body.length);
+    half.set(head);
+    half.set(body, head.length);
+    const twice = new Uint8Array(2 * half.length);
+    twice.set(half);
+    twice.set(half, half.length);
+    const got = decodeMessage(lists, 'Outer', twice);
+    assert.equal(got.list.s.length, 600000);
+  });
+
   it('skips unknown fields of every wire type, wherever they stand', () => {
     const unknown = [
       ...tag(99, VARINT), ...varint(-1),
