@@ -106,9 +106,12 @@ const ATTRIBUTE_TYPES: Record<number, string> = {
   1: 'float', 2: 'int', 3: 'string', 4: 'tensor', 5: 'graph', 6: 'floats', 7: 'ints', 8: 'strings', 9: 'tensors', 10: 'graphs',
 };
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** An int64 as a JS number; refuses to lose bits, naming the field. */
 function int64ToNumber(v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (v > MAX_SAFE || v < MIN_SAFE) {
     throw new FormatError(`onnx: ${what}: int64 value ${v} does not fit a JS number exactly`);
   }
   return Number(v);
@@ -257,8 +260,8 @@ function decodeNode(n: NodeProto, files?: ExternalData): OnnxNode {
     opType: n.opType ?? '',
     domain: n.domain ?? '',
     name: n.name ?? '',
-    inputs: n.input,
-    outputs: n.output,
+    inputs: [...n.input],
+    outputs: [...n.output],
     attributes,
   };
 }

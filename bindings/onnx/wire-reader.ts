@@ -29,32 +29,56 @@ class Reader {
   /** The last varint read: its low and high 32 bits, unsigned. */
   lo = 0;
   hi = 0;
-  /** What is being read, for errors: the message's path and name, and the field (its number when unknown). */
-  path = '';
-  message = '';
+  /**
+   * What is being read, for errors, kept as parts and made a string only for an error: the
+   * fields entered from the root (with the index of each repeated one, or -1) and the field
+   * being read (its number when unknown).
+   */
+  readonly trail: Field[] = [];
+  readonly indices: number[] = [];
   field: Field | number | null = null;
 
-  constructor(bytes: Uint8Array) {
+  constructor(readonly root: Message, bytes: Uint8Array) {
     // A plain Uint8Array over the same memory, so that bytes fields read as views of one class
     // whether the caller passed a Node Buffer or not.
     this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  /** Steps into a field's message, the index-th of a repeated field or -1. */
+  enter(field: Field, index: number): void {
+    this.trail.push(field);
+    this.indices.push(index);
+  }
+
+  leave(): void {
+    this.trail.pop();
+    this.indices.pop();
+  }
+
   fail(problem: string, at: number): never {
+    const path = this.trail.map((f, i) => `.${f.name}${this.indices[i] < 0 ? '' : `[${this.indices[i]}]`}`).join('');
     const f = this.field;
     const field = f === null ? '' : typeof f === 'number' ? ` field ${f} (unknown)` : `.${f.name} (field ${f.id})`;
-    throw new FormatError(`${this.path}${field}: ${problem} at byte ${at}`);
+    throw new FormatError(`${this.root.name}${path}${field}: ${problem} at byte ${at}`);
   }
 
   private pastEnd(what: string, at: number, end: number): never {
-    return this.fail(`${what} runs past the end of the ${this.message} (byte ${end})`, at);
+    const message = this.trail.length === 0 ? this.root : this.trail[this.trail.length - 1].message!;
+    return this.fail(`${what} runs past the end of the ${message.name} (byte ${end})`, at);
   }
 
   /** Reads the varint at pos into lo and hi. */
   varint(end: number): void {
     const b = this.bytes;
     const at = this.pos;
+    // Most tags and lengths are one byte.
+    if (at < end && b[at] < 0x80) {
+      this.lo = b[at];
+      this.hi = 0;
+      this.pos = at + 1;
+      return;
+    }
     let pos = at;
     let lo = 0;
     let hi = 0;
@@ -107,8 +131,12 @@ class Reader {
       // Negative int32s are written sign-extended to 64 bits: the low half is the value.
       case 'int32': case 'enum': return this.lo | 0;
       case 'bool': return (this.lo | this.hi) === 0 ? 0 : 1;
-      case 'int64': return BigInt.asIntN(64, (BigInt(this.hi) << 32n) | BigInt(this.lo));
-      case 'uint64': return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+      // Small values (the usual ones) as one BigInt, not four.
+      case 'int64':
+        if (this.hi === 0) return BigInt(this.lo);
+        if (this.hi === 0xffffffff && this.lo >= 0x80000000) return BigInt(this.lo | 0);
+        return BigInt.asIntN(64, (BigInt(this.hi) << 32n) | BigInt(this.lo));
+      case 'uint64': return this.hi === 0 ? BigInt(this.lo) : (BigInt(this.hi) << 32n) | BigInt(this.lo);
     }
   }
 
@@ -185,11 +213,16 @@ class Gathered {
   }
 }
 
-function gatheredFor(gathered: Map<Field, Gathered>, field: Field): Gathered {
-  let g = gathered.get(field);
-  if (g === undefined) gathered.set(field, (g = new Gathered(field.scalar as NumberType)));
-  return g;
-}
+/**
+ * A message's repeated fields while it is read, by field index: an array of each repeated
+ * string, bytes or message field, the Gathered values of each repeated number field.
+ */
+type Repeated = (unknown[] | Gathered | undefined)[];
+
+// Shared by every message that lacks the field: an empty typed array per number type (its
+// allocation was most of the cost of a small message) and an empty list, frozen.
+const NONE = Object.freeze([]) as readonly unknown[];
+const NO_NUMBERS = Object.fromEntries(Object.entries(ARRAYS).map(([type, Array]) => [type, Object.freeze(new Array(0))])) as Record<NumberType, NumberArray>;
 
 function concat(type: NumberType, chunks: NumberArray[]): NumberArray {
   const out = new ARRAYS[type](chunks.reduce((n, c) => n + c.length, 0));
@@ -208,19 +241,16 @@ function merge(message: Message, into: Obj, from: Obj): void {
     const old = into[f.name];
     if (value === undefined) continue;
     if (f.packed) into[f.name] = concat(f.scalar as NumberType, [old as NumberArray, value as NumberArray]);
-    else if (f.repeated) for (const v of value as unknown[]) (old as unknown[]).push(v);
+    else if (f.repeated) into[f.name] = (old as unknown[]).concat(value);
     else if (f.message !== null && old !== undefined) merge(f.message, old as Obj, value as Obj);
     else into[f.name] = value;
   }
 }
 
-function readMessage(r: Reader, message: Message, end: number, path: string, depth: number): Obj {
+function readMessage(r: Reader, message: Message, end: number): Obj {
   const out: Obj = {};
-  const gathered = new Map<Field, Gathered>();
-  for (const f of message.fields) if (f.repeated && !f.packed) out[f.name] = [];
+  const repeated: Repeated = [];
   while (r.pos < end) {
-    r.path = path;
-    r.message = message.name;
     r.field = null;
     const at = r.pos;
     r.varint(end);
@@ -234,29 +264,34 @@ function readMessage(r: Reader, message: Message, end: number, path: string, dep
     if (field === undefined) {
       r.skip(wireType, end);
     } else if (wireType === field.wireType) {
-      readValue(r, field, out, gathered, end, path, depth);
+      readValue(r, field, out, repeated, end);
     } else if (field.packed && wireType === WireType.lengthDelimited) {
-      gatheredFor(gathered, field).addPacked(r.packed(field.scalar as NumberType, end));
+      gathered(repeated, field).addPacked(r.packed(field.scalar as NumberType, end));
     } else {
       const type = `${field.repeated ? 'repeated ' : ''}${field.scalar ?? field.message!.name}`;
       const packed = field.packed ? ' or 2 (packed)' : '';
       r.fail(`wire type ${wireType} (${WIRE_NAMES[wireType]}), but ${type} is read as ${field.wireType} (${WIRE_NAMES[field.wireType]})${packed}`, at);
     }
   }
-  for (const f of message.fields) {
-    if (f.packed) out[f.name] = gathered.get(f)?.result() ?? new ARRAYS[f.scalar as NumberType](0);
-  }
+  for (const f of message.lists) out[f.name] = repeated[f.index] ?? NONE;
+  for (const f of message.packed) out[f.name] = (repeated[f.index] as Gathered | undefined)?.result() ?? NO_NUMBERS[f.scalar as NumberType];
   return out;
 }
 
-/** One value of a known field in its own wire type, stored into `out`. */
-function readValue(r: Reader, field: Field, out: Obj, gathered: Map<Field, Gathered>, end: number, path: string, depth: number): void {
-  const list = out[field.name] as unknown[];
+function gathered(repeated: Repeated, field: Field): Gathered {
+  return (repeated[field.index] ??= new Gathered(field.scalar as NumberType)) as Gathered;
+}
+
+/** One value of a known field in its own wire type, stored into `out` (or `repeated`). */
+function readValue(r: Reader, field: Field, out: Obj, repeated: Repeated, end: number): void {
+  const list = field.repeated && !field.packed ? ((repeated[field.index] ??= []) as unknown[]) : null;
   if (field.message !== null) {
     const stop = r.length(end);
-    if (depth >= MAX_DEPTH) r.fail(`messages nested more than ${MAX_DEPTH} deep`, r.pos);
-    const value = readMessage(r, field.message, stop, `${path}.${field.name}${field.repeated ? `[${list.length}]` : ''}`, depth + 1);
-    if (field.repeated) list.push(value);
+    if (r.trail.length >= MAX_DEPTH) r.fail(`messages nested more than ${MAX_DEPTH} deep`, r.pos);
+    r.enter(field, list === null ? -1 : list.length);
+    const value = readMessage(r, field.message, stop);
+    r.leave();
+    if (list !== null) list.push(value);
     else if (out[field.name] === undefined) out[field.name] = value;
     else merge(field.message, out[field.name] as Obj, value);
     return;
@@ -264,24 +299,21 @@ function readValue(r: Reader, field: Field, out: Obj, gathered: Map<Field, Gathe
   if (field.scalar === 'string' || field.scalar === 'bytes') {
     const stop = r.length(end);
     const bytes = r.bytes.subarray(r.pos, stop);
-    r.pos = stop;
     const value = field.scalar === 'string' ? utf8.decode(bytes) : bytes;
-    if (field.repeated) list.push(value);
+    r.pos = stop;
+    if (list !== null) list.push(value);
     else out[field.name] = value;
     return;
   }
   const type = field.scalar as NumberType;
   const value = r.number(type, end);
-  if (field.repeated) {
-    gatheredFor(gathered, field).add(value);
-  } else {
-    out[field.name] = type === 'bool' ? value === 1 : value;
-  }
+  if (field.packed) gathered(repeated, field).add(value);
+  else out[field.name] = type === 'bool' ? value === 1 : value;
 }
 
 /** The message `name` of `schema` read from `bytes`; a FormatError names what is malformed and where. */
 export function decodeMessage<S extends Schema, M extends keyof S & string>(schema: S, name: M, bytes: Uint8Array): Decoded<S, M> {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`wire: expected the bytes of ${name} as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
-  const r = new Reader(bytes);
-  return readMessage(r, messageOf(schema, name), bytes.length, name, 0) as Decoded<S, M>;
+  const message = messageOf(schema, name);
+  return readMessage(new Reader(message, bytes), message, bytes.length) as Decoded<S, M>;
 }

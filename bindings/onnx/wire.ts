@@ -25,12 +25,15 @@ interface ScalarValue {
   bytes: Uint8Array;
 }
 
-/** A repeated field as read, packed and unpacked occurrences together in their order: numbers as a typed array. */
+/**
+ * A repeated field as read, packed and unpacked occurrences together in their order: numbers as a
+ * typed array. An absent field reads as a shared, frozen empty array.
+ */
 interface RepeatedValue {
   int32: Int32Array; int64: BigInt64Array; uint64: BigUint64Array; enum: Int32Array;
   /** 0 or 1 per value, as ONNX holds bool tensors. */
   bool: Uint8Array;
-  float: Float32Array; double: Float64Array; string: string[]; bytes: Uint8Array[];
+  float: Float32Array; double: Float64Array; string: readonly string[]; bytes: readonly Uint8Array[];
 }
 
 /** A singular field to write: an int64 may be a number (a safe integer) or a BigInt. */
@@ -55,7 +58,7 @@ type IsRepeated<F> = F extends { repeated: true } ? true : false;
 export type Decoded<S extends Schema, M extends keyof S> = {
   -readonly [K in keyof S[M] as IsRepeated<S[M][K]> extends true ? K : never]: TypeOf<S, M, K> extends ScalarType
     ? RepeatedValue[TypeOf<S, M, K>]
-    : Decoded<S, TypeOf<S, M, K>>[];
+    : readonly Decoded<S, TypeOf<S, M, K>>[];
 } & {
   -readonly [K in keyof S[M] as IsRepeated<S[M][K]> extends true ? never : K]?: TypeOf<S, M, K> extends ScalarType
     ? ScalarValue[TypeOf<S, M, K>]
@@ -80,6 +83,8 @@ const SCALAR_WIRE_TYPES: Record<ScalarType, number> = {
 export interface Field {
   readonly name: string;
   readonly id: number;
+  /** Its position in its message's `fields`. */
+  readonly index: number;
   readonly repeated: boolean;
   /** The scalar type, or null for a message field. */
   readonly scalar: ScalarType | null;
@@ -95,17 +100,21 @@ export interface Message {
   /** In field-number order, the order they are written in. */
   readonly fields: readonly Field[];
   readonly byId: ReadonlyMap<number, Field>;
+  /** The repeated strings, bytes and messages: read into arrays. */
+  readonly lists: readonly Field[];
+  /** The repeated numbers: read into typed arrays. */
+  readonly packed: readonly Field[];
 }
 
 // Field numbers 19000-19999 are reserved by protobuf; 2^29 - 1 is the largest a tag holds.
 const MAX_FIELD_NUMBER = 2 ** 29 - 1;
 
 function compile(schema: Schema): Map<string, Message> {
-  const messages = new Map<string, Message & { fields: Field[]; byId: Map<number, Field> }>();
-  for (const name of Object.keys(schema)) messages.set(name, { name, fields: [], byId: new Map() });
+  const messages = new Map<string, { name: string; fields: Field[]; byId: Map<number, Field>; lists: Field[]; packed: Field[] }>();
+  for (const name of Object.keys(schema)) messages.set(name, { name, fields: [], byId: new Map(), lists: [], packed: [] });
   for (const [name, declarations] of Object.entries(schema)) {
     const message = messages.get(name)!;
-    for (const [fieldName, d] of Object.entries(declarations)) {
+    for (const [fieldName, d] of Object.entries(declarations).sort(([, a], [, b]) => a.id - b.id)) {
       const what = `wire: field ${name}.${fieldName}`;
       const scalar = Object.hasOwn(SCALAR_WIRE_TYPES, d.type) ? (d.type as ScalarType) : null;
       const target = scalar === null ? messages.get(d.type) : undefined;
@@ -118,13 +127,14 @@ function compile(schema: Schema): Map<string, Message> {
       const wireType = scalar === null ? WireType.lengthDelimited : SCALAR_WIRE_TYPES[scalar];
       const repeated = d.repeated === true;
       const field: Field = {
-        name: fieldName, id: d.id, repeated, scalar, message: target ?? null, wireType,
+        name: fieldName, id: d.id, index: message.fields.length, repeated, scalar, message: target ?? null, wireType,
         packed: repeated && wireType !== WireType.lengthDelimited,
       };
       message.fields.push(field);
       message.byId.set(d.id, field);
+      if (field.packed) message.packed.push(field);
+      else if (repeated) message.lists.push(field);
     }
-    message.fields.sort((a, b) => a.id - b.id);
   }
   return messages;
 }

@@ -89,7 +89,11 @@ describe('protobuf wire format: reading', () => {
       ...EMPTY_REPEATED, i32: 150, i64: -2n, u64: 2n ** 64n - 1n, e: 3, b: true, f: 1.5, d: 0.1, s: 'hé', by: Uint8Array.from([0, 255]),
       m: { x: -7, ys: new Int32Array() },
     });
-    assert.deepEqual(decode(), EMPTY_REPEATED);
+    const empty = decode();
+    assert.deepEqual(empty, EMPTY_REPEATED);
+    // Shared between messages, so frozen: a caller cannot add to one message's list through another's.
+    assert.ok(Object.isFrozen(empty.rs) && Object.isFrozen(empty.rm) && Object.isFrozen(empty.rf));
+    assert.throws(() => empty.rs.push('x'), TypeError);
   });
 
   it('reads negative int32 and int64 as the 10-byte varints they are written as, and int64 beyond 2^53 exactly', () => {
