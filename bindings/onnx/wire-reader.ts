@@ -39,10 +39,12 @@ class Reader {
   field: Field | number | null = null;
 
   constructor(readonly root: Message, bytes: Uint8Array) {
-    // A plain Uint8Array over the same memory, so that bytes fields read as views of one class
-    // whether the caller passed a Node Buffer or not.
-    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Shared memory (wasm's, say) is copied first: another thread could change a length after it
+    // was checked, and browsers' TextDecoder refuses shared views. Otherwise a plain Uint8Array
+    // over the same memory, so bytes fields read as views of one class, Node Buffer or not.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+    this.bytes = shared ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   /** Steps into a field's message, the index-th of a repeated field or -1. */

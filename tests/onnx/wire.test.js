@@ -144,6 +144,12 @@ describe('protobuf wire format: reading', () => {
     assert.deepEqual(got.by, Uint8Array.from([1, 2, 3]));
     // A Node Buffer reads the same, its bytes fields as plain Uint8Arrays.
     assert.deepEqual(decodeMessage(schema, 'All', Buffer.from(message.subarray(1))), got);
+    // Shared memory is read from a copy: its bytes fields do not alias memory another thread may change.
+    const shared = new Uint8Array(new SharedArrayBuffer(message.length));
+    shared.set(message);
+    const fromShared = decodeMessage(schema, 'All', shared.subarray(1));
+    assert.deepEqual(fromShared, got);
+    assert.ok(!(fromShared.by.buffer instanceof SharedArrayBuffer));
   });
 
   it('keeps the last value of a singular scalar, and merges the occurrences of a singular message', () => {
