@@ -135,7 +135,9 @@ function writePacked(w: Writer, field: Field, values: ArrayLike<unknown>, what: 
   const type = field.scalar as ScalarType;
   if (type === 'float' || type === 'double') {
     const size = type === 'float' ? 4 : 8;
-    for (let i = 0; i < values.length; i++) {
+    // A float array holds numbers already; anything else is checked value by value.
+    const checked = values instanceof Float32Array || values instanceof Float64Array;
+    for (let i = 0; !checked && i < values.length; i++) {
       if (typeof values[i] !== 'number') throw new ArgumentError(`${what()}[${i}]: ${String(values[i])} is not a number for ${type}`);
     }
     const typed = type === 'float' ? Float32Array.from(values as ArrayLike<number>) : Float64Array.from(values as ArrayLike<number>);

@@ -370,6 +370,7 @@ describe('protobuf wire format: writing', () => {
     refuses({ u64: -1 }, /^All\.u64: -1 is outside uint64's range 0\.\.18446744073709551615/);
     refuses({ ri64: [1, '2'] }, /^All\.ri64\[1\]: 2 is not an integer/);
     refuses({ rf: [1, 'x'] }, /^All\.rf\[1\]: x is not a number for float/);
+    refuses({ rd: new BigInt64Array([1n]) }, /^All\.rd\[0\]: 1 is not a number for double/);
     refuses({ f: '1' }, /^All\.f: 1 is not a number for float/);
     refuses({ b: 'yes' }, /^All\.b: yes is not a bool/);
     refuses({ s: 5 }, /^All\.s: 5 is not a string/);
