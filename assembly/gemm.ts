@@ -25,7 +25,7 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
 /** Rows [i0, i1) x columns [j0, j1) of one matrix of the batch, blocked and packed. */
 function gemmRegion(args: GemmArgs, a: usize, b: usize, c: usize, i0: i32, i1: i32, j0: i32, j1: i32, work: usize): void {
   const K = args.K, lda = args.lda, ldb = args.ldb, ldc = args.ldc, transA = args.transA, transB = args.transB;
-  const alpha = args.alpha, beta = args.beta, bias = args.bias;
+  const alpha = args.alpha, beta = args.beta, bias = args.bias, broadcastLoads = args.broadcastLoads;
   const packedA = work;
   const packedB = work + PACK_A_BYTES;
   const tile = packedB + PACK_B_BYTES;
@@ -48,7 +48,7 @@ function gemmRegion(args: GemmArgs, a: usize, b: usize, c: usize, i0: i32, i1: i
             const out = c + ((<usize>(ic + ip) * ldc + jc + jp) << 2);
             const rows = min(MR, mc - ip), cols = min(NR, nc - jp);
             const full = rows == MR && cols == NR;
-            gemm_4x8_simd(kc, packedA + (<usize>ip * kc << 2), stripB, full, out, ldc, jc + jp, tile,
+            gemm_4x8_simd(kc, packedA + (<usize>ip * kc << 2), stripB, broadcastLoads, full, out, ldc, jc + jp, tile,
               alpha, beta, first, last, bias);
             if (!full) storeEdgeTile(tile, out, ldc, rows, cols, jc + jp, alpha, beta, first, last, bias);
           }

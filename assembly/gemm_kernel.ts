@@ -27,31 +27,33 @@ function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32
   return dst;
 }
 
-// dst is (kc, NR): the strip of NR rows of B (each K long, rows `ldb` apart) that op(B) = Bᵀ
-// reads as columns. Four depths at a time, as two 4x4 transposes in registers: the strided scalar
-// gathers of packEdgeStrip made this the slow half of every x·Wᵀ (a linear layer's forward).
-function packTransposedStrip(src: usize, ldb: i32, kc: i32, dst: usize): usize {
-  const row = <usize>ldb << 2;
+// dst is (kc, width): the strip of `width` rows (a multiple of 4, each K long, rows `ld` apart)
+// read as columns: op(B) = Bᵀ in a linear layer's x·Wᵀ, or A as it is. Four depths at a time, as
+// 4x4 transposes in registers: the strided scalar gathers of packEdgeStrip made this the slow
+// half of every x·Wᵀ, and A's four scalar loads and stores per depth a tenth of a 256^3 product.
+function packRowsAsColumns(src: usize, ld: i32, width: i32, kc: i32, dst: usize): usize {
+  const row = <usize>ld << 2;
   let k = 0;
   for (; k + 4 <= kc; k += 4) {
-    const at = src + (<usize>k << 2);
-    const r0 = v128.load(at), r1 = v128.load(at + row), r2 = v128.load(at + 2 * row), r3 = v128.load(at + 3 * row);
-    const r4 = v128.load(at + 4 * row), r5 = v128.load(at + 5 * row), r6 = v128.load(at + 6 * row), r7 = v128.load(at + 7 * row);
-    transpose4Into(r0, r1, r2, r3, dst);
-    transpose4Into(r4, r5, r6, r7, dst + 16);
-    dst += 4 * NR * 4;
+    let at = src + (<usize>k << 2);
+    for (let g = 0; g < width; g += 4) {
+      transpose4Into(v128.load(at), v128.load(at + row), v128.load(at + 2 * row), v128.load(at + 3 * row), dst + (<usize>g << 2), width);
+      at += 4 * row;
+    }
+    dst += <usize>(4 * width) << 2;
   }
-  return packEdgeStrip(src + (<usize>k << 2), ldb, 1, NR, NR, kc - k, dst);
+  return packEdgeStrip(src + (<usize>k << 2), ld, 1, width, width, kc - k, dst);
 }
 
-// Stores column i of the 4x4 block with rows r0..r3 at dst + i*NR floats.
-@inline function transpose4Into(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
+// Stores column i of the 4x4 block with rows r0..r3 at dst + i*width floats.
+@inline function transpose4Into(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, width: i32): void {
   const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
   const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  const step = <usize>width << 2;
   v128.store(dst, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
-  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), NR * 4);
-  v128.store(dst, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 2 * NR * 4);
-  v128.store(dst, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 3 * NR * 4);
+  v128.store(dst + step, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
 }
 
 // dst is (ceil(nc/NR), kc, NR): strips of op(B)[k0:k0+kc, j0:j0+nc], zero-padded to NR columns.
@@ -70,7 +72,7 @@ export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i3
       continue;
     }
     if (transB && cols == NR) {
-      dst = packTransposedStrip(b + ((<usize>j * ldb + k0) << 2), ldb, kc, dst);
+      dst = packRowsAsColumns(b + ((<usize>j * ldb + k0) << 2), ldb, NR, kc, dst);
       continue;
     }
     const corner = b + ((transB ? <usize>j * ldb + k0 : <usize>k0 * ldb + j) << 2);
@@ -93,16 +95,7 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
       continue;
     }
     if (!transA && rows == MR) {
-      const r0 = a + ((<usize>i * lda + k0) << 2);
-      const step = <usize>lda << 2;
-      for (let k = 0; k < kc; k++) {
-        const at = r0 + (<usize>k << 2);
-        store<f32>(dst, load<f32>(at));
-        store<f32>(dst, load<f32>(at + step), 4);
-        store<f32>(dst, load<f32>(at + 2 * step), 8);
-        store<f32>(dst, load<f32>(at + 3 * step), 12);
-        dst += MR * 4;
-      }
+      dst = packRowsAsColumns(a + ((<usize>i * lda + k0) << 2), lda, MR, kc, dst);
       continue;
     }
     const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
@@ -136,13 +129,15 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
 // from the registers into c (row stride ldc, first column j): for small K that store is a large
 // part of the work, so it must not go through memory twice. An edge tile (full = false) is left in
 // `tile` (MR, NR) for the caller to finish element by element.
-// Eight accumulators plus two B vectors, the A vector and one splat fit V8's 16 xmm registers
-// without spills. The MR values of A at one depth are one v128 load, splat by shuffles, rather
-// than MR scalar splat loads. Deno 2 enables no wasm trap handler (denoland/deno#35658), so V8
-// bounds-checks every load there in software: six checks per depth ran this loop at half Node's
-// speed, three run it at Node's. The shuffles cost Node nothing.
-export function gemm_4x8_simd(
-  kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
+// Eight accumulators, two B vectors, the four splats of A and a product fit the 15 xmm registers
+// V8 gives wasm on x64 (V8 issues a depth's loads first). The splats of A are four broadcast loads
+// (`broadcastLoads`) or one v128 load and four shuffles: the same values either way, so the same
+// bits. On an AMD Zen 4 in Node 20 the broadcasts ran the whole GEMM 15-20% faster (the shuffles
+// share pipes with the multiplies and adds); in Deno and Bun, which bounds-check every load in
+// software (Deno 2 enables no wasm trap handler, denoland/deno#35658), they ran it 10-15% slower.
+// Always inlined: called, V8 neither unrolls the depth loop nor keeps A's offsets out of it.
+@inline export function gemm_4x8_simd(
+  kc: i32, a: usize, b: usize, broadcastLoads: bool, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
   alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -150,24 +145,31 @@ export function gemm_4x8_simd(
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const end = a + (<usize>kc * MR << 2);
-  while (a < end) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const column = v128.load(a);
-    let av = i32x4.shuffle(column, column, 0, 0, 0, 0);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = i32x4.shuffle(column, column, 1, 1, 1, 1);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = i32x4.shuffle(column, column, 2, 2, 2, 2);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = i32x4.shuffle(column, column, 3, 3, 3, 3);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    a += MR * 4;
-    b += NR * 4;
+  // Two loops rather than a test in one: V8 does not move the test out of the loop.
+  if (broadcastLoads) {
+    while (a < end) {
+      const b0 = v128.load(b), b1 = v128.load(b, 16);
+      const a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4), a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
+      c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+      c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+      c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+      c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      a += MR * 4;
+      b += NR * 4;
+    }
+  } else {
+    while (a < end) {
+      const b0 = v128.load(b), b1 = v128.load(b, 16);
+      const column = v128.load(a);
+      const a0 = i32x4.shuffle(column, column, 0, 0, 0, 0), a1 = i32x4.shuffle(column, column, 1, 1, 1, 1);
+      const a2 = i32x4.shuffle(column, column, 2, 2, 2, 2), a3 = i32x4.shuffle(column, column, 3, 3, 3, 3);
+      c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+      c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+      c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+      c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      a += MR * 4;
+      b += NR * 4;
+    }
   }
   if (full) {
     const row = <usize>ldc << 2;

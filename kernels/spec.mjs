@@ -170,6 +170,7 @@ export const blocks = [
       ['bias', 'ptr', '(N), or 0 for none'], ['batch', 'i32'],
       ['strideA', 'i32', '0 broadcasts one A over the batch; likewise B'], ['strideB', 'i32'], ['strideC', 'i32'],
       ['workspace', 'ptr', 'nthreads x workspaceStride bytes'], ['workspaceStride', 'i32'],
+      ['broadcastLoads', 'bool', 'the micro-kernel splats A by broadcast loads, not one load and shuffles (same bits)'],
     ],
   },
   {

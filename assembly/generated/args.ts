@@ -229,6 +229,8 @@
   /** nthreads x workspaceStride bytes */
   @inline get workspace(): usize { return load<usize>(changetype<usize>(this), 72); }
   @inline get workspaceStride(): i32 { return load<i32>(changetype<usize>(this), 76); }
+  /** the micro-kernel splats A by broadcast loads, not one load and shuffles (same bits) */
+  @inline get broadcastLoads(): bool { return load<i32>(changetype<usize>(this), 80) != 0; }
 }
 
 /** Tasks im2col_task, im2col_reference_task, col2im_task, col2im_reference_task. */

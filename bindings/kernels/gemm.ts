@@ -4,6 +4,7 @@ import { empty } from '../creation.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { engine, type Engine } from '../runtime/engine.js';
 import { gemmTask } from '../runtime/generated/kernel-args.js';
+import { runtimeName } from '../runtime/platform.js';
 import type { Tensor } from '../tensor.js';
 import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
 
@@ -60,6 +61,20 @@ export interface GemmCall {
  */
 const GEMM_MACS_PER_WORK = 7;
 
+/**
+ * Whether the micro-kernel splats A by broadcast loads (assembly/gemm_kernel.ts): measured faster
+ * in Node, slower in Deno and Bun, which bounds-check each load in software. Either way gives the
+ * same bits.
+ */
+let broadcastLoads = runtimeName === 'node';
+
+/** Sets how the micro-kernel splats A (the tests run both ways in one runtime); returns the old setting. */
+export function setBroadcastLoads(on: boolean): boolean {
+  const old = broadcastLoads;
+  broadcastLoads = on;
+  return old;
+}
+
 // Packing space for every thread, kept between calls and grown when the engine has more threads.
 let workspace: { engine: Engine; ptr: number; bytes: number } | null = null;
 
@@ -85,7 +100,7 @@ export function runGemm(call: GemmCall, kernel: KernelChoice = 'simd'): void {
     lda: call.a.ld, ldb: call.b.ld, ldc: call.c.ld, transA: call.a.trans, transB: call.b.trans,
     alpha: call.alpha, beta: call.beta, bias: call.bias,
     batch: call.batch, strideA: call.strideA, strideB: call.strideB, strideC: call.strideC,
-    workspace: ws.ptr, workspaceStride: ws.stride,
+    workspace: ws.ptr, workspaceStride: ws.stride, broadcastLoads,
   }, (call.batch * call.M * call.N * Math.max(call.K, 1)) / GEMM_MACS_PER_WORK);
 }
 

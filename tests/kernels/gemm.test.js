@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
-import { gemm } from '../../dist/bindings/kernels/gemm.js';
+import { gemm, setBroadcastLoads } from '../../dist/bindings/kernels/gemm.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
 
 const SIZES = [1, 3, 7, 17, 63, 65, 257];
@@ -281,6 +281,39 @@ describe('gemm and matmul: the same bits on 1, 2, 3 and 4 threads', () => {
       }
       for (let i = 1; i < seen.length; i++) assert.equal(seen[i], seen[0], `${i + 1} threads differ from 1`);
     });
+  }
+});
+
+describe('gemm: the two ways of splatting A give the same bits', () => {
+  // The micro-kernel splats A by broadcast loads in Node and by shuffles elsewhere (Deno, Bun):
+  // both must match the reference and each other, bit for bit, at k = 1, odd sizes and tails.
+  const run = (broadcast, opts) => {
+    const old = setBroadcastLoads(broadcast);
+    try {
+      return gemm(opts);
+    } finally {
+      setBroadcastLoads(old);
+    }
+  };
+  const cases = [[1, 1, 1], [3, 7, 1], [17, 63, 7], [65, 17, 65], [63, 65, 257], [257, 63, 600]];
+  for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [M, N, K] of cases) {
+      it(`${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} M=${M} N=${N} K=${K}, with bias and beta`, function () {
+        const opts = {
+          a: randn(transA ? [K, M] : [M, K]), b: randn(transB ? [N, K] : [K, N]), c: randn([M, N]),
+          bias: randn([N]), transA, transB, alpha: 0.75, beta: 0.5,
+        };
+        const cData = opts.c.toArray();
+        const fresh = () => ({ ...opts, c: wg.tensor(cData, [M, N]) });
+        const shuffled = run(false, fresh()).toArray();
+        const broadcast = run(true, fresh()).toArray();
+        assert.equal(Buffer.from(broadcast.buffer).toString('base64'), Buffer.from(shuffled.buffer).toString('base64'));
+        const ref = gemm({ ...fresh(), kernel: 'reference' }).toArray();
+        const diff = maxAbsDiff(shuffled, ref);
+        assert.ok(diff <= tolerance(K, ref), `max |diff| ${diff} above ${tolerance(K, ref)}`);
+        this.test.title += `: max |diff| ${diff.toExponential(2)}`;
+      });
+    }
   }
 });
 

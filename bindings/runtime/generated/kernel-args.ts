@@ -415,11 +415,13 @@ export interface GemmArgs {
   /** nthreads x workspaceStride bytes */
   workspace: number;
   workspaceStride: number;
+  /** the micro-kernel splats A by broadcast loads, not one load and shuffles (same bits) */
+  broadcastLoads: boolean;
 }
 
 /** Writes the argument block of gemm_task, gemm_reference_task and runs `task` over the threads `work` earns. */
 export function gemmTask(task: GemmTask, args: GemmArgs, work: number): void {
-  const { i32, f32 } = argumentWords(20);
+  const { i32, f32 } = argumentWords(21);
   i32[ARGS_WORD + 0] = args.a;
   i32[ARGS_WORD + 1] = args.b;
   i32[ARGS_WORD + 2] = args.c;
@@ -440,6 +442,7 @@ export function gemmTask(task: GemmTask, args: GemmArgs, work: number): void {
   i32[ARGS_WORD + 17] = args.strideC;
   i32[ARGS_WORD + 18] = args.workspace;
   i32[ARGS_WORD + 19] = args.workspaceStride;
+  i32[ARGS_WORD + 20] = args.broadcastLoads ? 1 : 0;
   runTask(task, work);
 }
 
