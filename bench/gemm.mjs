@@ -1,7 +1,8 @@
 // SGEMM GFLOP/s: wasmgrad's matmul against tfjs-wasm (XNNPACK), tfjs-cpu, onnxruntime-web and
 // jax-js (its wasm device), on one thread and on all threads, plus wasmgrad's relaxed-SIMD flavour,
-// every row also as a percent of the f32x4 ceiling measured in the same process. Each part runs in
-// its own process: the wasm flavour and onnxruntime's thread count are fixed once loaded.
+// every row also as a percent of the f32x4 ceiling measured in the same process, and the
+// micro-kernel alone on cached panels (what the whole GEMM could reach). Each part runs in its own
+// process: the wasm flavour and onnxruntime's thread count are fixed once loaded.
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { Report } from './lib/report.mjs';
 import { bestOfRounds } from './lib/timing.mjs';
 import { oneNodeModel } from './lib/onnx.mjs';
 import { simdPeakProbe } from './lib/simd-peak.mjs';
+import { gemmKernelAlone } from './lib/gemm-kernel-alone.mjs';
 import { jaxMatmul, loadJax } from './lib/jax.mjs';
 import { loadWasmgrad } from './lib/wasmgrad.mjs';
 
@@ -82,6 +84,19 @@ async function timeAll(c, contenders, probe) {
   return { ...Object.fromEntries(Object.entries(rest).map(([k, s]) => [k, gflops(c, s)])), ceiling: probe.flop / ceiling / 1e9 };
 }
 
+/**
+ * One thread's rows of the micro-kernel alone (lib/gemm-kernel-alone.mjs), timed in turns with the
+ * ceiling probe: what the GEMM would reach without packing, edges and its loops around the kernel.
+ */
+async function kernelAloneRows(probe, relaxed) {
+  const alone = await gemmKernelAlone({ relaxed });
+  const { ceiling, ...seconds } = await bestOfRounds({ ...alone, ceiling: probe });
+  const rows = Object.entries(seconds).map(([name, s]) => ({
+    case: `${name} threads=1${relaxed ? ' relaxed' : ''}`, ours: alone[name].flop / s / 1e9, peers: {}, threads: 1,
+  }));
+  return { rows, ceiling: probe.flop / ceiling / 1e9 };
+}
+
 async function loadOnnx(threads) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads;
@@ -119,6 +134,11 @@ async function peersPart(threads) {
     peak = Math.max(peak, ceiling);
     rows.push({ case: `${c.name} threads=${threads}`, ours, peers: { 'tfjs-cpu': null, ...peers }, threads });
   }
+  if (threads === 1) {
+    const alone = await kernelAloneRows(probe, false);
+    rows.push(...alone.rows);
+    peak = Math.max(peak, alone.ceiling);
+  }
   return { rows, peak };
 }
 
@@ -136,6 +156,10 @@ async function relaxedPart() {
       rows.push({ case: `${c.name} threads=${threads} relaxed`, ours, peers: {}, threads });
     }
   }
+  await wg.setNumThreads(1);
+  const alone = await kernelAloneRows(probe, true);
+  rows.push(...alone.rows);
+  peak = Math.max(peak, alone.ceiling);
   return { rows, peak };
 }
 
@@ -164,6 +188,10 @@ export async function main({ json }) {
   report.note(`Percents are of the ceiling column: one core's measured f32x4 probe (relaxed rows: the fused probe) times the row's threads.`);
   report.note(`Measured f32x4 ceiling of one core here (best of the probe runs taking turns with the cases): ${one.peak.toFixed(1)} GFLOP/s with mul+add, ` +
     `${relaxed.peak.toFixed(1)} with relaxed_madd (reference machine: ${REFERENCE_PEAK} for both).`);
+  const aloneOf = (part) => part.rows.filter((r) => r.case.startsWith('micro-kernel alone')).map((r) => pct(r.ours, part.peak)).join(' and ');
+  report.note(`The micro-kernel alone (assembly/gemm_kernel.ts in a module of its own, on packed panels already in cache: ` +
+    `no packing, no edge tiles) bounds what the whole GEMM can reach on 1 thread: ${aloneOf(one)} of the mul+add ceiling ` +
+    `(L1-resident panels, packed block), ${aloneOf(relaxed)} of the fused one.`);
   for (const c of CASES) {
     const single = ours(`${c.name} threads=1`);
     const fused = ours(`${c.name} threads=1 relaxed`);
