@@ -154,8 +154,7 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
       c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
       c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-      a += MR * 4;
-      b += NR * 4;
+      a += MR * 4, b += NR * 4;
     }
   } else {
     while (a < end) {
@@ -167,8 +166,7 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
       c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
       c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-      a += MR * 4;
-      b += NR * 4;
+      a += MR * 4, b += NR * 4;
     }
   }
   if (full) {
