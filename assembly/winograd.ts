@@ -20,7 +20,7 @@ import { splitStart } from './split';
 const HALF: f32 = 0.5;
 
 /** Where value xi of (row, tile t) lives in a (16, rows, T) array. */
-@inline function at16(base: usize, xi: i32, rows: i32, row: i32, T: i32, t: i32): usize {
+@inline export function at16(base: usize, xi: i32, rows: i32, row: i32, T: i32, t: i32): usize {
   return base + ((<usize>(xi * rows + row) * T + t) << 2);
 }
 
@@ -39,20 +39,39 @@ const HALF: f32 = 0.5;
   return k == 0 ? p0 : k == 1 ? (p0 + p1 + p2) * HALF : k == 2 ? (p0 - p1 + p2) * HALF : p2;
 }
 
+// u[xi = 4i + k, f] = (G g Gᵀ)[i, k] of the 3x3 filter g whose tap (r, s) is at tap0 + r*rowStep + s*colStep bytes.
+@inline function transformFilter(u: usize, filters: i32, f: i32, tap0: usize, rowStep: i32, colStep: i32): void {
+  for (let i = 0; i < 4; i++) {
+    const r0 = filterRow(i, load<f32>(tap0), load<f32>(tap0 + <usize>rowStep), load<f32>(tap0 + <usize>(2 * rowStep)));
+    const c1 = tap0 + <usize>colStep, c2 = tap0 + <usize>(2 * colStep);
+    const r1 = filterRow(i, load<f32>(c1), load<f32>(c1 + <usize>rowStep), load<f32>(c1 + <usize>(2 * rowStep)));
+    const r2 = filterRow(i, load<f32>(c2), load<f32>(c2 + <usize>rowStep), load<f32>(c2 + <usize>(2 * rowStep)));
+    for (let k = 0; k < 4; k++) store<f32>(at16(u, 4 * i + k, filters, f, 1, 0), filterRow(k, r0, r1, r2));
+  }
+}
+
 // u[xi = 4i + k, oc, c] = (G g Gᵀ)[i, k] of the 3x3 filter g = w[oc, c]. Threads split the
 // (oc, c) filters. It transforms OC*C filters per call, a small part of the work: scalar suffices.
 export function winograd_f2k3_filter_task(args: usize, tid: i32, nthreads: i32): void {
   const g = changetype<WinogradArgs>(args);
   const filters = g.OC * g.C;
   const end = splitStart(filters, tid + 1, nthreads);
+  for (let f = splitStart(filters, tid, nthreads); f < end; f++) transformFilter(g.u, filters, f, g.w + (<usize>f * 9 << 2), 12, 4);
+}
+
+// The filters of the adjoint convolution, the input gradient of a 3x3 stride-1 convolution: w is
+// that convolution's weight, (C, OC, 3, 3) in this block's terms, and filter (oc, c) here is
+// w[c, oc] turned by 180 degrees. Read in place, so the turned copy is never made.
+export function winograd_f2k3_filter_adjoint_task(args: usize, tid: i32, nthreads: i32): void {
+  const g = changetype<WinogradArgs>(args);
+  const OC = g.OC, C = g.C;
+  const filters = OC * C;
+  const end = splitStart(filters, tid + 1, nthreads);
   for (let f = splitStart(filters, tid, nthreads); f < end; f++) {
-    const src = g.w + (<usize>f * 9 << 2);
-    for (let i = 0; i < 4; i++) {
-      const r0 = filterRow(i, load<f32>(src), load<f32>(src, 12), load<f32>(src, 24));
-      const r1 = filterRow(i, load<f32>(src, 4), load<f32>(src, 16), load<f32>(src, 28));
-      const r2 = filterRow(i, load<f32>(src, 8), load<f32>(src, 20), load<f32>(src, 32));
-      for (let k = 0; k < 4; k++) store<f32>(at16(g.u, 4 * i + k, filters, f, 1, 0), filterRow(k, r0, r1, r2));
-    }
+    const oc = f / C, c = f - oc * C;
+    // The last tap of w[c, oc], walked backwards.
+    const last = g.w + ((<usize>(c * OC + oc) * 9 + 8) << 2);
+    transformFilter(g.u, filters, f, last, -12, -4);
   }
 }
 
@@ -97,7 +116,7 @@ export function winograd_f2k3_input_reference_task(args: usize, tid: i32, nthrea
 }
 
 // Stores lanes [0, count) of value to v[xi, c, t + lane].
-@inline function storeLanes(v: usize, xi: i32, C: i32, c: i32, T: i32, t: i32, value: v128, count: i32): void {
+@inline export function storeLanes(v: usize, xi: i32, C: i32, c: i32, T: i32, t: i32, value: v128, count: i32): void {
   const at = at16(v, xi, C, c, T, t);
   if (count == 4) {
     v128.store(at, value);

@@ -187,10 +187,10 @@ export const blocks = [
   {
     name: 'Winograd', file: 'winograd.ts',
     tasks: [
-      'winograd_f2k3_filter', 'winograd_f2k3_input', 'winograd_f2k3_input_reference',
+      'winograd_f2k3_filter', 'winograd_f2k3_filter_adjoint', 'winograd_f2k3_input', 'winograd_f2k3_input_reference',
       'winograd_f2k3_output', 'winograd_f2k3_output_reference',
     ],
-    doc: 'F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles.',
+    doc: 'F(2x2, 3x3): the filter tasks read w and write u (the adjoint one reads w as (C, OC, 3, 3), the weight of the convolution whose input gradient this is), the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles.',
     words: [
       ['x', 'ptr', '(N, C, H, W)'], ['w', 'ptr', '(OC, C, 3, 3)'], ['u', 'ptr', '(16, OC, C)'],
       ['v', 'ptr', '(16, C, T)'], ['m', 'ptr', '(16, OC, T)'], ['y', 'ptr', '(N, OC, OH, OW)'],
@@ -199,6 +199,16 @@ export const blocks = [
       ['tilesH', 'i32', 'ceil(OH / 2)'], ['tilesW', 'i32', 'ceil(OW / 2)'],
       ['scratch', 'ptr', 'nthreads x scratchStride bytes: the input task\'s stage of (2*tilesH + 2) x (2*tilesW + 10) floats'],
       ['scratchStride', 'i32'],
+    ],
+  },
+  {
+    name: 'WinogradWeightGrad', file: 'winograd_weight_grad.ts',
+    tasks: ['winograd_f3k2_gradient', 'winograd_f3k2_gradient_reference', 'winograd_f3k2_weights'],
+    doc: 'F(3x3, 2x2), the weight gradient of a 3x3 stride-1 convolution: the gradient tasks read dy and write u, the weights task reads m and writes dw; T = N*tilesH*tilesW tiles of 2x2 outputs.',
+    words: [
+      ['dy', 'ptr', '(N, OC, OH, OW)'], ['u', 'ptr', '(16, OC, T)'], ['m', 'ptr', '(16, OC, C)'], ['dw', 'ptr', '(OC, C, 3, 3)'],
+      ['N', 'i32'], ['C', 'i32'], ['OC', 'i32'], ['OH', 'i32'], ['OW', 'i32'],
+      ['tilesH', 'i32', 'ceil(OH / 2)'], ['tilesW', 'i32', 'ceil(OW / 2)'],
     ],
   },
   {

@@ -262,7 +262,7 @@
   @inline get rowStride(): i32 { return load<i32>(changetype<usize>(this), 68); }
 }
 
-/** Tasks winograd_f2k3_filter_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task. F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
+/** Tasks winograd_f2k3_filter_task, winograd_f2k3_filter_adjoint_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task. F(2x2, 3x3): the filter tasks read w and write u (the adjoint one reads w as (C, OC, 3, 3), the weight of the convolution whose input gradient this is), the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
 @unmanaged export class WinogradArgs {
   /** (N, C, H, W) */
   @inline get x(): usize { return load<usize>(changetype<usize>(this), 0); }
@@ -295,6 +295,27 @@
   /** nthreads x scratchStride bytes: the input task's stage of (2*tilesH + 2) x (2*tilesW + 10) floats */
   @inline get scratch(): usize { return load<usize>(changetype<usize>(this), 72); }
   @inline get scratchStride(): i32 { return load<i32>(changetype<usize>(this), 76); }
+}
+
+/** Tasks winograd_f3k2_gradient_task, winograd_f3k2_gradient_reference_task, winograd_f3k2_weights_task. F(3x3, 2x2), the weight gradient of a 3x3 stride-1 convolution: the gradient tasks read dy and write u, the weights task reads m and writes dw; T = N*tilesH*tilesW tiles of 2x2 outputs. */
+@unmanaged export class WinogradWeightGradArgs {
+  /** (N, OC, OH, OW) */
+  @inline get dy(): usize { return load<usize>(changetype<usize>(this), 0); }
+  /** (16, OC, T) */
+  @inline get u(): usize { return load<usize>(changetype<usize>(this), 4); }
+  /** (16, OC, C) */
+  @inline get m(): usize { return load<usize>(changetype<usize>(this), 8); }
+  /** (OC, C, 3, 3) */
+  @inline get dw(): usize { return load<usize>(changetype<usize>(this), 12); }
+  @inline get N(): i32 { return load<i32>(changetype<usize>(this), 16); }
+  @inline get C(): i32 { return load<i32>(changetype<usize>(this), 20); }
+  @inline get OC(): i32 { return load<i32>(changetype<usize>(this), 24); }
+  @inline get OH(): i32 { return load<i32>(changetype<usize>(this), 28); }
+  @inline get OW(): i32 { return load<i32>(changetype<usize>(this), 32); }
+  /** ceil(OH / 2) */
+  @inline get tilesH(): i32 { return load<i32>(changetype<usize>(this), 36); }
+  /** ceil(OW / 2) */
+  @inline get tilesW(): i32 { return load<i32>(changetype<usize>(this), 40); }
 }
 
 /** Tasks channel_bias_add_task. */

@@ -10,11 +10,12 @@ import { empty, zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { channelBiasAddTask, channelSumTask, im2colTask, type Im2colArgs } from '../runtime/generated/kernel-args.js';
 import { Tensor } from '../tensor.js';
-import { contiguous } from './copy.js';
+import { contiguous, copyInto } from './copy.js';
 import { runGemm, type GemmCall, type GemmOperand } from './gemm.js';
 import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
 import { checkShapeIs, checkTensor, pair, sides, type Padding, type Pair, type Sides } from './spatial.js';
-import { winogradConv2d } from './winograd.js';
+import { winogradConv2d, type WinogradGeometry } from './winograd.js';
+import { winogradWeightGrad } from './winograd-weight-grad.js';
 
 export interface Conv2dOptions {
   /** Default 1. */
@@ -296,30 +297,64 @@ function channelsFirst(t: Tensor, n0: number, count: number, C: number, S: numbe
   }
 }
 
+/** A view of t's storage (retained; dispose it) with the given shape and element strides. */
+function viewOf(t: Tensor, shape: number[], strides: number[]): Tensor {
+  t.storage.retain();
+  return new Tensor(t.storage, shape, t.dtype, strides, t.offset);
+}
+
 /**
  * dw[g] = sum over the batch of doutput[n, g] @ cols[n, g]^T. With the chunk's doutput channel
  * first, (OC, count*S), and its columns interleaved, (C*KH*KW, count*S), that is one product per
  * chunk and group whose inner dimension runs over every image and position; chunks add in order.
+ * The product's register tiles are wider than high (gemm_kernel.ts): when dw[g] (OCg, K) has fewer
+ * columns than rows (a first layer's K = 9 taps against 32 channels), its transpose
+ * cols @ doutput^T (K, OCg) pads fewer of them, and is transposed into dw afterwards. Each element
+ * is the same sum in the same order either way.
  */
 function convolveWeightGrad(g: Geometry, doutput: Tensor, input: Tensor, dw: Tensor): void {
   const { K, OCg, S } = groupSizes(g);
-  chunks(g, (n0, count, cols) => {
-    const dy = channelsFirst(doutput, n0, count, g.OC, S);
-    const columns = cols ?? channelsFirst(input, n0, count, g.C, S);
-    try {
-      if (cols !== null) lower(g, input, n0, count, cols, 'rows');
-      const inner = count * S;
-      for (let grp = 0; grp < g.groups; grp++) {
-        product({
-          a: at(dy, grp * OCg * inner, inner), b: at(columns, grp * K * inner, inner, true), c: at(dw, grp * OCg * K, K),
-          M: OCg, N: K, K: inner, beta: n0 > 0 ? 1 : 0,
-        });
+  if (g.N === 0) return;
+  const transposed = K < OCg;
+  const target = transposed ? empty([g.groups, K, OCg]) : dw;
+  try {
+    chunks(g, (n0, count, cols) => {
+      const dy = channelsFirst(doutput, n0, count, g.OC, S);
+      const columns = cols ?? channelsFirst(input, n0, count, g.C, S);
+      try {
+        if (cols !== null) lower(g, input, n0, count, cols, 'rows');
+        const inner = count * S;
+        for (let grp = 0; grp < g.groups; grp++) {
+          const dyRows = grp * OCg * inner, columnRows = grp * K * inner, beta = n0 > 0 ? 1 : 0;
+          if (transposed) {
+            product({
+              a: at(columns, columnRows, inner), b: at(dy, dyRows, inner, true), c: at(target, grp * K * OCg, OCg),
+              M: K, N: OCg, K: inner, beta,
+            });
+          } else {
+            product({
+              a: at(dy, dyRows, inner), b: at(columns, columnRows, inner, true), c: at(dw, grp * OCg * K, K), M: OCg, N: K, K: inner, beta,
+            });
+          }
+        }
+      } finally {
+        dy.dispose();
+        if (cols === null) columns.dispose();
       }
-    } finally {
-      dy.dispose();
-      if (cols === null) columns.dispose();
+    });
+    if (transposed) {
+      const from = viewOf(target, [g.groups, OCg, K], [K * OCg, 1, OCg]);
+      const to = viewOf(dw, [g.groups, OCg, K], [OCg * K, K, 1]);
+      try {
+        copyInto(from, to);
+      } finally {
+        from.dispose();
+        to.dispose();
+      }
     }
-  });
+  } finally {
+    if (transposed) target.dispose();
+  }
 }
 
 function addBias(y: Tensor, b: Tensor): void {
@@ -337,6 +372,12 @@ export function channelSum(dy: Tensor, kernel?: KernelChoice): Tensor {
   return out;
 }
 
+/** A 3x3 stride-1 undilated ungrouped convolution: the shape Winograd F(2x2, 3x3) and F(3x3, 2x2) serve. */
+function isPlain3x3(g: Geometry): boolean {
+  return g.KH === 3 && g.KW === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 && g.dilation[1] === 1 &&
+    g.groups === 1;
+}
+
 // Below these the transforms cost more than the multiplies they save (measured on one thread:
 // 16 in, 8 out ran 1.3x im2col + GEMM; 8 to 12 in, 0.86x to 1.2x).
 const WINOGRAD_MIN_IN_CHANNELS = 16;
@@ -344,11 +385,28 @@ const WINOGRAD_MIN_OUT_CHANNELS = 8;
 
 /**
  * Whether conv2dForward takes Winograd F(2x2, 3x3) rather than im2col + GEMM: a choice made by
- * the shape alone, so a given convolution always gives the same bits.
+ * the shape alone, so a given convolution always gives the same bits. So are the two below.
  */
 function usesWinograd(g: Geometry): boolean {
-  return g.KH === 3 && g.KW === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 && g.dilation[1] === 1 &&
-    g.groups === 1 && g.C >= WINOGRAD_MIN_IN_CHANNELS && g.OC >= WINOGRAD_MIN_OUT_CHANNELS;
+  return isPlain3x3(g) && g.C >= WINOGRAD_MIN_IN_CHANNELS && g.OC >= WINOGRAD_MIN_OUT_CHANNELS;
+}
+
+/**
+ * Whether the input gradient takes Winograd: it is the convolution of dy (OC channels in, C out)
+ * with the turned weight, padded by 2 - the forward's top and left padding, which must not be negative.
+ */
+function usesWinogradAdjoint(g: Geometry): boolean {
+  return isPlain3x3(g) && g.OC >= WINOGRAD_MIN_IN_CHANNELS && g.C >= WINOGRAD_MIN_OUT_CHANNELS && g.pad.top <= 2 && g.pad.left <= 2;
+}
+
+// The weight gradient's product is (OC, T) @ (T, C) per transformed position: below these channel
+// counts its tiles are mostly padding and the transforms outweigh the multiplies saved.
+const WINOGRAD_WEIGHT_GRAD_MIN_IN_CHANNELS = 8;
+const WINOGRAD_WEIGHT_GRAD_MIN_OUT_CHANNELS = 8;
+
+/** Whether the weight gradient takes Winograd F(3x3, 2x2) rather than dy @ im2col's columnsᵀ. */
+function usesWinogradWeightGrad(g: Geometry): boolean {
+  return isPlain3x3(g) && g.C >= WINOGRAD_WEIGHT_GRAD_MIN_IN_CHANNELS && g.OC >= WINOGRAD_WEIGHT_GRAD_MIN_OUT_CHANNELS;
 }
 
 /** y = conv2d(x, w) + b, as torch.nn.functional.conv2d. x is (N, C, H, W), w is (OC, C/groups, kH, kW). */
@@ -367,6 +425,14 @@ export function conv2dForward(x: Tensor, w: Tensor, b?: Tensor | null, opts: Con
 }
 
 /**
+ * The 3x3 stride-1 convolution that is conv g's input gradient: from dy (N, OC, OH, OW) to dx
+ * (N, C, H, W), padded so that dx[ih] sums dy[ih + pad.top - kh] over the taps kh.
+ */
+function adjointGeometry(g: Geometry): WinogradGeometry {
+  return { N: g.N, C: g.OC, OC: g.C, H: g.OH, W: g.OW, OH: g.H, OW: g.W, pt: 2 - g.pad.top, pl: 2 - g.pad.left };
+}
+
+/**
  * The gradients of a convolution (transposed = false) or of a transposed convolution given dy: the
  * two share the geometry `g` of the convolution, with the roles of x and y swapped.
  */
@@ -379,11 +445,13 @@ function gradients(op: string, g: Geometry, dy: Tensor, x: Tensor, w: Tensor, ne
   if (needs.weight !== false) {
     grads.dw = g.N === 0 ? zeros(w.shape) : empty(w.shape);
     if (transposed) convolveWeightGrad(g, x, dy, grads.dw);
+    else if (g.N > 0 && usesWinogradWeightGrad(g)) winogradWeightGrad({ ...g, pt: g.pad.top, pl: g.pad.left }, x, dy, grads.dw);
     else convolveWeightGrad(g, dy, x, grads.dw);
   }
   if (needs.input !== false) {
     grads.dx = empty(x.shape);
     if (transposed) convolve(g, dy, w, grads.dx);
+    else if (usesWinogradAdjoint(g)) winogradConv2d(adjointGeometry(g), dy, w, null, grads.dx, 'simd', 'adjoint');
     else convolveAdjoint(g, dy, w, grads.dx);
   }
   return grads;

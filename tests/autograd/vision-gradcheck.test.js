@@ -41,6 +41,8 @@ describe('gradcheck: convolutions', () => {
   check('conv2d, asymmetric padding [top, left, bottom, right]', (x, w) => wg.conv2d(x, w, null, { padding: [1, 0, 0, 2] }),
     () => [input([1, 2, 4, 4], 14), input([2, 2, 2, 3], 15)]);
   check('conv2d, 1x1 pointwise', (x, w, b) => wg.conv2d(x, w, b), () => [input([2, 3, 3, 3], 16), input([5, 3, 1, 1], 17), input([5], 18)]);
+  check('conv2d, 3x3 stride 1, 8 -> 16 channels (dx and dw by Winograd)', (x, w) => wg.conv2d(x, w, null, { padding: [2, 1, 0, 1] }),
+    () => [input([1, 8, 4, 5], 29), input([16, 8, 3, 3], 30)]);
   check('convTranspose2d, bias', (x, w, b) => wg.convTranspose2d(x, w, b), () => [input([2, 3, 3, 3], 19), input([3, 2, 3, 3], 20), input([2], 21)]);
   check('convTranspose2d, stride 2, padding 1, outputPadding 1', (x, w, b) =>
     wg.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),

@@ -67,6 +67,22 @@ const KERNEL_CASES = [
     const w = wg.randn([10, 16, 3, 3], { seed: 49 });
     return [wg.conv2d(x, w, wg.randn([10], { seed: 50 }), { padding: [1, 0] })];
   }],
+  ['conv2d-winograd-backward', (wg) => {
+    // 3x3 stride 1, 16 channels in and out: dx and dw by Winograd, odd sizes (tail tiles).
+    const x = wg.randn([4, 16, 17, 15], { seed: 151 }).requiresGrad_();
+    const w = wg.randn([16, 16, 3, 3], { seed: 152 }).requiresGrad_();
+    const y = wg.conv2d(x, w, null, { padding: 1 });
+    y.backward(wg.randn(y.shape, { seed: 153 }));
+    return [x.grad, w.grad];
+  }],
+  ['conv2d-first-layer-backward', (wg) => {
+    // One channel in: dw computed as its transpose, cols @ dy^T.
+    const x = wg.randn([8, 1, 20, 19], { seed: 154 });
+    const w = wg.randn([32, 1, 3, 3], { seed: 155 }).requiresGrad_();
+    const y = wg.conv2d(x, w, null, { padding: 1 });
+    y.backward(wg.randn(y.shape, { seed: 156 }));
+    return [w.grad];
+  }],
   ['pooling', (wg) => {
     const x = wg.randn([3, 5, 24, 24], { seed: 51 }).requiresGrad_();
     const m = wg.maxPool2d(x, 3, { stride: 2, padding: 1 });

@@ -3,6 +3,7 @@ import * as wg from '../../dist/bindings/index.js';
 import { conv2dForward } from '../../dist/bindings/kernels/conv.js';
 import { winogradConv2d } from '../../dist/bindings/kernels/winograd.js';
 import { assertBitEqual, assertClose, assertSameForThreadCounts, F32_EPS, naiveConv2d, randn } from './nchw-helpers.js';
+import { outSize, WINOGRAD_CASES } from './winograd-cases.js';
 
 /** y = winogradConv2d of x (N, C, H, W) and w (OC, C, 3, 3) with top/left padding [pt, pl] and output size [OH, OW]. */
 function winograd(x, w, b, [pt, pl], [OH, OW], kernel) {
@@ -13,25 +14,8 @@ function winograd(x, w, b, [pt, pl], [OH, OW], kernel) {
   return y;
 }
 
-// x shape, OC, padding [top, left, bottom, right]: C = 1 (a GEMM with K = 1), odd and even sizes,
-// a 1x1 and a 1xW output, tile rows of 1, 2, 3, 4 and 5 groups of four tiles (the lane tail),
-// paddings wider than the kernel reach, many channels (K over a GEMM block).
-const CASES = [
-  { x: [1, 1, 3, 3], OC: 1, pad: [0, 0, 0, 0] },
-  { x: [2, 1, 6, 5], OC: 3, pad: [1, 1, 1, 1] },
-  { x: [1, 3, 3, 12], OC: 2, pad: [0, 0, 0, 0] },
-  { x: [3, 8, 13, 13], OC: 8, pad: [0, 0, 0, 0] },
-  { x: [2, 9, 7, 9], OC: 11, pad: [1, 1, 1, 1] },
-  { x: [1, 5, 10, 17], OC: 4, pad: [0, 1, 2, 1] },
-  { x: [2, 4, 4, 4], OC: 5, pad: [3, 2, 0, 3] },
-  { x: [1, 6, 19, 34], OC: 7, pad: [1, 0, 0, 1] },
-  { x: [1, 300, 6, 5], OC: 9, pad: [1, 1, 1, 1] },
-];
-
-const outSize = (c) => [c.x[2] + c.pad[0] + c.pad[2] - 2, c.x[3] + c.pad[1] + c.pad[3] - 2];
-
 describe('conv kernels: Winograd F(2x2, 3x3)', () => {
-  for (const c of CASES) {
+  for (const c of WINOGRAD_CASES) {
     const name = `x [${c.x}], ${c.OC} out channels, padding [${c.pad}]`;
     it(`${name}: SIMD transforms bit-equal to the scalar ones, close to a direct convolution`, () => {
       const x = randn(c.x), w = randn([c.OC, c.x[1], 3, 3]), b = randn([c.OC]);

@@ -500,9 +500,9 @@ export function im2colTask(task: Im2colTask, args: Im2colArgs, work: number): vo
   runTask(task, work);
 }
 
-export type WinogradTask = 'winograd_f2k3_filter' | 'winograd_f2k3_input' | 'winograd_f2k3_input_reference' | 'winograd_f2k3_output' | 'winograd_f2k3_output_reference';
+export type WinogradTask = 'winograd_f2k3_filter' | 'winograd_f2k3_filter_adjoint' | 'winograd_f2k3_input' | 'winograd_f2k3_input_reference' | 'winograd_f2k3_output' | 'winograd_f2k3_output_reference';
 
-/** F(2x2, 3x3): the filter task reads w and writes u, the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
+/** F(2x2, 3x3): the filter tasks read w and write u (the adjoint one reads w as (C, OC, 3, 3), the weight of the convolution whose input gradient this is), the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles. */
 export interface WinogradArgs {
   /** (N, C, H, W) */
   x: number;
@@ -537,7 +537,7 @@ export interface WinogradArgs {
   scratchStride: number;
 }
 
-/** Writes the argument block of winograd_f2k3_filter_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task and runs `task` over the threads `work` earns. */
+/** Writes the argument block of winograd_f2k3_filter_task, winograd_f2k3_filter_adjoint_task, winograd_f2k3_input_task, winograd_f2k3_input_reference_task, winograd_f2k3_output_task, winograd_f2k3_output_reference_task and runs `task` over the threads `work` earns. */
 export function winogradTask(task: WinogradTask, args: WinogradArgs, work: number): void {
   const { i32 } = argumentWords(20);
   i32[ARGS_WORD + 0] = args.x;
@@ -560,6 +560,46 @@ export function winogradTask(task: WinogradTask, args: WinogradArgs, work: numbe
   i32[ARGS_WORD + 17] = args.tilesW;
   i32[ARGS_WORD + 18] = args.scratch;
   i32[ARGS_WORD + 19] = args.scratchStride;
+  runTask(task, work);
+}
+
+export type WinogradWeightGradTask = 'winograd_f3k2_gradient' | 'winograd_f3k2_gradient_reference' | 'winograd_f3k2_weights';
+
+/** F(3x3, 2x2), the weight gradient of a 3x3 stride-1 convolution: the gradient tasks read dy and write u, the weights task reads m and writes dw; T = N*tilesH*tilesW tiles of 2x2 outputs. */
+export interface WinogradWeightGradArgs {
+  /** (N, OC, OH, OW) */
+  dy: number;
+  /** (16, OC, T) */
+  u: number;
+  /** (16, OC, C) */
+  m: number;
+  /** (OC, C, 3, 3) */
+  dw: number;
+  N: number;
+  C: number;
+  OC: number;
+  OH: number;
+  OW: number;
+  /** ceil(OH / 2) */
+  tilesH: number;
+  /** ceil(OW / 2) */
+  tilesW: number;
+}
+
+/** Writes the argument block of winograd_f3k2_gradient_task, winograd_f3k2_gradient_reference_task, winograd_f3k2_weights_task and runs `task` over the threads `work` earns. */
+export function winogradWeightGradTask(task: WinogradWeightGradTask, args: WinogradWeightGradArgs, work: number): void {
+  const { i32 } = argumentWords(11);
+  i32[ARGS_WORD + 0] = args.dy;
+  i32[ARGS_WORD + 1] = args.u;
+  i32[ARGS_WORD + 2] = args.m;
+  i32[ARGS_WORD + 3] = args.dw;
+  i32[ARGS_WORD + 4] = args.N;
+  i32[ARGS_WORD + 5] = args.C;
+  i32[ARGS_WORD + 6] = args.OC;
+  i32[ARGS_WORD + 7] = args.OH;
+  i32[ARGS_WORD + 8] = args.OW;
+  i32[ARGS_WORD + 9] = args.tilesH;
+  i32[ARGS_WORD + 10] = args.tilesW;
   runTask(task, work);
 }
 
