@@ -385,28 +385,43 @@ const WINOGRAD_MIN_OUT_CHANNELS = 8;
 
 /**
  * Whether conv2dForward takes Winograd F(2x2, 3x3) rather than im2col + GEMM: a choice made by
- * the shape alone, so a given convolution always gives the same bits. So are the two below.
+ * the shape alone, so a given convolution always gives the same bits; so are the backward's below.
  */
 function usesWinograd(g: Geometry): boolean {
   return isPlain3x3(g) && g.C >= WINOGRAD_MIN_IN_CHANNELS && g.OC >= WINOGRAD_MIN_OUT_CHANNELS;
 }
 
-/**
- * Whether the input gradient takes Winograd: it is the convolution of dy (OC channels in, C out)
- * with the turned weight, padded by 2 - the forward's top and left padding, which must not be negative.
- */
-function usesWinogradAdjoint(g: Geometry): boolean {
-  return isPlain3x3(g) && g.OC >= WINOGRAD_MIN_IN_CHANNELS && g.C >= WINOGRAD_MIN_OUT_CHANNELS && g.pad.top <= 2 && g.pad.left <= 2;
+// The backward passes measured on one thread (N = 16 to 64, 7x7 to 56x56) against im2col + GEMM:
+// with 8 channels on one side Winograd took 0.88x to 1.35x im2col's time; with 16 and more on
+// both, 0.6x to 0.95x, where its tiles do not waste too many multiplies (below).
+const WINOGRAD_BACKWARD_MIN_CHANNELS = 16;
+
+// Winograd spends 16 multiplies per 2x2 tile where im2col + GEMM spends 9 per position it sums
+// over: 0.44 of them when the tiles fit exactly, more when an odd size leaves half-empty tiles or
+// when the tiles cover more positions than im2col reads (the input gradient of an unpadded
+// convolution: dx is larger than dy). Measured: 0.72 (dx of 13x13 from 11x11) ran 1.3x slower
+// than im2col, 0.6 as fast, 0.52 to 0.58 0.83x to 0.87x its time.
+const WINOGRAD_MAX_MULTIPLY_RATIO = 0.6;
+
+/** Winograd's multiplies per channel pair over im2col's, for tiles covering rows x cols against `positions`. */
+function multiplyRatio(rows: number, cols: number, positions: number): number {
+  return (16 * Math.ceil(rows / 2) * Math.ceil(cols / 2)) / (9 * positions);
 }
 
-// The weight gradient's product is (OC, T) @ (T, C) per transformed position: below these channel
-// counts its tiles are mostly padding and the transforms outweigh the multiplies saved.
-const WINOGRAD_WEIGHT_GRAD_MIN_IN_CHANNELS = 8;
-const WINOGRAD_WEIGHT_GRAD_MIN_OUT_CHANNELS = 8;
+/**
+ * Whether the input gradient takes Winograd: it is the convolution of dy (OC channels in, C out)
+ * with the turned weight, padded by 2 - the forward's top and left padding, which must not be
+ * negative; its tiles cover dx, where im2col's product runs over dy.
+ */
+function usesWinogradAdjoint(g: Geometry): boolean {
+  return isPlain3x3(g) && g.OC >= WINOGRAD_BACKWARD_MIN_CHANNELS && g.C >= WINOGRAD_BACKWARD_MIN_CHANNELS &&
+    g.pad.top <= 2 && g.pad.left <= 2 && multiplyRatio(g.H, g.W, g.OH * g.OW) <= WINOGRAD_MAX_MULTIPLY_RATIO;
+}
 
-/** Whether the weight gradient takes Winograd F(3x3, 2x2) rather than dy @ im2col's columnsᵀ. */
+/** Whether the weight gradient takes Winograd F(3x3, 2x2) rather than dy @ im2col's columnsᵀ; its tiles cover dy. */
 function usesWinogradWeightGrad(g: Geometry): boolean {
-  return isPlain3x3(g) && g.C >= WINOGRAD_WEIGHT_GRAD_MIN_IN_CHANNELS && g.OC >= WINOGRAD_WEIGHT_GRAD_MIN_OUT_CHANNELS;
+  return isPlain3x3(g) && g.C >= WINOGRAD_BACKWARD_MIN_CHANNELS && g.OC >= WINOGRAD_BACKWARD_MIN_CHANNELS &&
+    multiplyRatio(g.OH, g.OW, g.OH * g.OW) <= WINOGRAD_MAX_MULTIPLY_RATIO;
 }
 
 /** y = conv2d(x, w) + b, as torch.nn.functional.conv2d. x is (N, C, H, W), w is (OC, C/groups, kH, kW). */

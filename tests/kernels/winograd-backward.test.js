@@ -91,9 +91,9 @@ describe('conv kernels: Winograd input gradient (the adjoint convolution)', () =
 describe('conv kernels: conv2d backward chooses Winograd by shape', () => {
   const differs = (a, b) => a.toArray().some((v, i) => v !== b.toArray()[i]);
 
-  it('dx takes it with >= 16 output and >= 8 input channels and padding <= 2 at the top and left; dw with >= 8 of each', () => {
-    const x = randn([2, 8, 9, 10]), w = randn([16, 8, 3, 3]);
-    for (const padding of [0, 1, 2, [2, 0, 3, 1]]) {
+  it('dx and dw take it with >= 16 channels in and out; dx with padding <= 2 at the top and left', () => {
+    const x = randn([2, 16, 9, 10]), w = randn([16, 16, 3, 3]);
+    for (const padding of [1, 2, [2, 0, 3, 1]]) {
       const pad = sides(padding);
       const dy = randn([2, 16, ...outSize({ x: x.shape, pad })]);
       const { dx, dw } = conv2dBackward(dy, x, w, { padding }, { bias: false });
@@ -105,25 +105,33 @@ describe('conv kernels: conv2d backward chooses Winograd by shape', () => {
   });
 
   it('and not otherwise: the im2col path, whose sums round differently', () => {
-    // 15 output channels: dx by im2col, dw still Winograd.
-    const x = randn([2, 8, 9, 10]), w15 = randn([15, 8, 3, 3]), dy15 = randn([2, 15, 7, 8]);
-    const g15 = conv2dBackward(dy15, x, w15);
-    assert.ok(differs(g15.dx, inputGrad(dy15, w15, x.shape, [0, 0])), 'dx with 15 output channels');
-    assertBitEqual(g15.dw, weightGrad(x, dy15, [0, 0]), 'dw with 15 output channels');
-    // 7 input channels: neither.
-    const x7 = randn([2, 7, 9, 10]), w7 = randn([16, 7, 3, 3]), dy7 = randn([2, 16, 7, 8]);
-    const g7 = conv2dBackward(dy7, x7, w7);
-    assert.ok(differs(g7.dx, inputGrad(dy7, w7, x7.shape, [0, 0])), 'dx with 7 input channels');
-    assert.ok(differs(g7.dw, weightGrad(x7, dy7, [0, 0])), 'dw with 7 input channels');
+    // 15 output channels, or 15 input channels: neither.
+    const x = randn([2, 16, 9, 10]), w15 = randn([15, 16, 3, 3]), dy15 = randn([2, 15, 9, 10]);
+    const g15 = conv2dBackward(dy15, x, w15, { padding: 1 });
+    assert.ok(differs(g15.dx, inputGrad(dy15, w15, x.shape, [1, 1])), 'dx with 15 output channels');
+    assert.ok(differs(g15.dw, weightGrad(x, dy15, [1, 1])), 'dw with 15 output channels');
+    const x15 = randn([2, 15, 9, 10]), w = randn([16, 15, 3, 3]), dy = randn([2, 16, 9, 10]);
+    const gIn = conv2dBackward(dy, x15, w, { padding: 1 });
+    assert.ok(differs(gIn.dx, inputGrad(dy, w, x15.shape, [1, 1])), 'dx with 15 input channels');
+    assert.ok(differs(gIn.dw, weightGrad(x15, dy, [1, 1])), 'dw with 15 input channels');
+    // Unpadded: dx's tiles cover 9x10 where im2col's product runs over dy's 7x8, 0.79 of its
+    // multiplies; dw's tiles cover dy, 0.51 of them.
+    const w16 = randn([16, 16, 3, 3]), dyValid = randn([2, 16, 7, 8]);
+    const valid = conv2dBackward(dyValid, x, w16);
+    assert.ok(differs(valid.dx, inputGrad(dyValid, w16, x.shape, [0, 0])), 'dx unpadded');
+    assertBitEqual(valid.dw, weightGrad(x, dyValid, [0, 0]), 'dw unpadded');
     // Padding 3 at the top: dx by im2col (it would need padding -1), dw Winograd; both still right.
-    const w = randn([16, 8, 3, 3]), dy3 = randn([2, 16, 11, 10]);
-    const g3 = conv2dBackward(dy3, x, w, { padding: [3, 1, 1, 1] });
+    const dy3 = randn([2, 16, 11, 10]);
+    const g3 = conv2dBackward(dy3, x, w16, { padding: [3, 1, 1, 1] });
     assertBitEqual(g3.dw, weightGrad(x, dy3, [3, 1]), 'dw with padding 3');
-    assertClose(g3.dx.toArray(), im2colInputGrad(dy3, w, x.shape, [3, 1, 1, 1]), 16 * F32_EPS * 145, 'dx with padding 3');
+    assertClose(g3.dx.toArray(), im2colInputGrad(dy3, w16, x.shape, [3, 1, 1, 1]), 16 * F32_EPS * 145, 'dx with padding 3');
+    // A 3x3 output: dw's four tiles hold 9 of 16 positions, 0.79 of im2col's multiplies.
+    const xSmall = randn([2, 16, 5, 5]), dySmall = randn([2, 16, 3, 3]);
+    assert.ok(differs(conv2dBackward(dySmall, xSmall, w16).dw, weightGrad(xSmall, dySmall, [0, 0])), 'dw of a 3x3 output');
     // Stride 2: neither.
     const dyStrided = randn([2, 16, 4, 4]);
-    const strided = conv2dBackward(dyStrided, x, w, { stride: 2 });
-    assertClose(strided.dw.toArray(), naiveConvWeightGrad(x.toArray(), x.shape, dyStrided.toArray(), dyStrided.shape, w.shape, { stride: 2 }),
+    const strided = conv2dBackward(dyStrided, x, w16, { stride: 2 });
+    assertClose(strided.dw.toArray(), naiveConvWeightGrad(x.toArray(), x.shape, dyStrided.toArray(), dyStrided.shape, w16.shape, { stride: 2 }),
       8 * F32_EPS * 33, 'dw with stride 2');
   });
 
