@@ -23,6 +23,7 @@ export * from './attention_reference';
 export * from './im2col';
 export * from './winograd';
 export * from './winograd_weight_grad';
+export * from './conv_weight_grad_3x3';
 export * from './channels';
 export * from './pool';
 export * from './max_pool_2x2s2';

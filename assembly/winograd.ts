@@ -14,7 +14,7 @@
 // The SIMD kernels put four neighbouring tiles of a row in the four lanes and apply the same
 // operations in the same order as the scalar references, so the two agree to the bit.
 import { WinogradArgs } from './generated/args';
-import { copyRun, zeroRun } from './runs';
+import { stagePlane } from './runs';
 import { splitStart } from './split';
 
 const HALF: f32 = 0.5;
@@ -153,19 +153,7 @@ export function winograd_f2k3_input_task(args: usize, tid: i32, nthreads: i32): 
   for (let p = splitStart(planes, tid, nthreads); p < end; p++) {
     const c = p / g.N, n = p - c * g.N;
     const plane = g.x + ((<usize>(n * C + c) * H * W) << 2);
-    // Stage row r, column q holds input row r - pt, column q - pl.
-    for (let r = 0; r < 2 * tilesH + 2; r++) {
-      const row = stage + <usize>r * stride;
-      const ih = r - pt;
-      if (ih < 0 || ih >= H) {
-        zeroRun(row, width);
-        continue;
-      }
-      const lo = min(width, pl), hi = min(width, max(lo, pl + W));
-      zeroRun(row, lo);
-      copyRun(row + (<usize>lo << 2), plane + ((<usize>ih * W + lo - pl) << 2), hi - lo);
-      zeroRun(row + (<usize>hi << 2), width - hi);
-    }
+    stagePlane(stage, 2 * tilesH + 2, width, plane, H, W, pt, pl);
     for (let th = 0; th < tilesH; th++) {
       const t0 = (n * tilesH + th) * tilesW;
       const r0 = stage + <usize>(2 * th) * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;

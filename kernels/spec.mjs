@@ -212,6 +212,19 @@ export const blocks = [
     ],
   },
   {
+    name: 'ConvWeightGrad3x3', file: 'conv_weight_grad_3x3.ts',
+    tasks: ['conv_weight_grad_3x3', 'conv_weight_grad_3x3_reference'],
+    doc: 'The weight gradient of a 3x3 stride-1 convolution, directly: for few input channels.',
+    words: [
+      ['x', 'ptr', '(N, C, H, W)'], ['dy', 'ptr', '(N, OC, OH, OW)'], ['dw', 'ptr', '(OC, C, 3, 3)'],
+      ['acc', 'ptr', '(OC, C, 9, 4): each tap\'s lane sums'],
+      ['N', 'i32'], ['C', 'i32'], ['OC', 'i32'], ['H', 'i32'], ['W', 'i32'], ['OH', 'i32'], ['OW', 'i32'],
+      ['pt', 'i32', 'top and left padding'], ['pl', 'i32'],
+      ['scratch', 'ptr', 'nthreads x scratchStride bytes: a stage of (OH + 2) x (OW rounded up to 4, + 2) floats each'],
+      ['scratchStride', 'i32'],
+    ],
+  },
+  {
     name: 'ChannelBiasAdd', file: 'channels.ts', tasks: ['channel_bias_add'],
     words: [['y', 'ptr', '(N, C, S), updated in place'], ['bias', 'ptr', '(C)'], ['N', 'i32'], ['C', 'i32'], ['S', 'i32']],
   },

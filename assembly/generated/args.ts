@@ -318,6 +318,31 @@
   @inline get tilesW(): i32 { return load<i32>(changetype<usize>(this), 40); }
 }
 
+/** Tasks conv_weight_grad_3x3_task, conv_weight_grad_3x3_reference_task. The weight gradient of a 3x3 stride-1 convolution, directly: for few input channels. */
+@unmanaged export class ConvWeightGrad3x3Args {
+  /** (N, C, H, W) */
+  @inline get x(): usize { return load<usize>(changetype<usize>(this), 0); }
+  /** (N, OC, OH, OW) */
+  @inline get dy(): usize { return load<usize>(changetype<usize>(this), 4); }
+  /** (OC, C, 3, 3) */
+  @inline get dw(): usize { return load<usize>(changetype<usize>(this), 8); }
+  /** (OC, C, 9, 4): each tap's lane sums */
+  @inline get acc(): usize { return load<usize>(changetype<usize>(this), 12); }
+  @inline get N(): i32 { return load<i32>(changetype<usize>(this), 16); }
+  @inline get C(): i32 { return load<i32>(changetype<usize>(this), 20); }
+  @inline get OC(): i32 { return load<i32>(changetype<usize>(this), 24); }
+  @inline get H(): i32 { return load<i32>(changetype<usize>(this), 28); }
+  @inline get W(): i32 { return load<i32>(changetype<usize>(this), 32); }
+  @inline get OH(): i32 { return load<i32>(changetype<usize>(this), 36); }
+  @inline get OW(): i32 { return load<i32>(changetype<usize>(this), 40); }
+  /** top and left padding */
+  @inline get pt(): i32 { return load<i32>(changetype<usize>(this), 44); }
+  @inline get pl(): i32 { return load<i32>(changetype<usize>(this), 48); }
+  /** nthreads x scratchStride bytes: a stage of (OH + 2) x (OW rounded up to 4, + 2) floats each */
+  @inline get scratch(): usize { return load<usize>(changetype<usize>(this), 52); }
+  @inline get scratchStride(): i32 { return load<i32>(changetype<usize>(this), 56); }
+}
+
 /** Tasks channel_bias_add_task. */
 @unmanaged export class ChannelBiasAddArgs {
   /** (N, C, S), updated in place */

@@ -76,7 +76,7 @@ const KERNEL_CASES = [
     return [x.grad, w.grad];
   }],
   ['conv2d-first-layer-backward', (wg) => {
-    // One channel in: dw computed as its transpose, cols @ dy^T.
+    // One channel in: dw summed directly (conv_weight_grad_3x3), the vector tail at width 19.
     const x = wg.randn([8, 1, 20, 19], { seed: 154 });
     const w = wg.randn([32, 1, 3, 3], { seed: 155 }).requiresGrad_();
     const y = wg.conv2d(x, w, null, { padding: 1 });

@@ -2,6 +2,7 @@
 // convolutions in JS that the wasm kernels are checked against.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import { im2col } from '../../dist/bindings/kernels/conv.js';
 
 let seed = 7000;
 /** A seeded randn tensor; every call gives new data. */
@@ -178,4 +179,37 @@ export function channelSums(data, shape) {
   const out = new Float64Array(C);
   for (let i = 0; i < data.length; i++) out[Math.floor(i / S) % C] += data[i];
   return out;
+}
+
+/**
+ * The im2col path's weight gradient of a 3x3 convolution with `padding`: the sum over n of
+ * dy[n] (OC, S) @ cols[n]ᵀ (S, C*9), in float32 through the public ops, as a flat array.
+ */
+export function im2colWeightGrad(x, dy, padding) {
+  const [N, OC, OH, OW] = dy.shape;
+  const cols = im2col(x, { kernelSize: 3, padding });
+  return wg.sum(wg.matmul(wg.reshape(dy, [N, OC, OH * OW]), wg.transpose(cols, 1, 2)), 0).toArray();
+}
+
+/**
+ * Checks one case of a 3x3 weight-gradient kernel `weightGrad(x, dy, padding, kernel)` on random
+ * x (xShape) and dy: the SIMD kernel bit-equal to its scalar reference, and close to float64 and
+ * to the im2col path, within a tolerance that grows with the sum's length (every output position).
+ */
+export function checkWeightGrad3x3(weightGrad, xShape, OC, padding) {
+  const [OH, OW] = [xShape[2] + padding[0] + padding[2] - 2, xShape[3] + padding[1] + padding[3] - 2];
+  const x = randn(xShape), dy = randn([xShape[0], OC, OH, OW]);
+  const dw = weightGrad(x, dy, padding);
+  assertBitEqual(dw, weightGrad(x, dy, padding, 'reference'), 'SIMD vs reference');
+  const terms = xShape[0] * OH * OW;
+  const want = naiveConvWeightGrad(x.toArray(), xShape, dy.toArray(), dy.shape, [OC, xShape[1], 3, 3], { padding });
+  assertClose(dw.toArray(), want, 8 * F32_EPS * (terms + 1), 'dw vs float64');
+  assertClose(dw.toArray(), im2colWeightGrad(x, dy, padding), 16 * F32_EPS * (terms + 1), 'dw vs im2col');
+}
+
+/** The geometry the weight-gradient kernels take: the convolution from x to dy with top/left padding [pt, pl, ...]. */
+export function weightGradGeometry(x, dy, [pt, pl]) {
+  const [N, C, H, W] = x.shape;
+  const [, OC, OH, OW] = dy.shape;
+  return { N, C, OC, H, W, OH, OW, pt, pl };
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
-import { col2im, conv2dBackward, im2col } from '../../dist/bindings/kernels/conv.js';
+import { col2im, conv2dBackward } from '../../dist/bindings/kernels/conv.js';
 import { winogradConv2d } from '../../dist/bindings/kernels/winograd.js';
 import { winogradWeightGrad } from '../../dist/bindings/kernels/winograd-weight-grad.js';
 import {
-  assertBitEqual, assertClose, assertSameForThreadCounts, F32_EPS, naiveConvTranspose2d, naiveConvWeightGrad, randn, sides,
+  assertBitEqual, assertClose, assertSameForThreadCounts, checkWeightGrad3x3, F32_EPS, naiveConvTranspose2d, naiveConvWeightGrad, randn, sides, weightGradGeometry,
 } from './nchw-helpers.js';
 import { outSize, WINOGRAD_CASES } from './winograd-cases.js';
 
@@ -14,10 +14,8 @@ import { outSize, WINOGRAD_CASES } from './winograd-cases.js';
 
 /** dw (OC, C, 3, 3) by winogradWeightGrad of x and dy, padding [top, left, ...]. */
 function weightGrad(x, dy, pad, kernel) {
-  const [N, C, H, W] = x.shape;
-  const [, OC, OH, OW] = dy.shape;
-  const dw = wg.full([OC, C, 3, 3], NaN);
-  winogradWeightGrad({ N, C, OC, H, W, OH, OW, pt: pad[0], pl: pad[1] }, x, dy, dw, kernel);
+  const dw = wg.full([dy.shape[1], x.shape[1], 3, 3], NaN);
+  winogradWeightGrad(weightGradGeometry(x, dy, pad), x, dy, dw, kernel);
   return dw;
 }
 
@@ -28,14 +26,6 @@ function inputGrad(dy, w, xShape, pad, kernel) {
   const dx = wg.full(xShape, NaN);
   winogradConv2d({ N, C: OC, OC: C, H: OH, W: OW, OH: H, OW: W, pt: 2 - pad[0], pl: 2 - pad[1] }, dy, w, null, dx, kernel, 'adjoint');
   return dx;
-}
-
-/** The im2col path's weight gradient: the sum over n of dy[n] (OC, S) @ cols[n]ᵀ (S, C*9), in float32. */
-function im2colWeightGrad(x, dy, pad) {
-  const [N, OC, OH, OW] = dy.shape;
-  const cols = im2col(x, { kernelSize: 3, padding: pad });
-  const perImage = wg.matmul(wg.reshape(dy, [N, OC, OH * OW]), wg.transpose(cols, 1, 2));
-  return wg.sum(perImage, 0).toArray();
 }
 
 /** The im2col path's input gradient: col2im of wᵀ (C*9, OC) @ dy[n] (OC, S), in float32. */
@@ -52,14 +42,7 @@ const ADJOINT_CASES = WINOGRAD_CASES.filter((c) => c.pad[0] <= 2 && c.pad[1] <= 
 describe('conv kernels: Winograd F(3x3, 2x2) weight gradient', () => {
   for (const c of WINOGRAD_CASES) {
     it(`x [${c.x}], ${c.OC} out channels, padding [${c.pad}]: SIMD transforms bit-equal to the scalar ones, close to im2col and float64`, () => {
-      const x = randn(c.x), dy = randn([c.x[0], c.OC, ...outSize(c)]);
-      const dw = weightGrad(x, dy, c.pad);
-      assertBitEqual(dw, weightGrad(x, dy, c.pad, 'reference'), 'transforms');
-      // The sum runs over every output position of the batch: the float32 rounding grows with it.
-      const terms = dy.shape[0] * dy.shape[2] * dy.shape[3];
-      const want = naiveConvWeightGrad(x.toArray(), c.x, dy.toArray(), dy.shape, [c.OC, c.x[1], 3, 3], { padding: c.pad });
-      assertClose(dw.toArray(), want, 8 * F32_EPS * (terms + 1), 'dw vs float64');
-      assertClose(dw.toArray(), im2colWeightGrad(x, dy, c.pad), 16 * F32_EPS * (terms + 1), 'dw vs im2col');
+      checkWeightGrad3x3(weightGrad, c.x, c.OC, c.pad);
     });
   }
 

@@ -603,6 +603,54 @@ export function winogradWeightGradTask(task: WinogradWeightGradTask, args: Winog
   runTask(task, work);
 }
 
+export type ConvWeightGrad3x3Task = 'conv_weight_grad_3x3' | 'conv_weight_grad_3x3_reference';
+
+/** The weight gradient of a 3x3 stride-1 convolution, directly: for few input channels. */
+export interface ConvWeightGrad3x3Args {
+  /** (N, C, H, W) */
+  x: number;
+  /** (N, OC, OH, OW) */
+  dy: number;
+  /** (OC, C, 3, 3) */
+  dw: number;
+  /** (OC, C, 9, 4): each tap's lane sums */
+  acc: number;
+  N: number;
+  C: number;
+  OC: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  /** top and left padding */
+  pt: number;
+  pl: number;
+  /** nthreads x scratchStride bytes: a stage of (OH + 2) x (OW rounded up to 4, + 2) floats each */
+  scratch: number;
+  scratchStride: number;
+}
+
+/** Writes the argument block of conv_weight_grad_3x3_task, conv_weight_grad_3x3_reference_task and runs `task` over the threads `work` earns. */
+export function convWeightGrad3x3Task(task: ConvWeightGrad3x3Task, args: ConvWeightGrad3x3Args, work: number): void {
+  const { i32 } = argumentWords(15);
+  i32[ARGS_WORD + 0] = args.x;
+  i32[ARGS_WORD + 1] = args.dy;
+  i32[ARGS_WORD + 2] = args.dw;
+  i32[ARGS_WORD + 3] = args.acc;
+  i32[ARGS_WORD + 4] = args.N;
+  i32[ARGS_WORD + 5] = args.C;
+  i32[ARGS_WORD + 6] = args.OC;
+  i32[ARGS_WORD + 7] = args.H;
+  i32[ARGS_WORD + 8] = args.W;
+  i32[ARGS_WORD + 9] = args.OH;
+  i32[ARGS_WORD + 10] = args.OW;
+  i32[ARGS_WORD + 11] = args.pt;
+  i32[ARGS_WORD + 12] = args.pl;
+  i32[ARGS_WORD + 13] = args.scratch;
+  i32[ARGS_WORD + 14] = args.scratchStride;
+  runTask(task, work);
+}
+
 export type ChannelBiasAddTask = 'channel_bias_add';
 
 export interface ChannelBiasAddArgs {
