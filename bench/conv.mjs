@@ -210,8 +210,9 @@ const PARTS = { one: () => peersPart(1), all: () => peersPart(ALL), backward: ba
 
 function noteBackward(report, backward) {
   report.note(`Backward rows: our conv2d's input gradient (dx), weight gradient (dw) and both on one thread, best sample ` +
-    `of CPU time (which holds under load), timed in turns with the forward and the ceiling probe (${backward.peak.toFixed(1)} GFLOP/s); each pass counts the ` +
-    "forward's FLOPs (dx+dw twice them). Target (issue 18): backward time per FLOP within 1.5x the forward's.");
+    'of CPU time (which holds under load), timed in turns with the forward and the ceiling probe ' +
+    `(${backward.peak.toFixed(1)} GFLOP/s); each pass counts the forward's FLOPs (dx+dw twice them). ` +
+    "Target (issue 18): backward time per FLOP within 1.5x the forward's.");
 }
 
 export async function main({ json, args = [] }) {

@@ -190,7 +190,9 @@ export const blocks = [
       'winograd_f2k3_filter', 'winograd_f2k3_filter_adjoint', 'winograd_f2k3_input', 'winograd_f2k3_input_reference',
       'winograd_f2k3_output', 'winograd_f2k3_output_reference',
     ],
-    doc: 'F(2x2, 3x3): the filter tasks read w and write u (the adjoint one reads w as (C, OC, 3, 3), the weight of the convolution whose input gradient this is), the input tasks read x and write v, the output tasks read m and bias and write y; T = N*tilesH*tilesW tiles.',
+    doc: 'F(2x2, 3x3): the filter tasks read w and write u (the adjoint one reads w as (C, OC, 3, 3), the weight of the ' +
+      'convolution whose input gradient this is), the input tasks read x and write v, the output tasks read m and bias and ' +
+      'write y; T = N*tilesH*tilesW tiles.',
     words: [
       ['x', 'ptr', '(N, C, H, W)'], ['w', 'ptr', '(OC, C, 3, 3)'], ['u', 'ptr', '(16, OC, C)'],
       ['v', 'ptr', '(16, C, T)'], ['m', 'ptr', '(16, OC, T)'], ['y', 'ptr', '(N, OC, OH, OW)'],
@@ -204,7 +206,8 @@ export const blocks = [
   {
     name: 'WinogradWeightGrad', file: 'winograd_weight_grad.ts',
     tasks: ['winograd_f3k2_gradient', 'winograd_f3k2_gradient_reference', 'winograd_f3k2_weights'],
-    doc: 'F(3x3, 2x2), the weight gradient of a 3x3 stride-1 convolution: the gradient tasks read dy and write u, the weights task reads m and writes dw; T = N*tilesH*tilesW tiles of 2x2 outputs.',
+    doc: 'F(3x3, 2x2), the weight gradient of a 3x3 stride-1 convolution: the gradient tasks read dy and write u, the ' +
+      'weights task reads m and writes dw; T = N*tilesH*tilesW tiles of 2x2 outputs.',
     words: [
       ['dy', 'ptr', '(N, OC, OH, OW)'], ['u', 'ptr', '(16, OC, T)'], ['m', 'ptr', '(16, OC, C)'], ['dw', 'ptr', '(OC, C, 3, 3)'],
       ['N', 'i32'], ['C', 'i32'], ['OC', 'i32'], ['OH', 'i32'], ['OW', 'i32'],

@@ -1,6 +1,7 @@
 // 2-D convolution and transposed convolution on NCHW float32, forward and backward, lowered to
-// GEMM with im2col (assembly/im2col.ts); the forward of a 3x3 stride-1 convolution with enough
-// channels runs Winograd F(2x2, 3x3) instead (./winograd.ts). One convolution maps `input` images (N, C, H, W) to
+// GEMM with im2col (assembly/im2col.ts); 3x3 stride-1 convolutions of enough channels run Winograd
+// instead, forward and backward (./winograd.ts, ./winograd-weight-grad.ts), and a first layer's
+// weight gradient is summed directly (./conv-weight-grad-3x3.ts). One convolution maps `input` images (N, C, H, W) to
 // `output` images (N, OC, OH, OW); per image and group it is the product
 //   output[n, g] (OCg, OH*OW) = weight[g] (OCg, Cg*KH*KW) @ cols[n, g] (Cg*KH*KW, OH*OW),
 // its input gradient is weight[g]^T @ doutput[n, g] followed by col2im, and its weight gradient
@@ -400,8 +401,8 @@ const WINOGRAD_BACKWARD_MIN_CHANNELS = 16;
 // Winograd spends 16 multiplies per 2x2 tile where im2col + GEMM spends 9 per position it sums
 // over: 0.44 of them when the tiles fit exactly, more when an odd size leaves half-empty tiles or
 // when the tiles cover more positions than im2col reads (the input gradient of an unpadded
-// convolution: dx is larger than dy). Measured: 0.72 (dx of 13x13 from 11x11) ran 1.3x slower
-// than im2col, 0.6 as fast, 0.52 to 0.58 0.83x to 0.87x its time.
+// convolution: dx is larger than dy). Measured: at 0.72 (dx of 13x13 from 11x11) it took 1.3x
+// im2col's time, at 0.6 the same, at 0.52 to 0.58 0.83x to 0.87x.
 const WINOGRAD_MAX_MULTIPLY_RATIO = 0.6;
 
 /** Winograd's multiplies per channel pair over im2col's, for tiles covering rows x cols against `positions`. */

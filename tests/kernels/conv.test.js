@@ -28,7 +28,8 @@ const CONV_CASES = [
   { name: 'kernel larger than the input, pad 2', x: [1, 2, 3, 3], w: [3, 2, 5, 5], opts: { padding: 2 }, bias: true },
   { name: "padding 'same', even kernel, dilation 2", x: [1, 3, 6, 7], w: [2, 3, 4, 4], opts: { padding: 'same', dilation: 2 }, bias: false },
   { name: 'k = 1 channel, 1x1 image', x: [4, 1, 1, 1], w: [2, 1, 1, 1], opts: {}, bias: true },
-  { name: '1 channel in, 12 out, stride 2 (dw computed transposed: 9 taps < 12 rows)', x: [3, 1, 9, 8], w: [12, 1, 3, 3], opts: { padding: 1, stride: 2 }, bias: true },
+  { name: '1 channel in, 12 out, stride 2 (dw computed transposed: 9 taps < 12 rows)', x: [3, 1, 9, 8], w: [12, 1, 3, 3],
+    opts: { padding: 1, stride: 2 }, bias: true },
   { name: 'groups 2 of 1 channel in, 10 out (dw transposed per group)', x: [2, 2, 7, 6], w: [20, 1, 3, 3], opts: { groups: 2 }, bias: false },
   { name: 'many channels (K spans GEMM blocks)', x: [2, 40, 6, 6], w: [9, 40, 3, 3], opts: { padding: 1, stride: 2 }, bias: true },
 ];

@@ -4,7 +4,8 @@ import { col2im, conv2dBackward } from '../../dist/bindings/kernels/conv.js';
 import { winogradConv2d } from '../../dist/bindings/kernels/winograd.js';
 import { winogradWeightGrad } from '../../dist/bindings/kernels/winograd-weight-grad.js';
 import {
-  assertBitEqual, assertClose, assertSameForThreadCounts, checkWeightGrad3x3, F32_EPS, naiveConvTranspose2d, naiveConvWeightGrad, randn, sides, weightGradGeometry,
+  assertBitEqual, assertClose, assertSameForThreadCounts, checkWeightGrad3x3, F32_EPS, naiveConvTranspose2d, naiveConvWeightGrad,
+  randn, sides, weightGradGeometry,
 } from './nchw-helpers.js';
 import { outSize, WINOGRAD_CASES } from './winograd-cases.js';
 
