@@ -191,8 +191,8 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   const shared = sharedMemoryAvailable();
   const singleThreadReason = shared.ok ? undefined : shared.why;
   const flavour: Flavour = (relaxed ? 'relaxed' : 'simd') + (shared.ok ? '-threads' : '') as Flavour;
-  // Together: in Node, counting the cores and loading node:worker_threads first would keep the
-  // wasm from compiling meanwhile.
+  // Together: counting the cores, or importing node:worker_threads where it cannot be loaded later
+  // (pool.ts, workerThreads), first would keep the wasm from compiling meanwhile.
   const [wanted, module, threads] = await Promise.all([
     opts.threads ?? hardwareConcurrency(),
     compile(pickSource(opts.wasm, flavour), flavour),
@@ -201,7 +201,7 @@ async function start(opts: ReadyOptions): Promise<Engine> {
   const heap = new Heap({ shared: shared.ok, maxPages: (maxMB * 1024 * 1024) / PAGE_BYTES });
   const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
   let pool: Pool | null = null;
-  if (shared.ok) {
+  if (threads !== null) {
     const tasks = taskTable(instance.exports);
     const onStartFailure = (why: string) => wanted > 1 && warnSingleThread(`workers could not start (${why})`);
     pool = new Pool(module, heap.memory, tasks.fns, tasks.names, threads, onStartFailure);

@@ -14,3 +14,13 @@ export function nodeBuiltin<K extends keyof NodeBuiltins>(name: K): Promise<Node
   const specifier: string = name;
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 }
+
+const getBuiltinModule = (globalThis as any).process?.getBuiltinModule;
+
+/** Whether built-ins load synchronously here (process.getBuiltinModule: Node 20.16+, Deno, Bun). */
+export const builtinsLoadNow: boolean = typeof getBuiltinModule === 'function';
+
+/** The built-in, loaded at once; only where builtinsLoadNow. */
+export function nodeBuiltinNow<K extends keyof NodeBuiltins>(name: K): NodeBuiltins[K] {
+  return getBuiltinModule(name);
+}

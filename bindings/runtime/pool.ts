@@ -44,7 +44,7 @@ import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
 import { canBlock, inLaterTask, nodeLike, nodeWorkers } from './platform.js';
 import type { Task } from './tasks.js';
-import { nodeBuiltin } from './node-builtins.js';
+import { builtinsLoadNow, nodeBuiltin, nodeBuiltinNow } from './node-builtins.js';
 import { embeddedWorkerUrl } from './embedded-sources.js';
 import { workerFaults, type WorkerFaults } from './worker-faults.js';
 
@@ -103,12 +103,21 @@ function webWorker(): Worker {
     : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
-/** node:worker_threads where workers are Node's (nodeWorkers), loaded before they are needed; else null. */
+/** node:worker_threads where workers are Node's (nodeWorkers); else null. */
 export type WorkerThreads = typeof import('node:worker_threads') | null;
 
-/** Loads what spawning workers needs, so that the pool can spawn them in the middle of an op. */
-export async function workerThreads(): Promise<WorkerThreads> {
-  return nodeWorkers ? await nodeBuiltin('node:worker_threads') : null;
+/**
+ * What spawning workers needs, got when the first workers spawn: in the middle of an op, so it must
+ * come synchronously. Where the runtime loads built-ins synchronously it is loaded then, keeping
+ * its milliseconds out of ready(); elsewhere ready() imports it beforehand.
+ */
+export type WorkerThreadsSource = () => WorkerThreads;
+
+export async function workerThreads(): Promise<WorkerThreadsSource> {
+  if (!nodeWorkers) return () => null;
+  if (builtinsLoadNow) return () => nodeBuiltinNow('node:worker_threads');
+  const imported = await nodeBuiltin('node:worker_threads');
+  return () => imported;
 }
 
 /** Starts the watchdog thread (see watchdog.ts): worker.js, told by its first message to watch. */
@@ -190,7 +199,7 @@ export class Pool {
     private readonly memory: WebAssembly.Memory,
     private readonly tasks: readonly Task[],
     private readonly taskNames: readonly string[],
-    private readonly workerThreads: WorkerThreads,
+    private readonly workerThreads: WorkerThreadsSource,
     /** Told why, when workers started without waiting fail to check in. */
     private readonly onStartFailure: (why: string) => void,
   ) {
@@ -262,13 +271,13 @@ export class Pool {
       if (Atomics.load(ctl, Ctl.Generation) === generation && this.lost === '') this.lost = why;
     };
     const how = watchBy();
-    if (how !== null && threads > 1) this.watchdog ??= spawnWatchdog(this.workerThreads);
+    if (how !== null && threads > 1) this.watchdog ??= spawnWatchdog(this.workerThreads());
     if (how === 'lock') this.id ||= randomId();
     const faults = workerFaults(this.faults);
     for (let tid = 1; tid < threads; tid++) {
       const init = { module: this.module, memory: this.memory, tid, generation, faults };
       const lock = how === 'lock' ? `wasmgrad-worker-${this.id}-${generation}-${tid}` : null;
-      this.workers.push(spawnWorker(this.workerThreads, init, this.watchdog, lock, onExit));
+      this.workers.push(spawnWorker(this.workerThreads(), init, this.watchdog, lock, onExit));
     }
     this.startDeadline = this.workers.length > 0 ? Date.now() + START_TIMEOUT_MS : null;
   }
