@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { models } from '../../dist/models/index.js';
 import { glyphs, GLYPH_CLASSES } from '../../dist/models/data/glyphs.js';
+import { CONVNET_SCHEDULE, classifierRateSchedule } from '../../dist/models/convnet.js';
+import * as wg from '../../dist/bindings/index.js';
 
 describe('zoo: convnet (quick budget)', () => {
   let result;
@@ -34,6 +36,40 @@ describe('zoo: convnet (quick budget)', () => {
     assert.deepEqual(await models.convnet.evaluate(rebuilt, opts), await models.convnet.evaluate(result.model, opts));
     assert.equal((await models.convnet.evaluate(rebuilt, opts)).testAccuracy, result.metrics.testAccuracy);
     rebuilt.dispose();
+  });
+});
+
+describe('convnet: the full budget\'s rate schedule', () => {
+  const rates = (schedule, stepsPerEpoch) => {
+    const p = wg.zeros([1]).requiresGrad_();
+    const optimizer = new wg.optim.Adam([p], { lr: schedule.lr });
+    const s = classifierRateSchedule(optimizer, schedule, stepsPerEpoch);
+    const out = Array.from({ length: schedule.epochs * stepsPerEpoch + 1 }, (_, i) => s.lrAt(i));
+    optimizer.dispose();
+    p.dispose();
+    return out;
+  };
+
+  it('warms up linearly from a tenth of the rate over half an epoch, then falls along a cosine to zero', () => {
+    const { full } = CONVNET_SCHEDULE;
+    assert.equal(full.warmupEpochs, 0.5);
+    assert.equal(full.labelSmoothing, 0.1);
+    const lr = rates(full, 100);
+    const close = (a, b) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+    close(lr[0], 0.1 * full.lr);
+    close(lr[25], 0.55 * full.lr);
+    close(lr[50], full.lr);
+    const steps = full.epochs * 100;
+    close(lr[50 + (steps - 50) / 2], full.lr / 2);
+    close(lr[steps], 0);
+    for (let i = 1; i <= 50; i++) assert.ok(lr[i] > lr[i - 1], `rising at ${i}`);
+    for (let i = 51; i <= steps; i++) assert.ok(lr[i] < lr[i - 1], `falling at ${i}`);
+  });
+
+  it('without warm-up, starts at the rate (the quick budget)', () => {
+    const lr = rates(CONVNET_SCHEDULE.quick, 10);
+    assert.equal(lr[0], CONVNET_SCHEDULE.quick.lr);
+    assert.equal(lr.at(-1), 0);
   });
 });
 
