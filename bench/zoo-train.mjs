@@ -23,7 +23,7 @@ const VOCAB = 96;
 const WINDOW = 64;
 const CASES = {
   mlp: { batch: 64, steps: 1000, samplesPerRow: 1, about: '2-64-64-3 ReLU, batch 64' },
-  convnet: { batch: 64, steps: 10, samplesPerRow: 1, about: '2x(conv3x3 padded + BN + ReLU + maxpool) + 3136-128-10, batch 64 of 28x28' },
+  convnet: { batch: 128, steps: 10, samplesPerRow: 1, about: '2x(conv3x3 padded + BN + ReLU + maxpool) + 3136-128-10, batch 128 of 28x28' },
   'char-lstm': { batch: 32, steps: 10, samplesPerRow: WINDOW, about: 'embed 32, LSTM 64, window 64, batch 32' },
   gpt: { batch: 32, steps: 10, samplesPerRow: WINDOW, about: '2 pre-LN blocks, embed 64, 4 heads, window 64, batch 32' },
 };
