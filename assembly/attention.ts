@@ -85,7 +85,7 @@ function scoreTile(args: AttentionArgs, b: i32, h: i32, j0: i32, nk: i32, nq: i3
     const q = work + Q_AT + (<usize>QUERY_BLOCK * k0 << 2);
     for (let jp = 0; jp < nq; jp += NR) {
       for (let ip = 0; ip < nk; ip += MR) {
-        gemm_4x8_simd(kc, work + kAt(D) + (<usize>ip * kc << 2), q + (<usize>jp * kc << 2), false, true,
+        gemm_4x8_simd(kc, work + kAt(D) + (<usize>ip * kc << 2), q + (<usize>jp * kc << 2), args.broadcastLoads, true,
           work + <usize>ip * SCORE_ROW_BYTES + (<usize>jp << 2), QUERY_BLOCK, 0, 0,
           scale, 0, kb == 0, kb == kBlocks - 1, 0);
       }
@@ -162,7 +162,7 @@ function accumulateTile(args: AttentionArgs, b: i32, h: i32, j0: i32, nk: i32, n
   }
   for (let jp = 0; jp < dvp; jp += NR) {
     for (let ip = 0; ip < rows; ip += MR) {
-      gemm_4x8_simd(nk, work + P_AT + (<usize>ip * nk << 2), v + (<usize>jp * nk << 2), false, true,
+      gemm_4x8_simd(nk, work + P_AT + (<usize>ip * nk << 2), v + (<usize>jp * nk << 2), args.broadcastLoads, true,
         acc + ((<usize>ip * dvp + jp) << 2), dvp, 0, 0, 1, 0, false, true, 0);
     }
   }

@@ -320,6 +320,7 @@ export const blocks = [
       ['scores', 'ptr', '(heads, rows, cols) at strides blockHead, blockLd'], ['dscores', 'ptr', 'laid out as scores'],
       ['blockHead', 'i32'], ['blockLd', 'i32'],
       ['keys', 'ptr', '(B, H, S, D) contiguous: k with the hidden keys\' rows zeroed'],
+      ['broadcastLoads', 'bool', 'the GEMM micro-kernel splats by broadcast loads (same bits), as Gemm\'s word'],
     ],
   },
   {

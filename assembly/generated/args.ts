@@ -568,6 +568,8 @@
   @inline get blockLd(): i32 { return load<i32>(changetype<usize>(this), 176); }
   /** (B, H, S, D) contiguous: k with the hidden keys' rows zeroed */
   @inline get keys(): usize { return load<usize>(changetype<usize>(this), 180); }
+  /** the GEMM micro-kernel splats by broadcast loads (same bits), as Gemm's word */
+  @inline get broadcastLoads(): bool { return load<i32>(changetype<usize>(this), 184) != 0; }
 }
 
 /** Tasks gather_rows_task, scatter_add_rows_task. gather: out[i] = table[index[i]]; scatter: table[index[i]] += rows[i]. */

@@ -8,7 +8,7 @@ import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { engine } from '../runtime/engine.js';
 import { attentionTask, type AttentionArgs, type AttentionTask, type Operand } from '../runtime/generated/kernel-args.js';
 import type { Tensor } from '../tensor.js';
-import { runGemm, type GemmOperand } from './gemm.js';
+import { runGemm, usesBroadcastLoads, type GemmOperand } from './gemm.js';
 import { contiguous } from './copy.js';
 import { checkShape, checkTensor, kernelChoice, rowMajor, taskFor, type KernelChoice } from './operands.js';
 
@@ -115,6 +115,7 @@ function attentionArgs(call: Call, work: number, workStride: number): AttentionA
     B, H, T, S, D, Dv, causal: call.causal, scale: call.scale, work, workStride,
     dq: call.dq ?? 0, dk: call.dk ?? 0, dv: call.dv ?? 0,
     head0: 0, heads: 0, row0: 0, rows: 0, cols: 0, scores: 0, dscores: 0, blockHead: 0, blockLd: 0, keys: 0,
+    broadcastLoads: usesBroadcastLoads(),
   };
 }
 

@@ -68,6 +68,11 @@ const GEMM_MACS_PER_WORK = 7;
  */
 let broadcastLoads = runtimeName === 'node';
 
+/** Whether the micro-kernel splats A by broadcast loads: attention's tiles run on it too. */
+export function usesBroadcastLoads(): boolean {
+  return broadcastLoads;
+}
+
 /** Sets how the micro-kernel splats A (the tests run both ways in one runtime); returns the old setting. */
 export function setBroadcastLoads(on: boolean): boolean {
   const old = broadcastLoads;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
 import { attentionBackward, attentionForward } from '../../dist/bindings/kernels/attention.js';
-import { gemm } from '../../dist/bindings/kernels/gemm.js';
+import { gemm, setBroadcastLoads } from '../../dist/bindings/kernels/gemm.js';
 import { assertClose, bits, maxAbs, numericGradient, weightedSum } from './sequence-checks.js';
 
 let seed = 9000;
@@ -389,6 +389,25 @@ describe('attention kernels: the same bits for 1, 2, 3 and 4 threads', () => {
       assert.equal(seen[3], seen[0], '4 threads differ from 1');
     });
   }
+});
+
+describe('attention kernels: the micro-kernel\'s two ways of splatting A', () => {
+  it('give the same bits, forward and backward (broadcast loads in Node, shuffles in Deno and Bun)', () => {
+    const dims = dimsOf([2, 3, 150, 140, 20, 12]);
+    const { t } = problem(dims);
+    const dout = randn([2, 3, 150, 12]);
+    const seen = [true, false].map((broadcast) => {
+      const old = setBroadcastLoads(broadcast);
+      try {
+        const fwd = attentionForward(t.q, t.k, t.v, { causal: true });
+        const g = attentionBackward(dout, t.q, t.k, t.v, fwd.out, fwd.lse, { causal: true });
+        return [fwd.out, fwd.lse, g.dq, g.dk, g.dv].map(bits).join('|');
+      } finally {
+        setBroadcastLoads(old);
+      }
+    });
+    assert.equal(seen[0], seen[1]);
+  });
 });
 
 describe('attention kernels: a sweep of sizes on 1 to 4 threads', () => {

@@ -986,11 +986,13 @@ export interface AttentionArgs {
   blockLd: number;
   /** (B, H, S, D) contiguous: k with the hidden keys' rows zeroed */
   keys: number;
+  /** the GEMM micro-kernel splats by broadcast loads (same bits), as Gemm's word */
+  broadcastLoads: boolean;
 }
 
 /** Writes the argument block of attention_forward_task, attention_forward_reference_task, attention_backward_reference_task, attention_backward_probabilities_task, attention_backward_probabilities_reference_task, attention_backward_keys_task and runs `task` over the threads `work` earns. */
 export function attentionTask(task: AttentionTask, args: AttentionArgs, work: number): void {
-  const { i32, f32 } = argumentWords(46);
+  const { i32, f32 } = argumentWords(47);
   i32[ARGS_WORD + 0] = args.q[0];
   i32[ARGS_WORD + 1] = args.q[1];
   i32[ARGS_WORD + 2] = args.q[2];
@@ -1037,6 +1039,7 @@ export function attentionTask(task: AttentionTask, args: AttentionArgs, work: nu
   i32[ARGS_WORD + 43] = args.blockHead;
   i32[ARGS_WORD + 44] = args.blockLd;
   i32[ARGS_WORD + 45] = args.keys;
+  i32[ARGS_WORD + 46] = args.broadcastLoads ? 1 : 0;
   runTask(task, work);
 }
 
