@@ -38,7 +38,8 @@
 // its own, after the code that awaited `ready()` has run its first ops; or in the first op that
 // earns a second thread, if that comes first: a program that never yields after `ready()` (a
 // synchronous training loop) would otherwise run on one thread to its end. So spawning is
-// synchronous, node:worker_threads having been loaded while the wasm compiled.
+// synchronous: node:worker_threads is loaded then where the runtime loads built-ins synchronously,
+// and imported by ready() while the wasm compiles elsewhere (workerThreads).
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
