@@ -50,4 +50,4 @@ export { scope, keep } from './lifetime.js';
 export { memory, type MemoryReport } from './memory-report.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export * as onnx from './onnx/index.js';
+export * as internals from './internals.js';

@@ -100,7 +100,9 @@ export class Tensor {
   alias(): Tensor {
     this.assertAlive('alias');
     this.storage.retain();
-    return new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
+    // Not `new Tensor`: a bundled class that names itself inside its body is renamed `_Tensor` by
+    // esbuild, and Tensor.name is what users and messages read.
+    return new (this.constructor as typeof Tensor)(this.storage, this.shape, this.dtype, this.strides, this.offset);
   }
 
   get ndim(): number {

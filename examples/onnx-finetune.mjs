@@ -3,6 +3,7 @@
 // exported from PyTorch; wasmgrad loads that file, fine-tunes it for one epoch on classes 5-9,
 // saves it back as ONNX, and onnxruntime-web runs the saved file to the same predictions.
 import * as wg from '../dist/bindings/index.js';
+import * as onnx from '../dist/bindings/onnx/index.js';
 import { glyphs } from '../dist/models/data/glyphs.js';
 import { convNet, trainImageClassifier } from '../dist/models/convnet.js';
 import { finetuneOnnx, imagesOfClasses } from '../dist/models/index.js';
@@ -13,7 +14,7 @@ await wg.ready();
 const pretrain = imagesOfClasses(glyphs(1000, 1), [0, 1, 2, 3, 4]);
 const source = convNet(1);
 trainImageClassifier('pretrain', source, pretrain, imagesOfClasses(glyphs(300, 2), [0, 1, 2, 3, 4]), { epochs: 1, batch: 32, lr: 3e-3, seed: 1 }, {});
-const onnxBytes = wg.onnx.export(source.eval(), [wg.zeros([1, 1, 28, 28])], { dynamicBatch: true });
+const onnxBytes = onnx.export(source.eval(), [wg.zeros([1, 1, 28, 28])], { dynamicBatch: true });
 console.log(`exported the pretrained convnet: ${onnxBytes.length} bytes of ONNX`);
 
 // 2. Here: load it, fine-tune on the user's own images of classes 5-9, save it.

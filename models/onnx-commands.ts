@@ -2,6 +2,7 @@
 // `wasmgrad finetune model.onnx --data ...` (fine-tune an image classifier, save it as ONNX).
 import { readFile } from 'node:fs/promises';
 import * as wg from '../bindings/index.js';
+import * as onnx from '../bindings/onnx/index.js';
 import { finetuneOnnx, imagesOfClasses, loadImages } from './index.js';
 import { progressPrinter } from './progress.js';
 
@@ -10,7 +11,7 @@ const describeValue = (v: { name: string; type: { dtype?: string; shape?: (numbe
 
 /** Prints the summary; exit code 1 when wasmgrad cannot load the model. */
 export async function importCommand(path: string): Promise<number> {
-  const s = wg.onnx.inspect(await readFile(path));
+  const s = onnx.inspect(await readFile(path));
   console.log(`${path}: ONNX opset ${s.opset ?? '?'}${s.producerName ? `, made by ${s.producerName}` : ''}`);
   console.log(`inputs:\n${s.inputs.map((v) => `  ${describeValue(v)}`).join('\n')}`);
   console.log(`outputs:\n${s.outputs.map((v) => `  ${describeValue(v)}`).join('\n')}`);

@@ -2,6 +2,7 @@
 // user's images with the zoo convnet's recipe (Adam, cosine schedule), and save it back as ONNX.
 // The `wasmgrad finetune` command, the example and the tests drive it.
 import * as wg from '../bindings/index.js';
+import * as onnx from '../bindings/onnx/index.js';
 import type { LabelledImages } from '../bindings/data/loader.js';
 import type { OnnxModule } from '../bindings/onnx/module.js';
 import { IMAGE_SHAPE, trainImageClassifier } from './convnet.js';
@@ -35,7 +36,7 @@ export function imagesOfClasses(set: LabelledImages, classes: readonly number[])
 }
 
 /** Refuses a model whose first input is not (batch, 1, 28, 28) images. */
-function checkImageInput(model: OnnxModule, summary: wg.onnx.OnnxSummary): void {
+function checkImageInput(model: OnnxModule, summary: onnx.OnnxSummary): void {
   const shape = summary.inputs[0]?.type.shape;
   const fits = model.inputNames.length === 1 && shape?.length === 4 && shape.slice(1).every((d, i) => d === IMAGE_SHAPE[i]);
   if (!fits) {
@@ -50,12 +51,12 @@ function checkImageInput(model: OnnxModule, summary: wg.onnx.OnnxSummary): void 
 export async function finetuneOnnx(
   bytes: Uint8Array, train: LabelledImages, test: LabelledImages, s: FinetuneSchedule, opts: TrainOptions = {},
 ): Promise<FinetuneResult> {
-  const model = await wg.onnx.load(bytes);
-  checkImageInput(model, wg.onnx.inspect(bytes));
+  const model = await onnx.load(bytes);
+  checkImageInput(model, onnx.inspect(bytes));
   const accuracyBefore = accuracy(model, test.images, test.labels, IMAGE_SHAPE);
   const history = trainImageClassifier('finetune', model, train, test, s, opts);
   const example = wg.tensor(test.images.subarray(0, test.images.length / test.shape[0]), [1, ...IMAGE_SHAPE]);
-  const saved = wg.onnx.save(model, [example], { dynamicBatch: true });
+  const saved = onnx.save(model, [example], { dynamicBatch: true });
   example.dispose();
   return { model, accuracyBefore, history, bytes: saved };
 }

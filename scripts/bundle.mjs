@@ -11,6 +11,10 @@
 // - dist/bindings/runtime/embedded-assets.js for that entry: the simd-threads wasm, gzipped and
 //   in base64 (the simd flavour differs from it in one byte, checked here), and the pool's worker
 //   bundled into one ES module. Gzip first, since base64 text compresses poorly.
+// - dist/bindings/runtime/onnx-bundle.js, the `wasmgrad/onnx` entry: dist/bindings/onnx/index.js over
+//   bundle.js, reaching the library only through its entry (the `internals` it exports included).
+//   ONNX is a fifth of the library's code, and every cold start of `import 'wasmgrad'` would parse
+//   it for nothing (~3 ms of ~20 in Node).
 // - dist/models/bundle.js, the `wasmgrad/models` entry: the zoo (dist/models/index.js) over
 //   bundle.js, so `import 'wasmgrad'` does not load it.
 // - dist/models/wasmgrad.js, the `wasmgrad` command: cli.js over both entries.
@@ -51,12 +55,11 @@ const inLibrary = (target) => (target.startsWith(bindings) ? 'bindings/index.js'
 const bundled = {
   bundle: true,
   format: 'esm',
-  // Minified, but names kept (errors name themselves from their class) and lines too: Node prints
-  // an uncaught error's whole source line, and esbuild's lineLimit would split string literals,
-  // hiding `new URL('...wasm')` from Vite.
-  minifyIdentifiers: true,
+  // Names are not minified: classes keep theirs (errors and layers name themselves from their
+  // class) with no keepNames, whose ~900 name-setting calls cost a Node cold start ~3 ms, and
+  // stack traces stay readable. Lines are kept: Node prints an uncaught error's whole source line,
+  // and esbuild's lineLimit would split string literals, hiding `new URL('...wasm')` from Vite.
   minifySyntax: true,
-  keepNames: true,
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
@@ -80,8 +83,19 @@ await build({
   })],
 });
 
+await build({
+  ...bundled,
+  entryPoints: [join(bindings, 'onnx/index.js')],
+  outfile: join(runtime, 'onnx-bundle.js'),
+  platform: 'neutral',
+  plugins: [importFrom({ [join(bindings, 'index.js')]: './bundle.js' }, (target) => (target.startsWith(join(bindings, 'onnx/')) ? null : inLibrary(target)))],
+});
+
 const models = join(root, 'dist/models');
-const library = { [join(bindings, 'index.js')]: '../bindings/runtime/bundle.js' };
+const library = {
+  [join(bindings, 'index.js')]: '../bindings/runtime/bundle.js',
+  [join(bindings, 'onnx/index.js')]: '../bindings/runtime/onnx-bundle.js',
+};
 const zoo = await build({
   ...bundled,
   entryPoints: [join(models, 'index.js')],

@@ -4,33 +4,21 @@
 // wasmgrad's differentiable ops, so gradients flow through a loaded graph by our autograd;
 // integer tensors (shapes, indices) are computed on the host (host-ops.ts) and carry no gradient.
 import type { Attrs } from '../autograd/registry.js';
-import { tensor } from '../creation.js';
-import { ArgumentError, DTypeError, UnsupportedError } from '../errors.js';
-import { add, div, maximum, minimum, mul, pow, sub } from '../ops/arithmetic.js';
-import { batchNorm } from '../ops/batchnorm.js';
-import { eq, gt, lt, where } from '../ops/compare.js';
-import { conv2d, convTranspose2d } from '../ops/conv.js';
-import { convTranspose3d } from '../ops/conv3d.js';
-import { gather, indexSelect } from '../ops/indexing.js';
-import { cat } from '../ops/join.js';
-import { linear, matmul } from '../ops/linear.js';
-import { lstm } from '../ops/lstm.js';
-import { crossEntropy, nllLoss } from '../ops/losses.js';
-import { layerNorm } from '../ops/normalization.js';
-import { adaptiveAvgPool2d, avgPool2d, avgPool3d, globalMaxPool2d, maxPool2d, maxPool3d } from '../ops/pool.js';
-import { argmax, max, mean, min, sum } from '../ops/reduce.js';
-import { logSoftmax, softmax } from '../ops/softmax.js';
-import { abs, clamp, cos, exp, gelu, leakyRelu, log, neg, reciprocal, relu, sigmoid, sin, sqrt, tanh } from '../ops/unary.js';
-import { expand, narrow, permute, reshape } from '../ops/views.js';
-import { dropout } from '../nn/layers/dropout.js';
-import { adagradStep, adamStep, sgdStep } from '../optim/functional.js';
-import { elu } from '../ops/elu.js';
-import { numel } from '../shape.js';
+import {
+  abs, adagradStep, adamStep, adaptiveAvgPool2d, add, argmax, ArgumentError, avgPool2d, avgPool3d, batchNorm, cat, clamp,
+  conv2d, convTranspose2d, convTranspose3d, cos, crossEntropy, div, DTypeError, elu, eq, exp, expand, gather, gelu,
+  globalMaxPool2d, gt, indexSelect, internals, layerNorm, leakyRelu, linear, log, logSoftmax, lt, matmul, max,
+  maximum, maxPool2d, maxPool3d, mean, min, minimum, mul, narrow, neg, nllLoss, nn, permute, pow, reciprocal, relu,
+  reshape, sgdStep, sigmoid, sin, softmax, sqrt, sub, sum, tanh, tensor, UnsupportedError, where
+} from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { dataTypeCode, dtypeName, type HostTensor, type OnnxNode } from './decode.js';
 import { hostBinary, hostUnary, intsOf } from './host-ops.js';
 import { geometry, liftAttrs1d, transposedPads, type Geometry } from './spatial.js';
 import { isFloatDType, toTensor } from './values.js';
+
+const { numel } = internals;
+const { dropout, lstm } = nn.functional;
 
 /** The model opsets (of the default domain) wasmgrad reads. */
 export const OPSET_RANGE: readonly [number, number] = [11, 25];

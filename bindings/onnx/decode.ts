@@ -2,7 +2,7 @@
 // reads the protobuf; this file checks what protobuf cannot (that the bytes are an ONNX model at
 // all, that tensors fill their dims, that int64s fit where they are used as numbers) and names the
 // tensor or field at fault.
-import { FormatError } from '../errors.js';
+import { FormatError } from '../index.js';
 import { onnxSchema, type OnnxSchema } from './schema.js';
 import type { Decoded } from './wire.js';
 import { decodeMessage } from './wire-reader.js';

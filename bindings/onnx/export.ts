@@ -2,15 +2,13 @@
 // it runs (the op observer in autograd/registry.ts), and write the ops as an ONNX graph whose
 // initializers are the module's parameters and buffers by their state-dict names. Like
 // torch.onnx.export, the trace runs in eval mode and fixes the shapes of the example inputs.
-import { noGrad } from '../autograd/grad-mode.js';
-import { setOpObserver } from '../autograd/registry.js';
-import { ArgumentError } from '../errors.js';
-import { scope } from '../lifetime.js';
+import { ArgumentError, internals, noGrad, scope, Tensor } from '../index.js';
 import type { Module } from '../nn/module.js';
-import { Tensor } from '../tensor.js';
 import { encodeModel, type OutValue } from './encode.js';
 import { EXPORT_OPSET, exporterFor } from './exporters.js';
 import { GraphBuilder, type TracedOp } from './graph-builder.js';
+
+const { setOpObserver } = internals;
 
 export interface ExportOptions {
   /** Graph input names, in forward's order (default: the module's inputNames, else input_0, input_1...). */

@@ -1,10 +1,11 @@
 // How each wasmgrad kernel is written as ONNX (opset 20) when wg.onnx.export traces a module: one
 // entry per kernel name, emitting the nodes that compute the op's output from its inputs' names.
 // Parameters keep their state-dict names, so weights are the model's own initializers.
-import { ArgumentError } from '../errors.js';
-import { pair, sides } from '../kernels/spatial.js';
+import { ArgumentError, internals } from '../index.js';
 import type { Tensor } from '../tensor.js';
 import type { GraphBuilder, TracedOp } from './graph-builder.js';
+
+const { pair, sides } = internals;
 
 export const EXPORT_OPSET = 20;
 

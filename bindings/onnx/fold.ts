@@ -2,8 +2,7 @@
 // Range, Reshape with computed shapes...) evaluated once at load: a node whose inputs are all
 // constants, and whose result depends on neither the mode nor random numbers, becomes a constant.
 // Float initializers are parameters, not constants, so nothing trained is ever frozen.
-import { noGrad } from '../autograd/grad-mode.js';
-import { keep } from '../lifetime.js';
+import { keep, noGrad } from '../index.js';
 import type { Tensor } from '../tensor.js';
 import type { PlannedNode } from './graph.js';
 import { runNode } from './run-node.js';

@@ -2,7 +2,7 @@
 // input defined, no cycle, and the nodes in an order that runs each after its inputs. load() fails
 // on the first problem; inspect() (the CLI's `wasmgrad import`) lists them all.
 import type { Attrs } from '../autograd/registry.js';
-import { ArgumentError, FormatError, UnsupportedError } from '../errors.js';
+import { ArgumentError, FormatError, UnsupportedError } from '../index.js';
 import { CONVERTERS, OPSET_RANGE, type Converter } from './converters.js';
 import type { OnnxGraph, OnnxModel, OnnxNode } from './decode.js';
 import { dtypeProblem } from './values.js';

@@ -1,10 +1,10 @@
 // Integer arithmetic for the shape computations inside ONNX graphs (Shape → Gather → Mul →
 // Concat → Reshape): wasmgrad's kernels are float32, and these tensors are a handful of int32
 // values with no gradient, so they are computed on the host with numpy broadcasting.
-import { tensor } from '../creation.js';
-import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
-import { numel } from '../shape.js';
+import { internals, tensor } from '../index.js';
 import type { Tensor } from '../tensor.js';
+
+const { broadcastShapes, broadcastStrides, numel } = internals;
 
 /** The flat index into a tensor of `shape` (broadcast to `out`) of each element of `out`. */
 function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array {

@@ -1,14 +1,13 @@
 // wg.onnx.load: ONNX bytes → a trainable OnnxModule. Decodes, checks every node before anything
 // runs, turns initializers into parameters, buffers and constants, and evaluates the shape-only
 // part of the graph once.
-import { keep } from '../lifetime.js';
+import { ArgumentError, keep } from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { decodeModel, type ExternalData, type OnnxModel } from './decode.js';
 import { foldConstants } from './fold.js';
 import { defaultOpset, graphInputs, planNodes, type PlannedNode } from './graph.js';
 import { OnnxModule } from './module.js';
 import { isFloatDType, toTensor } from './values.js';
-import { ArgumentError } from '../errors.js';
 
 export interface LoadOptions {
   /** The bytes of the files that tensors stored outside the model name (ONNX external data), by file name. */

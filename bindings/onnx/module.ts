@@ -1,9 +1,7 @@
 // OnnxModule: a loaded ONNX graph as an nn.Module. Its float initializers are the parameters
 // (trained) and buffers (BatchNormalization's running statistics), named by their ONNX names;
 // forward runs the graph's nodes through the converters, so autograd records every op.
-import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
-import { Module } from '../nn/module.js';
-import { Tensor } from '../tensor.js';
+import { ArgumentError, DTypeError, formatShape, nn, ShapeError, Tensor } from '../index.js';
 import type { OnnxValueInfo } from './decode.js';
 import type { PlannedNode } from './graph.js';
 import { runNode } from './run-node.js';
@@ -22,7 +20,7 @@ export interface OnnxModuleParts {
   opTypes: string[];
 }
 
-export class OnnxModule extends Module {
+export class OnnxModule extends nn.Module {
   /** The graph's input names, in the order forward takes them. */
   readonly inputNames: readonly string[];
   /** The graph's output names, in the order forward returns them. */

@@ -1,6 +1,6 @@
 // Runs one checked ONNX node: looks its inputs up, calls its converter, and checks it made the
 // outputs the node declares.
-import { ArgumentError } from '../errors.js';
+import { ArgumentError } from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { describeNode, type PlannedNode } from './graph.js';
 

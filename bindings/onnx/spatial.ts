@@ -1,7 +1,7 @@
 // ONNX's spatial attributes (kernel_shape, strides, pads, dilations, auto_pad, output_shape) as the
 // stride/padding/dilation wasmgrad's conv and pool ops take, torch style. 1-D ops run as 2-D ops
 // on images of height 1.
-import { UnsupportedError } from '../errors.js';
+import { UnsupportedError } from '../index.js';
 import type { Attrs } from '../autograd/registry.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

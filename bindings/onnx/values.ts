@@ -2,8 +2,7 @@
 // int32 tensors. Floats of any width become float32 (fp16 weights are widened); integer and bool
 // values become int32 when every value fits, and anything that does not fit is refused, never
 // wrapped.
-import { tensor } from '../creation.js';
-import { UnsupportedError } from '../errors.js';
+import { tensor, UnsupportedError } from '../index.js';
 import type { Tensor } from '../tensor.js';
 import type { HostTensor } from './decode.js';
 

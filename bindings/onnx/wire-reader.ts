@@ -3,7 +3,7 @@
 // accepted packed and unpacked, in any mix; the last value of a singular scalar wins; several
 // occurrences of a singular message merge. Anything malformed is a FormatError naming the field
 // being read and the byte offset, never a RangeError or a wrong value.
-import { ArgumentError, FormatError } from '../errors.js';
+import { ArgumentError, FormatError } from '../index.js';
 import { messageOf, WireType, type Decoded, type Field, type Message, type ScalarType, type Schema } from './wire.js';
 
 // protobuf's own parsers stop at this depth too; deeper nesting would only overflow the stack.

@@ -3,7 +3,7 @@
 // defaults included, as onnx's own (proto2) serializer writes a field that has been set; a field
 // left undefined is not written. A value the field's type cannot hold exactly, or a key the
 // message does not declare, is an ArgumentError naming the field.
-import { ArgumentError } from '../errors.js';
+import { ArgumentError } from '../index.js';
 import { messageOf, WireType, type Encodable, type Field, type Message, type ScalarType, type Schema } from './wire.js';
 
 const INT32_MIN = -(2 ** 31);

@@ -2,7 +2,7 @@
 // declaration language, the JS values a field reads as and is written from, and each declaration
 // checked and compiled once into what wire-reader.ts and wire-writer.ts walk. One declaration
 // gives both directions, so the reader and the writer cannot disagree on a field.
-import { ArgumentError } from '../errors.js';
+import { ArgumentError } from '../index.js';
 
 /** The scalar types a field may have; any other type names a message of the same schema. */
 export type ScalarType = 'int32' | 'int64' | 'uint64' | 'enum' | 'bool' | 'float' | 'double' | 'string' | 'bytes';

@@ -10,17 +10,26 @@ interface NodeBuiltins {
   'node:zlib': typeof import('node:zlib');
 }
 
-export function nodeBuiltin<K extends keyof NodeBuiltins>(name: K): Promise<NodeBuiltins[K]> {
-  const specifier: string = name;
-  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+/**
+ * Whether built-ins load synchronously here (process.getBuiltinModule: Node 20.16+, Deno 2.1+,
+ * Bun). Asked on use, never at import: Deno's first touch of `process` sets up its Node
+ * compatibility, 20-40 ms that would land in every cold start.
+ */
+export function builtinsLoadNow(): boolean {
+  return typeof (globalThis as any).process?.getBuiltinModule === 'function';
 }
 
-const getBuiltinModule = (globalThis as any).process?.getBuiltinModule;
-
-/** Whether built-ins load synchronously here (process.getBuiltinModule: Node 20.16+, Deno, Bun). */
-export const builtinsLoadNow: boolean = typeof getBuiltinModule === 'function';
-
-/** The built-in, loaded at once; only where builtinsLoadNow. */
+/** The built-in, loaded at once; only where builtinsLoadNow(). */
 export function nodeBuiltinNow<K extends keyof NodeBuiltins>(name: K): NodeBuiltins[K] {
-  return getBuiltinModule(name);
+  return (globalThis as any).process.getBuiltinModule(name);
+}
+
+/**
+ * The built-in, loaded at once where the runtime can: an import() of it goes through Node's ESM
+ * loader, ~1 ms of a cold start each for node:os and node:fs/promises in ready().
+ */
+export async function nodeBuiltin<K extends keyof NodeBuiltins>(name: K): Promise<NodeBuiltins[K]> {
+  if (builtinsLoadNow()) return nodeBuiltinNow(name);
+  const specifier: string = name;
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 }

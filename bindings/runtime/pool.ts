@@ -43,7 +43,7 @@
 // setNumThreads() still resolves only once its workers are running.
 import { ArgumentError, RuntimeError } from '../errors.js';
 import { ARGS_PTR, CONTROL_PTR, Ctl, FAULT_TEXT_PTR, TAKE_UP_CLOSED, TAKE_UP_FINISHED, TAKE_UP_OPEN, TAKE_UP_TAKEN } from './layout.js';
-import { canBlock, inLaterTask, nodeLike, nodeWorkers } from './platform.js';
+import { canBlock, inLaterTask, nodeLike, nodeWorkers, runtimeName } from './platform.js';
 import type { Task } from './tasks.js';
 import { builtinsLoadNow, nodeBuiltin, nodeBuiltinNow } from './node-builtins.js';
 import { embeddedWorkerUrl } from './embedded-sources.js';
@@ -116,7 +116,8 @@ export type WorkerThreadsSource = () => WorkerThreads;
 
 export async function workerThreads(): Promise<WorkerThreadsSource> {
   if (!nodeWorkers) return () => null;
-  if (builtinsLoadNow) return () => nodeBuiltinNow('node:worker_threads');
+  // Deno (2.1+) is not asked: asking touches its `process`, tens of milliseconds (node-builtins.ts).
+  if (runtimeName === 'deno' || builtinsLoadNow()) return () => nodeBuiltinNow('node:worker_threads');
   const imported = await nodeBuiltin('node:worker_threads');
   return () => imported;
 }

@@ -1,5 +1,5 @@
 // The ONNX operator conformance cases (tests/fixtures/onnx-node), each run through
-// wg.onnx.load on the case's own model.onnx. A case may pass or be unsupported (load or forward
+// onnx.load on the case's own model.onnx. A case may pass or be unsupported (load or forward
 // said why, with UnsupportedError); none may fail. `npm run conformance` lists the reasons.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';

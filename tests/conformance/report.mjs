@@ -1,4 +1,4 @@
-// npm run conformance — runs every ONNX conformance case through wg.onnx.load and prints, per
+// npm run conformance — runs every ONNX conformance case through onnx.load and prints, per
 // op_type, how many pass, fail or are unsupported (with reasons). With --json, the last line of
 // stdout is the same report as JSON.
 import * as wg from '../../dist/bindings/index.js';

@@ -1,10 +1,11 @@
-// Runs one ONNX conformance case the way a user would: wg.onnx.load on the case's own model.onnx,
+// Runs one ONNX conformance case the way a user would: onnx.load on the case's own model.onnx,
 // then forward on each data set's inputs, compared with its outputs. Every case ends in one
 // status: 'pass', 'fail' (wrong values or shapes, or wasmgrad threw something other than
 // UnsupportedError), or 'unsupported' (load or forward said, with UnsupportedError, what wasmgrad
 // cannot express). Nothing is skipped without a reason.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as onnx from '../../dist/bindings/onnx/index.js';
 import { toTensor } from '../../dist/bindings/onnx/values.js';
 import { compareOutput } from './compare.js';
 import { readTensor } from './onnx-reader.js';
@@ -33,7 +34,7 @@ function runDataSet(wg, c, model, set) {
 export function runCase(wg, c) {
   let model;
   try {
-    model = wg.onnx.loadSync(readFileSync(join(c.dir, 'model.onnx')));
+    model = onnx.loadSync(readFileSync(join(c.dir, 'model.onnx')));
   } catch (e) {
     return classify(wg, e);
   }

@@ -16,6 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const APP = `
 import * as wg from 'wasmgrad';
 import * as embedded from 'wasmgrad/embedded';
+import * as onnx from 'wasmgrad/onnx';
 import { models } from 'wasmgrad/models';
 await wg.ready({ threads: 2 });
 const x = wg.randn([64, 8], { seed: 1 });
@@ -32,8 +33,22 @@ for (let step = 0; step < 50; step++) {
     losses.push(loss.item());
   });
 }
+// Classes whose name differs from the name they are exported by: errors and layers name themselves
+// from their class, so a bundler renaming one (esbuild's _Tensor for a class naming itself) shows.
+const misnamed = [];
+const walk = (ns, path) => {
+  for (const [key, v] of Object.entries(ns)) {
+    if (typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)) && v.name !== key) misnamed.push(path + key + ' is ' + v.name);
+    else if (Object.prototype.toString.call(v) === '[object Module]') walk(v, path + key + '.');
+  }
+};
+walk(wg, 'wg.');
+walk(onnx, 'onnx.');
+const loaded = onnx.loadSync(onnx.export(model, [x]));
+const same = wg.noGrad(() => wg.sub(loaded.forward(x), model.forward(x)).abs().max().item());
 console.log(JSON.stringify({
   threads: wg.getNumThreads(), first: losses[0], last: losses.at(-1),
+  misnamed, shapeErrorName: new wg.ShapeError('').name, onnxInLibrary: 'onnx' in wg, onnxModule: loaded instanceof wg.nn.Module, onnxSame: same,
   oneEngine: embedded.ready === wg.ready, zooInLibrary: 'models' in wg, models: Object.keys(models),
   oneTensorClass: models.mlp.build(1).parameters()[0] instanceof wg.Tensor,
 }));
@@ -56,7 +71,7 @@ describe('the published package, installed in an app', function () {
     writeFileSync(join(app, 'app.js'), APP);
   });
 
-  it('trains through both entries, which share one engine, on 2 threads', async () => {
+  it('trains through its entries, which share one engine, on 2 threads, and round-trips the model through ONNX', async () => {
     const { stdout } = await run('node', ['app.js'], { cwd: app });
     const result = JSON.parse(stdout.trim().split('\n').at(-1));
     assert.equal(result.threads, 2);
@@ -64,6 +79,11 @@ describe('the published package, installed in an app', function () {
     assert.ok(result.last < result.first / 4, `loss fell from ${result.first} to ${result.last} only`);
     assert.ok(result.models.includes('convnet'));
     assert.equal(result.zooInLibrary, false, "import 'wasmgrad' must not load the model zoo");
+    assert.deepEqual(result.misnamed, [], 'bundled classes keep their names');
+    assert.equal(result.shapeErrorName, 'ShapeError');
+    assert.equal(result.onnxInLibrary, false, "import 'wasmgrad' must not load ONNX");
+    assert.ok(result.onnxModule, 'wasmgrad/onnx must make modules of the nn.Module of wasmgrad, not of a second copy');
+    assert.ok(result.onnxSame < 1e-5, `the model exported and loaded back through wasmgrad/onnx differs by ${result.onnxSame}`);
     assert.ok(result.oneTensorClass, 'wasmgrad/models must make the Tensor of wasmgrad, not of a second copy');
   });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as wg from '../../dist/bindings/index.js';
+import * as onnx from '../../dist/bindings/onnx/index.js';
 import { models } from '../../dist/models/index.js';
 
 const run = promisify(execFile);
@@ -17,7 +18,7 @@ describe('wasmgrad import and finetune', () => {
   const file = join(dir, 'convnet.onnx');
   before(() => {
     const model = models.convnet.build(1).eval();
-    writeFileSync(file, wg.onnx.export(model, [wg.zeros([1, 1, 28, 28])], { dynamicBatch: true }));
+    writeFileSync(file, onnx.export(model, [wg.zeros([1, 1, 28, 28])], { dynamicBatch: true }));
     model.dispose();
   });
 
@@ -44,7 +45,7 @@ describe('wasmgrad import and finetune', () => {
     const [, before, after] = /test accuracy: ([\d.]+) as loaded, ([\d.]+) fine-tuned/.exec(stdout).map(Number);
     assert.ok(after > before + 0.3, stdout);
     assert.ok(existsSync(out));
-    const tuned = await wg.onnx.load(readFileSync(out));
+    const tuned = await onnx.load(readFileSync(out));
     assert.deepEqual(tuned.outputNames, ['output_0']);
     tuned.dispose();
   });

@@ -1,8 +1,9 @@
-// wg.onnx.export of the zoo models and wg.onnx.save of loaded ones: each file loads back through
+// onnx.export of the zoo models and onnx.save of loaded ones: each file loads back through
 // our loader with the same outputs, and runs in onnxruntime-web (the reference ONNX runtime)
 // within 1e-4.
 import assert from 'node:assert/strict';
 import * as wg from '../../dist/bindings/index.js';
+import * as onnx from '../../dist/bindings/onnx/index.js';
 import { models } from '../../dist/models/index.js';
 
 const ort = await import('onnxruntime-web');
@@ -27,13 +28,13 @@ async function runOrt(bytes, x) {
   return result[session.outputNames[0]].data;
 }
 
-describe('wg.onnx.export', () => {
+describe('onnx.export', () => {
   for (const [name, sample] of Object.entries(ZOO)) {
     it(`${name}: loads back with the same outputs, and onnxruntime-web agrees within 1e-4`, async () => {
       const model = models[name].build(3).eval();
       const x = sample();
-      const bytes = wg.onnx.export(model, [x]);
-      const back = await wg.onnx.load(bytes);
+      const bytes = onnx.export(model, [x]);
+      const back = await onnx.load(bytes);
       try {
         const expected = outputOf(model, x);
         // The parameters come back under their state-dict names, with their values.
@@ -56,23 +57,23 @@ describe('wg.onnx.export', () => {
 
   it('refuses a bad call: no example inputs, unknown options, and an op with no ONNX form, naming it', () => {
     const model = new wg.nn.Sequential(new wg.nn.Linear(2, 3, { seed: 1 }));
-    assert.throws(() => wg.onnx.export(model, []), (e) => e instanceof wg.ArgumentError && /example inputs/.test(e.message));
-    assert.throws(() => wg.onnx.export(model, [wg.zeros([1, 2])], { opset: 17 }), (e) => e instanceof wg.ArgumentError && /unknown option 'opset'/.test(e.message));
+    assert.throws(() => onnx.export(model, []), (e) => e instanceof wg.ArgumentError && /example inputs/.test(e.message));
+    assert.throws(() => onnx.export(model, [wg.zeros([1, 2])], { opset: 17 }), (e) => e instanceof wg.ArgumentError && /unknown option 'opset'/.test(e.message));
     class ArgmaxHead extends wg.nn.Module {
       forward(x) {
         return wg.argmax(x, 1);
       }
     }
-    assert.throws(() => wg.onnx.export(new ArgmaxHead(), [wg.zeros([2, 3])]), (e) => e instanceof wg.ArgumentError && /op argmax .* has no ONNX form/.test(e.message));
+    assert.throws(() => onnx.export(new ArgmaxHead(), [wg.zeros([2, 3])]), (e) => e instanceof wg.ArgumentError && /op argmax .* has no ONNX form/.test(e.message));
   });
 });
 
-describe('wg.onnx.save', () => {
+describe('onnx.save', () => {
   it('load → train a step → save → load gives the trained outputs, with the graph\'s input and output names', async () => {
     const x = wg.rand([4, 1, 28, 28], { seed: 21 });
     const y = wg.tensor(new Int32Array([0, 1, 2, 3]), [4], 'int32');
     const source = models.convnet.build(5).eval();
-    const loaded = await wg.onnx.load(wg.onnx.export(source, [x], { inputNames: ['image'], outputNames: ['logits'] }));
+    const loaded = await onnx.load(onnx.export(source, [x], { inputNames: ['image'], outputNames: ['logits'] }));
     try {
       assert.deepEqual([loaded.inputNames, loaded.outputNames], [['image'], ['logits']]);
       const before = outputOf(loaded, x);
@@ -85,7 +86,7 @@ describe('wg.onnx.save', () => {
       loaded.eval();
       const trained = outputOf(loaded, x);
       assert.ok(maxDiff(trained, before) > 1e-3, 'one SGD step changes the outputs');
-      const again = await wg.onnx.load(wg.onnx.save(loaded, [x]));
+      const again = await onnx.load(onnx.save(loaded, [x]));
       assert.deepEqual([again.inputNames, again.outputNames], [['image'], ['logits']]);
       assert.deepEqual(outputOf(again, x), trained);
       // BatchNorm's running statistics moved in train mode and were saved too.

@@ -2,6 +2,7 @@
 // 0-4 and exported to ONNX with a free batch size. The fine-tuning tests (Node and Chromium) start
 // from it; the data they fine-tune on is classes 5-9.
 import * as wg from '../../dist/bindings/index.js';
+import * as onnx from '../../dist/bindings/onnx/index.js';
 import { glyphs } from '../../dist/models/data/glyphs.js';
 import { convNet, trainImageClassifier } from '../../dist/models/convnet.js';
 import { imagesOfClasses } from '../../dist/models/index.js';
@@ -20,7 +21,7 @@ export function pretrainedOnnx() {
   trainImageClassifier('pretrain', source, imagesOfClasses(glyphs(1000, 1), FIRST), imagesOfClasses(glyphs(300, 2), FIRST),
     { epochs: 1, batch: 32, lr: 3e-3, seed: 1 }, {});
   const example = wg.zeros([1, 1, 28, 28]);
-  const bytes = wg.onnx.export(source.eval(), [example], { dynamicBatch: true });
+  const bytes = onnx.export(source.eval(), [example], { dynamicBatch: true });
   example.dispose();
   source.dispose();
   return bytes;
