@@ -54,29 +54,52 @@ function convnetStepMs(wg) {
 /**
  * Imports wasmgrad from `packageUrl` (the package's entry file), makes it ready and reads the
  * result of a first op, which an app waits for: this must be the first import of it in the process
- * or page for the start to be cold.
+ * or page for the start to be cold. The parts say where the time goes: the import (fetching,
+ * compiling and running the bundle), ready() (the wasm, the memory, the pool) and the first op.
  */
 export async function coldStart(packageUrl) {
   const t0 = performance.now();
   const wg = await import(packageUrl);
+  const imported = performance.now();
   await wg.ready();
+  const readied = performance.now();
   const x = wg.tensor([1, 2, 3]);
   const y = x.add(1);
   const first = y.toArray();
-  const coldStartMs = performance.now() - t0;
+  const done = performance.now();
   x.dispose();
   y.dispose();
   if (first.join() !== '2,3,4') throw new Error(`cold start: the first op gave ${first.join()}, not 2,3,4`);
-  return { wg, coldStartMs };
+  return {
+    wg,
+    cold: { coldStartMs: done - t0, importMs: imported - t0, readyMs: readied - imported, firstOpMs: done - readied },
+  };
 }
 
-export async function measureRuntime(packageUrl) {
-  const { wg, coldStartMs } = await coldStart(packageUrl);
+/** How long a fresh process or page takes to import a module that does nothing. */
+async function importFloorMs() {
+  const t0 = performance.now();
+  await import(new URL('./empty-module.js', import.meta.url).href);
+  return performance.now() - t0;
+}
+
+/**
+ * What one fresh start measures: with mode 'cold' the cold start alone, with 'floor' the import of
+ * an empty module alone, else the whole workload.
+ */
+export async function measure(mode, packageUrl) {
+  if (mode === 'cold') return { cold: (await coldStart(packageUrl)).cold };
+  if (mode === 'floor') return { floorMs: await importFloorMs() };
+  return measureRuntime(packageUrl);
+}
+
+async function measureRuntime(packageUrl) {
+  const { wg, cold } = await coldStart(packageUrl);
   const info = wg.runtimeInfo();
   const all = info.threads;
   return {
     info,
-    coldStartMs,
+    cold,
     gemm1: await gemmGflops(wg, 1),
     gemmAll: await gemmGflops(wg, all),
     convnetStepMs: (await wg.setNumThreads(all), convnetStepMs(wg)),

@@ -1,6 +1,8 @@
 // A static file server over the repository root for the browser tests, on 127.0.0.1 and a free
 // port. With `isolated` it sends the two headers that make a page cross-origin isolated, which is
 // what gives it SharedArrayBuffer and so wasmgrad its threads; without, the page runs on one thread.
+// Nothing is cached unless `cached` (a returning visitor's page load, for the runtimes benchmark):
+// the tests must see the files as they are now.
 //   node tests/cross/server.js [--not-isolated]   serves until killed, for looking at by hand
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -25,12 +27,12 @@ export const ISOLATION_HEADERS = {
 };
 
 /** Starts serving `root` (the repository by default); resolves to the base URL (ending in '/') and a close(). */
-export async function startServer({ isolated, root = repository }) {
+export async function startServer({ isolated, root = repository, cached = false }) {
   root = resolve(root) + '/';
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = resolve(root, '.' + path);
-    const headers = { 'Cache-Control': 'no-store', ...(isolated ? ISOLATION_HEADERS : {}) };
+    const headers = { 'Cache-Control': cached ? 'max-age=3600' : 'no-store', ...(isolated ? ISOLATION_HEADERS : {}) };
     if (!file.startsWith(root)) {
       res.writeHead(403, headers).end('outside the repository');
       return;
