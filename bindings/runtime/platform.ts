@@ -55,11 +55,13 @@ export function sharedMemoryAvailable(): { ok: true } | { ok: false; why: string
  * Calls `fn` in a task of its own, once the current task and its microtasks are done: by a timer
  * everywhere. Not by a MessageChannel: Deno delivers a port's message as an op promise resolves, a
  * few microtasks later, so a pool start put there ran before the code awaiting ready() resumed,
- * and its ~150 ms of worker spawning landed inside the cold start. Deno's first timer comes
- * ~20 ms late, which only delays when the workers start, not the caller.
+ * and its ~150 ms of worker spawning landed inside the cold start. In Deno by a timeout signal's
+ * timer: Deno's first setTimeout call takes 4-8 ms (2.9), a cold start's third; the signal's 0.5.
+ * Deno's first timer comes ~20 ms late, which only delays when the workers start, not the caller.
  */
 export function inLaterTask(fn: () => void): void {
-  setTimeout(fn, 0);
+  if (runtimeName === 'deno') AbortSignal.timeout(0).addEventListener('abort', fn, { once: true });
+  else setTimeout(fn, 0);
 }
 
 /** A browser page's main thread may not block in Atomics.wait; everywhere else may. */
