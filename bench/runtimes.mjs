@@ -4,7 +4,7 @@
 // start is the best of COLD_RUNS fresh starts, since one sample on a busy machine says little.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism as availableCores, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ async function inProcess(command, args) {
 
 /**
  * The workload once, then the cold start again in fresh starts: the fastest of COLD_RUNS, with its
- * parts; and the fastest of COLD_RUNS fresh imports of an empty module.
+ * parts; and the fastest of COLD_RUNS fresh imports of an empty module, and of an inert one.
  */
 async function bestColdStart(once) {
   const result = await once('');
@@ -35,8 +35,10 @@ async function bestColdStart(once) {
     const { cold } = await once('cold');
     if (cold.coldStartMs < result.cold.coldStartMs) result.cold = cold;
   }
-  result.floorMs = Infinity;
-  for (let i = 0; i < COLD_RUNS; i++) result.floorMs = Math.min(result.floorMs, (await once('floor')).floorMs);
+  for (const [mode, key] of [['floor', 'floorMs'], ['inert', 'inertMs']]) {
+    result[key] = Infinity;
+    for (let i = 0; i < COLD_RUNS; i++) result[key] = Math.min(result[key], (await once(mode))[key]);
+  }
   return result;
 }
 
@@ -52,8 +54,9 @@ async function inChromium({ repeat }) {
   const open = async (query) => {
     const page = await chromium.browser.newPage();
     try {
+      const done = page.waitForEvent('console', { predicate: (m) => m.text() === 'wasmgrad-bench: done', timeout: 300000 });
       await page.goto(`${server.url}bench/lib/runtimes.html${query && `?${query}`}`);
-      await page.waitForFunction(() => window.result !== undefined, null, { timeout: 300000 });
+      await done;
       const result = await page.evaluate(() => window.result);
       if (result.error) throw new Error(result.error);
       return result;
@@ -109,8 +112,21 @@ async function packageSize() {
   };
 }
 
+/**
+ * Writes dist/bench/inert-bundle.js: the package's bundle with its code inside one function that
+ * nothing calls, so that importing it costs what the bytes alone cost a runtime (reading, scanning,
+ * pre-parsing them), and not what running them does.
+ */
+async function writeInertBundle() {
+  const bundle = await readFile(join(root, 'dist/bindings/runtime/bundle.js'), 'utf8');
+  const body = bundle.slice(0, bundle.lastIndexOf('\nexport {'));
+  await mkdir(join(root, 'dist/bench'), { recursive: true });
+  await writeFile(join(root, 'dist/bench/inert-bundle.js'), `export function never() {\n${body}\n}\n`);
+}
+
 export async function main({ json }) {
   const load = loadavg()[0];
+  await writeInertBundle();
   const deno = join(root, 'node_modules/.bin/deno');
   // A devDependency: npm's `bun` package carries the binary in @oven/bun-<platform>.
   const bun = join(root, 'node_modules/.bin/bun');
@@ -130,6 +146,7 @@ export async function main({ json }) {
     ['  of which ready() (the wasm, memory, pool)', 'ms', (r) => r.cold.readyMs],
     ['  of which the first op', 'ms', (r) => r.cold.firstOpMs],
     ['floor: importing an empty module, fresh process or page', 'ms', (r) => r.floorMs],
+    ["floor: importing a module of the bundle's size whose code never runs", 'ms', (r) => r.inertMs],
     ['gemm n=1024 threads=1', 'GFLOP/s', (r) => r.gemm1],
     [`gemm n=1024 threads=${all}`, 'GFLOP/s', (r) => r.gemmAll],
     [`convnet training step, batch 32, threads=${all}`, 'ms', (r) => r.convnetStepMs],

@@ -76,20 +76,22 @@ export async function coldStart(packageUrl) {
   };
 }
 
-/** How long a fresh process or page takes to import a module that does nothing. */
-async function importFloorMs() {
+/** How long a fresh process or page takes to import the module at `url` (relative to this one). */
+async function importMs(url) {
   const t0 = performance.now();
-  await import(new URL('./empty-module.js', import.meta.url).href);
+  await import(new URL(url, import.meta.url).href);
   return performance.now() - t0;
 }
 
 /**
- * What one fresh start measures: with mode 'cold' the cold start alone, with 'floor' the import of
- * an empty module alone, else the whole workload.
+ * What one fresh start measures: with mode 'cold' the cold start alone; with 'floor' the import of
+ * an empty module alone, and with 'inert' that of a module of the bundle's size whose code never
+ * runs (bench/runtimes.mjs writes it), the two floors under the cold start; else the whole workload.
  */
 export async function measure(mode, packageUrl) {
   if (mode === 'cold') return { cold: (await coldStart(packageUrl)).cold };
-  if (mode === 'floor') return { floorMs: await importFloorMs() };
+  if (mode === 'floor') return { floorMs: await importMs('./empty-module.js') };
+  if (mode === 'inert') return { inertMs: await importMs('../../dist/bench/inert-bundle.js') };
   return measureRuntime(packageUrl);
 }
 
