@@ -97,7 +97,7 @@ export function isNonDifferentiable(name: string): boolean {
 }
 
 /**
- * Sees every op a caller runs, with its inputs, attributes and output: how wg.onnx.export traces
+ * Sees every op a caller runs, with its inputs, attributes and output: how onnx.export traces
  * a module. Ops a kernel runs inside its own forward are part of that op, and not seen.
  */
 export type OpObserver = (name: string, inputs: readonly Tensor[], attrs: Attrs, output: Tensor) => void;

@@ -1,4 +1,4 @@
-// wg.onnx.export and wg.onnx.save: trace a module's forward on example inputs, recording every op
+// onnx.export and onnx.save: trace a module's forward on example inputs, recording every op
 // it runs (the op observer in autograd/registry.ts), and write the ops as an ONNX graph whose
 // initializers are the module's parameters and buffers by their state-dict names. Like
 // torch.onnx.export, the trace runs in eval mode and fixes the shapes of the example inputs.

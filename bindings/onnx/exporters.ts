@@ -1,4 +1,4 @@
-// How each wasmgrad kernel is written as ONNX (opset 20) when wg.onnx.export traces a module: one
+// How each wasmgrad kernel is written as ONNX (opset 20) when onnx.export traces a module: one
 // entry per kernel name, emitting the nodes that compute the op's output from its inputs' names.
 // Parameters keep their state-dict names, so weights are the model's own initializers.
 import { ArgumentError, internals } from '../index.js';

@@ -1,4 +1,4 @@
-// wg.onnx.load: ONNX bytes → a trainable OnnxModule. Decodes, checks every node before anything
+// onnx.load: ONNX bytes → a trainable OnnxModule. Decodes, checks every node before anything
 // runs, turns initializers into parameters, buffers and constants, and evaluates the shape-only
 // part of the graph once.
 import { ArgumentError, keep } from '../index.js';
