@@ -1,9 +1,13 @@
 // Compiles assembly/ into the wasm flavours the loader chooses between, then runs wasm-opt on each.
 // Every flavour imports its memory, so TypeScript owns it (shared when threads are on).
+// The scalar reference kernels (`*_reference_task`) serve only the tests: each flavour is written
+// whole to build/test/, which tests/setup.js loads, and without them to build/, which the package
+// ships: a sixth of the wasm, and of the compile every cold start pays. Removing exports and what
+// only they reach leaves every other function as it was, so both give the same bits.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import binaryen from 'binaryen';
 
@@ -11,7 +15,8 @@ const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const out = join(root, 'build');
-mkdirSync(out, { recursive: true });
+const testOut = join(out, 'test');
+mkdirSync(testOut, { recursive: true });
 
 // The flavours and the compiler's options live in asconfig.json, which `asc --config` reads too.
 const config = JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8'));
@@ -35,14 +40,31 @@ function checkStaticData(file) {
   module.dispose();
 }
 
+const REFERENCE = /_reference_task$/;
+
+/** Removes the reference kernels' exports from the wasm in `file`, and what only they reached. */
+function removeReferences(file) {
+  const module = binaryen.readBinary(readFileSync(file));
+  const names = Array.from({ length: module.getNumExports() }, (_, i) => binaryen.getExportInfo(module.getExportByIndex(i)).name);
+  const references = names.filter((n) => REFERENCE.test(n));
+  if (references.length === 0) throw new Error(`${file}: no *_reference_task exports; the tests need them`);
+  for (const n of references) module.removeExport(n);
+  module.runPasses(['remove-unused-module-elements']);
+  writeFileSync(file, module.emitBinary());
+  module.dispose();
+}
+
 async function build(name, { outFile, enable }) {
   const file = join(root, outFile);
+  const testFile = join(testOut, basename(outFile));
   await run(bin('asc'), ['--config', 'asconfig.json', '--target', name], { cwd: root });
   await run(bin('wasm-opt'), [
     file, '-O3', ...[...ASC_DEFAULT_FEATURES, ...enable].map((f) => `--enable-${f}`), '-o', file,
   ], { cwd: root });
   checkStaticData(file);
-  console.log(`${outFile}  ${statSync(file).size} bytes`);
+  copyFileSync(file, testFile);
+  removeReferences(file);
+  console.log(`${outFile}  ${statSync(file).size} bytes (${statSync(testFile).size} with the references, in build/test/)`);
 }
 
 // WASMGRAD_FLAVOURS=simd-threads builds only that flavour: quicker while working on a kernel.

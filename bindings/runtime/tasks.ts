@@ -21,7 +21,11 @@ export function taskTable(exports: WebAssembly.Exports): TaskTable {
     fns,
     indexOf(name: string): number {
       const i = index.get(name);
-      if (i === undefined) throw new Error(`wasm module has no task ${name}${SUFFIX}`);
+      if (i === undefined) {
+        throw new Error(name.endsWith('_reference')
+          ? `the scalar reference kernel ${name} is in the tests' wasm only (build/test/, which ready({ wasm }) can load), not in the package's`
+          : `wasm module has no task ${name}${SUFFIX}`);
+      }
       return i;
     },
   };

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import binaryen from 'binaryen';
 import { generate, specTasks } from '../../scripts/gen-kernels.mjs';
 import * as wg from '../../dist/bindings/index.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
 import { stridedCopyTask } from '../../dist/bindings/runtime/generated/kernel-args.js';
+import { taskTable } from '../../dist/bindings/runtime/tasks.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,6 +21,25 @@ describe('the kernel spec (kernels/spec.mjs)', () => {
     const exported = engine().tasks.names.map((n) => n.slice(0, -'_task'.length)).sort();
     assert.deepEqual([...specTasks()].sort(), exported);
   });
+
+  for (const flavour of ['simd', 'simd-threads', 'relaxed', 'relaxed-threads']) {
+    it(`ships ${flavour} without the reference kernels the tests' copy (build/test/) has, and names where they are`, () => {
+      // Read by binaryen: Node 20 compiles relaxed SIMD only behind a flag.
+      const exportsOf = (path) => {
+        const module = binaryen.readBinary(readFileSync(root + path));
+        const names = Array.from({ length: module.getNumExports() }, (_, i) => binaryen.getExportInfo(module.getExportByIndex(i)).name);
+        module.dispose();
+        return names.sort();
+      };
+      const shipped = exportsOf(`build/wasmgrad-${flavour}.wasm`);
+      const tested = exportsOf(`build/test/wasmgrad-${flavour}.wasm`);
+      const references = tested.filter((n) => n.endsWith('_reference_task'));
+      assert.ok(references.length >= 20, `the tests' wasm has ${references.length} reference kernels`);
+      assert.deepEqual(shipped, tested.filter((n) => !references.includes(n)));
+      const tasks = taskTable(Object.fromEntries(shipped.map((n) => [n, () => {}])));
+      assert.throws(() => tasks.indexOf('gemm_reference'), /reference kernel gemm_reference is in the tests' wasm only \(build\/test\//);
+    });
+  }
 
   it('leaves no argument word read by index in assembly/', () => {
     // The views of assembly/generated/args.ts are the only way into an argument block.
