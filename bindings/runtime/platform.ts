@@ -67,8 +67,13 @@ export function inLaterTask(fn: () => void): void {
   else setTimeout(fn, 0);
 }
 
-/** A browser page's main thread may not block in Atomics.wait; everywhere else may. */
+/**
+ * A browser page's main thread may not block in Atomics.wait; everywhere else may, bar some
+ * worklets, which only trying tells. A page is not tried: the refusal is an exception, ~1 ms of
+ * Chromium's cold start.
+ */
 export function canBlock(): boolean {
+  if (runtimeName === 'browser') return false;
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
