@@ -57,12 +57,16 @@ function initialise(shape: number[], withBias: boolean, biasSize: number, seed: 
   return [weight, uniform([biasSize], bound, { seed: seed === undefined ? undefined : seed + 1 })];
 }
 
+/** The op a layer applies: its options less bias and seed, which only say how the parameters start. */
+type Convolution<O> = (x: Tensor, weight: Tensor, bias: Tensor | null, options: Omit<O, keyof ConvInitOptions>) => Tensor;
+
 /**
- * What the convolution layers share: checked channel counts, and torch's initial weight and bias
- * for a kernel size already checked. The weight is (outChannels, inChannels/groups, ...kernel) for
- * a convolution and (inChannels, outChannels/groups, ...kernel) for a transposed one.
+ * What the convolution layers share: checked channel counts, torch's initial weight and bias for a
+ * kernel size already checked, and the forward pass through the layer's op. The weight is
+ * (outChannels, inChannels/groups, ...kernel) for a convolution and (inChannels, outChannels/groups,
+ * ...kernel) for a transposed one.
  */
-abstract class ConvLayer extends Module {
+abstract class ConvLayer<O extends ConvInitOptions & { groups?: number }> extends Module {
   readonly kernelSize: number[];
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -72,8 +76,9 @@ abstract class ConvLayer extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: number[],
-    options: ConvInitOptions & { groups?: number },
+    readonly options: O,
     transposed: boolean,
+    private readonly convolve: Convolution<O>,
   ) {
     super();
     const groups = options.groups ?? 1;
@@ -84,76 +89,49 @@ abstract class ConvLayer extends Module {
     this.weight = this.addParameter('weight', weight);
     this.bias = bias === null ? null : this.addParameter('bias', bias);
   }
+
+  forward(x: Tensor): Tensor {
+    const { bias: _bias, seed: _seed, ...opOptions } = this.options;
+    return this.convolve(x, this.weight, this.bias, opOptions);
+  }
 }
 
 /** 2-D convolution over (N, inChannels, H, W); weight (outChannels, inChannels/groups, kH, kW). */
-export class Conv2d extends ConvLayer {
-  readonly options: Conv2dLayerOptions;
-
+export class Conv2d extends ConvLayer<Conv2dLayerOptions> {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions) {
     const checked = CONV2D_LAYER.parse(options);
-    super('Conv2d', inChannels, outChannels, pair('Conv2d', 'kernelSize', kernelSize, 1), checked, false);
-    this.options = checked;
-  }
-
-  forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, groups } = this.options;
-    return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+    super('Conv2d', inChannels, outChannels, pair('Conv2d', 'kernelSize', kernelSize, 1), checked, false, conv2d);
   }
 }
 
 /** 2-D transposed convolution; weight (inChannels, outChannels/groups, kH, kW). */
-export class ConvTranspose2d extends ConvLayer {
-  readonly options: ConvTranspose2dLayerOptions;
-
+export class ConvTranspose2d extends ConvLayer<ConvTranspose2dLayerOptions> {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions) {
     const checked = CONV_TRANSPOSE2D_LAYER.parse(options);
-    super('ConvTranspose2d', inChannels, outChannels, pair('ConvTranspose2d', 'kernelSize', kernelSize, 1), checked, true);
-    this.options = checked;
-  }
-
-  forward(x: Tensor): Tensor {
-    const { stride, padding, outputPadding, dilation, groups } = this.options;
-    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+    super('ConvTranspose2d', inChannels, outChannels, pair('ConvTranspose2d', 'kernelSize', kernelSize, 1), checked, true, convTranspose2d);
   }
 }
 
 export interface Conv1dLayerOptions extends Conv1dOptions, ConvInitOptions {}
 
 /** 1-D convolution over (N, inChannels, L); weight (outChannels, inChannels/groups, k). */
-export class Conv1d extends ConvLayer {
-  readonly options: Conv1dLayerOptions;
-
+export class Conv1d extends ConvLayer<Conv1dLayerOptions> {
   constructor(inChannels: number, outChannels: number, kernelSize: Single, options?: Conv1dLayerOptions) {
     const checked = CONV1D_LAYER.parse(options);
     const k = typeof kernelSize === 'number' ? kernelSize : Array.isArray(kernelSize) && kernelSize.length === 1 ? kernelSize[0] : NaN;
     if (!Number.isInteger(k) || k < 1) {
       throw new ArgumentError(`Conv1d: kernelSize must be a whole number >= 1 or [k], got ${JSON.stringify(kernelSize)}`);
     }
-    super('Conv1d', inChannels, outChannels, [k], checked, false);
-    this.options = checked;
-  }
-
-  forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, groups } = this.options;
-    return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+    super('Conv1d', inChannels, outChannels, [k], checked, false, conv1d);
   }
 }
 
 export interface Conv3dLayerOptions extends Conv3dOptions, ConvInitOptions {}
 
 /** 3-D convolution over (N, inChannels, D, H, W); weight (outChannels, inChannels/groups, kD, kH, kW). */
-export class Conv3d extends ConvLayer {
-  readonly options: Conv3dLayerOptions;
-
+export class Conv3d extends ConvLayer<Conv3dLayerOptions> {
   constructor(inChannels: number, outChannels: number, kernelSize: Triple, options?: Conv3dLayerOptions) {
     const checked = CONV3D_LAYER.parse(options);
-    super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), checked, false);
-    this.options = checked;
-  }
-
-  forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, groups } = this.options;
-    return conv3d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+    super('Conv3d', inChannels, outChannels, triple('Conv3d', 'kernelSize', kernelSize, 1), checked, false, conv3d);
   }
 }
