@@ -10,18 +10,28 @@ import { linear } from '../../ops/linear.js';
 import { NONLINEARITY, rnnCell, rnnStep, type Nonlinearity } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor.js';
 
-export interface RNNOptions extends RecurrentOptions {
+/** What RNN and RNNCell take beyond the stack's or the cell's options. */
+export interface ElmanOptions {
   /** Default 'tanh'. */
   nonlinearity?: Nonlinearity;
 }
+
+/** ElmanOptions' declaration, which each layer adds to its own under its name. */
+const ELMAN_OPTIONS = { nonlinearity: NONLINEARITY };
+
+/** The activation that options the layer's declaration has checked ask for. */
+const activation = (opts: ElmanOptions): Nonlinearity => opts.nonlinearity ?? 'tanh';
+
+export interface RNNOptions extends RecurrentOptions, ElmanOptions {}
+export interface RNNCellOptions extends CellOptions, ElmanOptions {}
 
 /** A stack of RNN layers, as torch.nn.RNN (also bidirectional): forward(x, h0?) -> [output, hn], also { output, hn }. */
 export class RNN extends RecurrentStack {
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    super(1, inputSize, hiddenSize, opts, { nonlinearity: NONLINEARITY });
-    this.nonlinearity = opts.nonlinearity ?? 'tanh';
+    super(1, inputSize, hiddenSize, opts, ELMAN_OPTIONS);
+    this.nonlinearity = activation(opts);
   }
 
   /** x (T, B, I) or (B, T, I) with batchFirst; h0 (numLayers*numDirections, B, H), zeros when absent. */
@@ -36,18 +46,13 @@ export class RNN extends RecurrentStack {
   }
 }
 
-export interface RNNCellOptions extends CellOptions {
-  /** Default 'tanh'. */
-  nonlinearity?: Nonlinearity;
-}
-
 /** One RNN step, as torch.nn.RNNCell: forward(x (B, I), h?) -> h'; no h means zeros. */
 export class RNNCell extends RecurrentCell {
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super(1, inputSize, hiddenSize, opts, { nonlinearity: NONLINEARITY });
-    this.nonlinearity = opts.nonlinearity ?? 'tanh';
+    super(1, inputSize, hiddenSize, opts, ELMAN_OPTIONS);
+    this.nonlinearity = activation(opts);
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
