@@ -10,55 +10,68 @@ import { LstmCellBackwardArgs, LstmCellForwardArgs } from './generated/args';
 import { splitStart } from './split';
 import { sigmoidLanes, sigmoidScalar, tanhLanes, tanhScalar } from './fastmath';
 
-@inline function forwardScalar(gates: usize, cPrev: usize, c: usize, h: usize, j: i32, H: i32): void {
-  const o4 = <usize>j << 2;
+@inline function forwardScalar(args: LstmCellForwardArgs, b: i32, j: i32, H: i32): void {
+  const row = (<usize>b * H + j) << 2;
   const hBytes = <usize>H << 2;
-  const i = sigmoidScalar(load<f32>(gates + o4));
-  const f = sigmoidScalar(load<f32>(gates + hBytes + o4));
-  const g = tanhScalar(load<f32>(gates + 2 * hBytes + o4));
-  const o = sigmoidScalar(load<f32>(gates + 3 * hBytes + o4));
-  const cNew = f * load<f32>(cPrev + o4) + i * g;
-  store<f32>(gates + o4, i);
-  store<f32>(gates + hBytes + o4, f);
-  store<f32>(gates + 2 * hBytes + o4, g);
-  store<f32>(gates + 3 * hBytes + o4, o);
-  store<f32>(c + o4, cNew);
-  store<f32>(h + o4, o * tanhScalar(cNew));
+  const gates = args.gates + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const i = sigmoidScalar(load<f32>(gates));
+  const f = sigmoidScalar(load<f32>(gates + hBytes));
+  const g = tanhScalar(load<f32>(gates + 2 * hBytes));
+  const o = sigmoidScalar(load<f32>(gates + 3 * hBytes));
+  const cNew = f * load<f32>(args.cPrev + row) + i * g;
+  store<f32>(gates, i);
+  store<f32>(gates + hBytes, f);
+  store<f32>(gates + 2 * hBytes, g);
+  store<f32>(gates + 3 * hBytes, o);
+  store<f32>(args.c + row, cNew);
+  store<f32>(args.h + row, o * tanhScalar(cNew));
 }
 
-@inline function forwardLanes(gates: usize, cPrev: usize, c: usize, h: usize, j: i32, H: i32): void {
-  const o4 = <usize>j << 2;
+@inline function forwardLanes(args: LstmCellForwardArgs, b: i32, j: i32, H: i32): void {
+  const row = (<usize>b * H + j) << 2;
   const hBytes = <usize>H << 2;
-  const i = sigmoidLanes(v128.load(gates + o4));
-  const f = sigmoidLanes(v128.load(gates + hBytes + o4));
-  const g = tanhLanes(v128.load(gates + 2 * hBytes + o4));
-  const o = sigmoidLanes(v128.load(gates + 3 * hBytes + o4));
-  const cNew = f32x4.add(f32x4.mul(f, v128.load(cPrev + o4)), f32x4.mul(i, g));
-  v128.store(gates + o4, i);
-  v128.store(gates + hBytes + o4, f);
-  v128.store(gates + 2 * hBytes + o4, g);
-  v128.store(gates + 3 * hBytes + o4, o);
-  v128.store(c + o4, cNew);
-  v128.store(h + o4, f32x4.mul(o, tanhLanes(cNew)));
+  const gates = args.gates + (<usize>b * 4 * H << 2) + (<usize>j << 2);
+  const i = sigmoidLanes(v128.load(gates));
+  const f = sigmoidLanes(v128.load(gates + hBytes));
+  const g = tanhLanes(v128.load(gates + 2 * hBytes));
+  const o = sigmoidLanes(v128.load(gates + 3 * hBytes));
+  const cNew = f32x4.add(f32x4.mul(f, v128.load(args.cPrev + row)), f32x4.mul(i, g));
+  v128.store(gates, i);
+  v128.store(gates + hBytes, f);
+  v128.store(gates + 2 * hBytes, g);
+  v128.store(gates + 3 * hBytes, o);
+  v128.store(args.c + row, cNew);
+  v128.store(args.h + row, f32x4.mul(o, tanhLanes(cNew)));
 }
 
-export function lstm_cell_forward_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<LstmCellForwardArgs>(words);
-  const B = args.B, H = args.H;
+/**
+ * The thread split both passes share: (row, 4-column group) units, each group either whole in a
+ * vector (the lanes twin) or the row's tail (the scalar twin, one column at a time). `backward` is
+ * a constant at each call, so each task keeps only its own pass.
+ */
+@inline function eachUnit(words: usize, tid: i32, nthreads: i32, backward: bool): void {
+  const forwardArgs = changetype<LstmCellForwardArgs>(words), backwardArgs = changetype<LstmCellBackwardArgs>(words);
+  // B and H sit at different offsets of the two argument blocks.
+  const B = backward ? backwardArgs.B : forwardArgs.B, H = backward ? backwardArgs.H : forwardArgs.H;
   const groups = (H + 3) >> 2;
   const u1 = splitStart(B * groups, tid + 1, nthreads);
   for (let u = splitStart(B * groups, tid, nthreads); u < u1; u++) {
     const b = u / groups;
     const j = (u - b * groups) << 2;
-    const gates = args.gates + (<usize>b * 4 * H << 2);
-    const row = <usize>b * H << 2;
-    const cPrev = args.cPrev + row, c = args.c + row, h = args.h + row;
     if (j + 4 <= H) {
-      forwardLanes(gates, cPrev, c, h, j, H);
-    } else {
-      for (let jj = j; jj < H; jj++) forwardScalar(gates, cPrev, c, h, jj, H);
+      if (backward) backwardLanes(backwardArgs, b, j, H);
+      else forwardLanes(forwardArgs, b, j, H);
+      continue;
+    }
+    for (let jj = j; jj < H; jj++) {
+      if (backward) backwardScalar(backwardArgs, b, jj, H);
+      else forwardScalar(forwardArgs, b, jj, H);
     }
   }
+}
+
+export function lstm_cell_forward_task(words: usize, tid: i32, nthreads: i32): void {
+  eachUnit(words, tid, nthreads, false);
 }
 
 // Backward of one step, from the saved activations and cell states:
@@ -107,17 +120,5 @@ export function lstm_cell_forward_task(words: usize, tid: i32, nthreads: i32): v
 }
 
 export function lstm_cell_backward_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<LstmCellBackwardArgs>(words);
-  const B = args.B, H = args.H;
-  const groups = (H + 3) >> 2;
-  const u1 = splitStart(B * groups, tid + 1, nthreads);
-  for (let u = splitStart(B * groups, tid, nthreads); u < u1; u++) {
-    const b = u / groups;
-    const j = (u - b * groups) << 2;
-    if (j + 4 <= H) {
-      backwardLanes(args, b, j, H);
-    } else {
-      for (let jj = j; jj < H; jj++) backwardScalar(args, b, jj, H);
-    }
-  }
+  eachUnit(words, tid, nthreads, true);
 }
