@@ -69,30 +69,6 @@ function softmaxColumns(y: usize, x: usize, n: i32, stride: usize, vec: bool, is
   }
 }
 
-// y is (outer, L, inner), x is (outer, L, inner)
-export function softmax_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const a = changetype<SoftmaxArgs>(args);
-  const y = a.y, x = a.x, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
-  const total = outer * inner;
-  const end = splitStart(total, tid + 1, nthreads);
-  let i = splitStart(total, tid, nthreads);
-  if (inner == 1) {
-    for (; i < end; i++) softmaxRow(y + ((<usize>i * L) << 2), x + ((<usize>i * L) << 2), L, isLog);
-    return;
-  }
-  const stride = <usize>inner << 2;
-  while (i < end) {
-    const o = i / inner;
-    const c0 = i - o * inner;
-    const n = min(inner - c0, end - i);
-    const at = (<usize>o * L * inner + <usize>c0) << 2;
-    let c = 0;
-    for (; c + 4 <= n; c += 4) softmaxColumns(y + at + (<usize>c << 2), x + at + (<usize>c << 2), L, stride, true, isLog);
-    for (; c < n; c++) softmaxColumns(y + at + (<usize>c << 2), x + at + (<usize>c << 2), L, stride, false, isLog);
-    i += n;
-  }
-}
-
 // dx, y, dy are (n) contiguous. softmax: dx = y (dy - sum(dy y)); log-softmax: dx = dy - exp(y) sum(dy)
 function backwardRow(dx: usize, y: usize, dy: usize, n: i32, isLog: bool): void {
   let acc = f32x4.splat(0);
@@ -135,17 +111,28 @@ function backwardColumns(dx: usize, y: usize, dy: usize, n: i32, stride: usize, 
   }
 }
 
-// dx is (outer, L, inner), y the forward output (outer, L, inner), dy (outer, L, inner)
-export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
-  const a = changetype<SoftmaxBackwardArgs>(args);
-  const dx = a.dx, y = a.y, dy = a.dy, outer = a.outer, L = a.len, inner = a.inner, isLog = a.isLog;
+/**
+ * The thread split both passes share, over the outer * inner lines of L elements: with inner == 1
+ * each line is a contiguous row; otherwise the lines are columns `inner` apart, four at a time
+ * while four remain in the outer slice and in the thread's share, then one at a time. `backward` is
+ * a constant at each call, so each task keeps only its own pass.
+ */
+@inline function eachLine(words: usize, tid: i32, nthreads: i32, backward: bool): void {
+  const forwardArgs = changetype<SoftmaxArgs>(words), backwardArgs = changetype<SoftmaxBackwardArgs>(words);
+  // The two argument blocks order their fields differently: out is y or dx, a is x or y, b is dy.
+  const out = backward ? backwardArgs.dx : forwardArgs.y;
+  const a = backward ? backwardArgs.y : forwardArgs.x;
+  const b: usize = backward ? backwardArgs.dy : 0;
+  const outer = backward ? backwardArgs.outer : forwardArgs.outer, L = backward ? backwardArgs.len : forwardArgs.len;
+  const inner = backward ? backwardArgs.inner : forwardArgs.inner, isLog = backward ? backwardArgs.isLog : forwardArgs.isLog;
   const total = outer * inner;
   const end = splitStart(total, tid + 1, nthreads);
   let i = splitStart(total, tid, nthreads);
   if (inner == 1) {
     for (; i < end; i++) {
       const at = (<usize>i * L) << 2;
-      backwardRow(dx + at, y + at, dy + at, L, isLog);
+      if (backward) backwardRow(out + at, a + at, b + at, L, isLog);
+      else softmaxRow(out + at, a + at, L, isLog);
     }
     return;
   }
@@ -156,14 +143,24 @@ export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32):
     const n = min(inner - c0, end - i);
     const base = (<usize>o * L * inner + <usize>c0) << 2;
     let c = 0;
-    for (; c + 4 <= n; c += 4) {
-      const at = base + (<usize>c << 2);
-      backwardColumns(dx + at, y + at, dy + at, L, stride, true, isLog);
-    }
-    for (; c < n; c++) {
-      const at = base + (<usize>c << 2);
-      backwardColumns(dx + at, y + at, dy + at, L, stride, false, isLog);
-    }
+    for (; c + 4 <= n; c += 4) columns(out, a, b, base + (<usize>c << 2), L, stride, true, isLog, backward);
+    for (; c < n; c++) columns(out, a, b, base + (<usize>c << 2), L, stride, false, isLog, backward);
     i += n;
   }
+}
+
+// out, a, b are (L, inner) from byte `at`, rows `stride` bytes apart: 4 columns (vec) or 1
+@inline function columns(out: usize, a: usize, b: usize, at: usize, L: i32, stride: usize, vec: bool, isLog: bool, backward: bool): void {
+  if (backward) backwardColumns(out + at, a + at, b + at, L, stride, vec, isLog);
+  else softmaxColumns(out + at, a + at, L, stride, vec, isLog);
+}
+
+// y is (outer, L, inner), x is (outer, L, inner)
+export function softmax_f32_task(args: usize, tid: i32, nthreads: i32): void {
+  eachLine(args, tid, nthreads, false);
+}
+
+// dx is (outer, L, inner), y the forward output (outer, L, inner), dy (outer, L, inner)
+export function softmax_backward_f32_task(args: usize, tid: i32, nthreads: i32): void {
+  eachLine(args, tid, nthreads, true);
 }
