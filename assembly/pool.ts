@@ -96,66 +96,31 @@ import { endInside, firstInside } from './window';
   v128.store(indices, at);
 }
 
-export function max_pool_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<PoolArgs>(words);
-  const x = args.x, y = args.y, indices = args.indices;
-  const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
-  const OD = args.out(AXIS_D), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
-  const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
-  const sh = args.stride(AXIS_H), sw = args.stride(AXIS_W);
-  const pt = args.padBefore(AXIS_H), pl = args.padBefore(AXIS_W);
-  const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
-  const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
-  const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
-  const simdStride = sw <= 2;
-  const P = args.P;
-  const end = splitStart(P, tid + 1, nthreads);
-  for (let p = splitStart(P, tid, nthreads); p < end; p++) {
-    const volume = x + (<usize>p * D * H * W << 2);
-    let out = <usize>p * OD * OH * OW << 2;
-    for (let od = 0; od < OD; od++) {
-      const d0 = origin(args, AXIS_D, od);
-      const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
-      for (let oh = 0; oh < OH; oh++) {
-        const h0 = oh * sh - pt;
-        const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
-        const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
-        const simdRows = simdStride && wholeRows && kdLo < kdHi;
-        let ow = 0;
-        while (ow < OW) {
-          const w0 = ow * sw - pl;
-          if (simdRows && ow >= owWhole0 && ow + 4 <= owWhole1) {
-            maxPoolFour_simd(volume, H, W, d0, kdLo, kdHi, dd, h0, w0, KH, KW, sw, dh, dw, y + out, indices + out);
-            out += 16;
-            ow += 4;
-            continue;
-          }
-          const wholeCols = ow >= owWhole0 && ow < owWhole1;
-          const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
-          let best = -Infinity as f32;
-          let at = -1;
-          for (let kd = kdLo; kd < kdHi; kd++) {
-            const slice = (d0 + kd * dd) * H;
-            for (let kh = khLo; kh < khHi; kh++) {
-              const row = (slice + h0 + kh * dh) * W + w0;
-              for (let kw = kwLo; kw < kwHi; kw++) {
-                const i = row + kw * dw;
-                const v = load<f32>(volume + (<usize>i << 2));
-                if (at < 0 || beats(v, best)) {
-                  best = v;
-                  at = i;
-                }
-              }
-            }
-          }
-          store<f32>(y + out, best);
-          store<i32>(indices + out, at);
-          out += 4;
-          ow++;
+// volume is (D, H, W); y and indices are one output each. The max of one window's taps kd in
+// [kdLo, kdHi), kh in [khLo, khHi), kw in [kwLo, kwHi), and where it is in the volume; ties and NaNs
+// as beats() says, taps in (kd, kh, kw) order.
+@inline function maxPoolWindow(
+  volume: usize, H: i32, W: i32, d0: i32, kdLo: i32, kdHi: i32, dd: i32, h0: i32, khLo: i32, khHi: i32, dh: i32,
+  w0: i32, kwLo: i32, kwHi: i32, dw: i32, y: usize, indices: usize,
+): void {
+  let best = -Infinity as f32;
+  let at = -1;
+  for (let kd = kdLo; kd < kdHi; kd++) {
+    const slice = (d0 + kd * dd) * H;
+    for (let kh = khLo; kh < khHi; kh++) {
+      const row = (slice + h0 + kh * dh) * W + w0;
+      for (let kw = kwLo; kw < kwHi; kw++) {
+        const i = row + kw * dw;
+        const v = load<f32>(volume + (<usize>i << 2));
+        if (at < 0 || beats(v, best)) {
+          best = v;
+          at = i;
         }
       }
     }
   }
+  store<f32>(y, best);
+  store<i32>(indices, at);
 }
 
 /** Output o's (od, oh, ow) and volume p, outputs numbered in (P, OD, OH, OW) order. */
@@ -254,11 +219,40 @@ export function max_pool_backward_reference_task(words: usize, tid: i32, nthread
   }
 }
 
-// Average pooling's walk over the windows, shared by the forward (sums each window of x into y) and
-// the backward (spreads dy / divisor over each window of a zeroed dx, outputs in order): the same
-// window bounds and order either way.
-@inline function avgPoolWalk(args: PoolArgs, tid: i32, nthreads: i32, backward: bool): void {
-  const volumes = args.x, outputs = args.y;
+// volume is (D, H, W) (x, or the backward's dx); y is output (od, oh, ow) (y, or the backward's dy).
+// Stores the mean of the output's taps (taps as in maxPoolWindow) in y, or adds its share of y to
+// each tap. The forward divides after the sum: computing the divisor before it cost a 3x3 average
+// pool 4%.
+@inline function avgPoolWindow(
+  volume: usize, H: i32, W: i32, d0: i32, kdLo: i32, kdHi: i32, dd: i32, h0: i32, khLo: i32, khHi: i32, dh: i32,
+  w0: i32, kwLo: i32, kwHi: i32, dw: i32, y: usize, args: PoolArgs, od: i32, oh: i32, ow: i32, backward: bool,
+): void {
+  const g: f32 = backward ? load<f32>(y) / avgDivisor(args, od, oh, ow) : 0;
+  let sum: f32 = 0;
+  for (let kd = kdLo; kd < kdHi; kd++) {
+    const slice = (d0 + kd * dd) * H;
+    for (let kh = khLo; kh < khHi; kh++) {
+      const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
+      for (let kw = kwLo; kw < kwHi; kw++) {
+        const at = row + (<usize>(kw * dw) << 2);
+        if (backward) store<f32>(at, load<f32>(at) + g);
+        else sum += load<f32>(at);
+      }
+    }
+  }
+  if (!backward) store<f32>(y, sum / avgDivisor(args, od, oh, ow));
+}
+
+const MAX_POOL: i32 = 0;
+const AVG_POOL: i32 = 1;
+const AVG_POOL_BACKWARD: i32 = 2;
+
+// The walk over the windows that max pooling, average pooling and average pooling's backward
+// (which spreads dy / divisor over each window of a zeroed dx, outputs in order) share: the same
+// window bounds and order each way. Max pooling takes four adjacent whole windows at once where its
+// stride allows. `mode` is a constant at each call, so each task keeps only its own pass.
+@inline function poolWalk(args: PoolArgs, tid: i32, nthreads: i32, mode: i32): void {
+  const volumes = args.x, y = args.y, indices = args.indices;
   const D = args.size(AXIS_D), H = args.size(AXIS_H), W = args.size(AXIS_W);
   const OD = args.out(AXIS_D), OH = args.out(AXIS_H), OW = args.out(AXIS_W);
   const KD = args.kernel(AXIS_D), KH = args.kernel(AXIS_H), KW = args.kernel(AXIS_W);
@@ -267,12 +261,14 @@ export function max_pool_backward_reference_task(words: usize, tid: i32, nthread
   const dd = args.dilation(AXIS_D), dh = args.dilation(AXIS_H), dw = args.dilation(AXIS_W);
   const ohWhole0 = wholeLo(pt, sh), ohWhole1 = wholeHi(pt, sh, H, KH, dh, OH);
   const owWhole0 = wholeLo(pl, sw), owWhole1 = wholeHi(pl, sw, W, KW, dw, OW);
+  const simdStride = sw <= 2;
   const P = args.P;
   const end = splitStart(P, tid + 1, nthreads);
   for (let p = splitStart(P, tid, nthreads); p < end; p++) {
     const volume = volumes + (<usize>p * D * H * W << 2);
-    if (backward) memory.fill(volume, 0, <usize>D * H * W << 2);
-    let out = outputs + (<usize>p * OD * OH * OW << 2);
+    if (mode == AVG_POOL_BACKWARD) memory.fill(volume, 0, <usize>D * H * W << 2);
+    // Bytes into y, and into indices for max pooling.
+    let out = <usize>p * OD * OH * OW << 2;
     for (let od = 0; od < OD; od++) {
       const d0 = origin(args, AXIS_D, od);
       const kdLo = firstInside(d0, dd), kdHi = endInside(d0, dd, D, KD);
@@ -280,34 +276,38 @@ export function max_pool_backward_reference_task(words: usize, tid: i32, nthread
         const h0 = oh * sh - pt;
         const wholeRows = oh >= ohWhole0 && oh < ohWhole1;
         const khLo = tapsLo(h0, dh, wholeRows), khHi = tapsHi(h0, dh, H, KH, wholeRows);
-        for (let ow = 0; ow < OW; ow++) {
+        const simdRows = simdStride && wholeRows && kdLo < kdHi;
+        let ow = 0;
+        while (ow < OW) {
           const w0 = ow * sw - pl;
+          if (mode == MAX_POOL && simdRows && ow >= owWhole0 && ow + 4 <= owWhole1) {
+            maxPoolFour_simd(volume, H, W, d0, kdLo, kdHi, dd, h0, w0, KH, KW, sw, dh, dw, y + out, indices + out);
+            out += 16;
+            ow += 4;
+            continue;
+          }
           const wholeCols = ow >= owWhole0 && ow < owWhole1;
           const kwLo = tapsLo(w0, dw, wholeCols), kwHi = tapsHi(w0, dw, W, KW, wholeCols);
-          const g: f32 = backward ? load<f32>(out) / avgDivisor(args, od, oh, ow) : 0;
-          let sum: f32 = 0;
-          for (let kd = kdLo; kd < kdHi; kd++) {
-            const slice = (d0 + kd * dd) * H;
-            for (let kh = khLo; kh < khHi; kh++) {
-              const row = volume + (<usize>((slice + h0 + kh * dh) * W + w0) << 2);
-              for (let kw = kwLo; kw < kwHi; kw++) {
-                const at = row + (<usize>(kw * dw) << 2);
-                if (backward) store<f32>(at, load<f32>(at) + g);
-                else sum += load<f32>(at);
-              }
-            }
+          if (mode == MAX_POOL) {
+            maxPoolWindow(volume, H, W, d0, kdLo, kdHi, dd, h0, khLo, khHi, dh, w0, kwLo, kwHi, dw, y + out, indices + out);
+          } else {
+            avgPoolWindow(volume, H, W, d0, kdLo, kdHi, dd, h0, khLo, khHi, dh, w0, kwLo, kwHi, dw, y + out,
+              args, od, oh, ow, mode == AVG_POOL_BACKWARD);
           }
-          if (!backward) store<f32>(out, sum / avgDivisor(args, od, oh, ow));
           out += 4;
+          ow++;
         }
       }
     }
   }
 }
 
+export function max_pool_task(words: usize, tid: i32, nthreads: i32): void {
+  poolWalk(changetype<PoolArgs>(words), tid, nthreads, MAX_POOL);
+}
+
 export function avg_pool_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<PoolArgs>(words);
-  avgPoolWalk(args, tid, nthreads, false);
+  poolWalk(changetype<PoolArgs>(words), tid, nthreads, AVG_POOL);
 }
 
 export function avg_pool_reference_task(words: usize, tid: i32, nthreads: i32): void {
@@ -338,8 +338,7 @@ export function avg_pool_reference_task(words: usize, tid: i32, nthreads: i32): 
 }
 
 export function avg_pool_backward_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<PoolArgs>(words);
-  avgPoolWalk(args, tid, nthreads, true);
+  poolWalk(changetype<PoolArgs>(words), tid, nthreads, AVG_POOL_BACKWARD);
 }
 
 /** The tap of output o's window along `axis` that lands on input coordinate i, or -1. */
