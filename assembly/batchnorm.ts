@@ -72,40 +72,38 @@ function affine(x: usize, y: usize, c: i32, N: i32, C: i32, S: i32, scale: f32, 
   affine(args.x, args.y, c, N, C, S, scale, beta - <f32>mean * scale);
 }
 
-export function batchnorm_train_task(words: usize, tid: i32, nthreads: i32): void {
+/** channelSum with one f64 accumulator in plain order: the yardstick's. */
+function channelSumPlain(x: usize, c: i32, N: i32, C: i32, S: i32, shift: f64, square: bool): f64 {
+  let sum: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) {
+      const d = <f64>load<f32>(x + ((<usize>(n * C + c) * S + s) << 2)) - shift;
+      sum += square ? d * d : d;
+    }
+  }
+  return sum;
+}
+
+// Threads split the channels; the kernel sums in two f64 lanes, its reference in one.
+@inline function trainChannels(words: usize, tid: i32, nthreads: i32, reference: bool): void {
   const args = changetype<BatchNormArgs>(words);
   const x = args.x;
   const N = args.N, C = args.C, S = args.S;
   const count = <f64>N * <f64>S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
-    const mean = channelSum(x, c, N, C, S, 0, false) / count;
-    finishTrain(args, c, N, C, S, mean, channelSum(x, c, N, C, S, mean, true) / count);
+    const mean = (reference ? channelSumPlain(x, c, N, C, S, 0, false) : channelSum(x, c, N, C, S, 0, false)) / count;
+    const sq = reference ? channelSumPlain(x, c, N, C, S, mean, true) : channelSum(x, c, N, C, S, mean, true);
+    finishTrain(args, c, N, C, S, mean, sq / count);
   }
 }
 
-// One f64 accumulator in plain order: the yardstick for batchnorm_train_task.
+export function batchnorm_train_task(words: usize, tid: i32, nthreads: i32): void {
+  trainChannels(words, tid, nthreads, false);
+}
+
 export function batchnorm_train_reference_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<BatchNormArgs>(words);
-  const x = args.x;
-  const N = args.N, C = args.C, S = args.S;
-  const count = <f64>N * <f64>S;
-  const end = splitStart(C, tid + 1, nthreads);
-  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
-    let sum: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      for (let s = 0; s < S; s++) sum += <f64>load<f32>(x + ((<usize>(n * C + c) * S + s) << 2));
-    }
-    const mean = sum / count;
-    let sq: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      for (let s = 0; s < S; s++) {
-        const d = <f64>load<f32>(x + ((<usize>(n * C + c) * S + s) << 2)) - mean;
-        sq += d * d;
-      }
-    }
-    finishTrain(args, c, N, C, S, mean, sq / count);
-  }
+  trainChannels(words, tid, nthreads, true);
 }
 
 /** Channel c's scale and shift from the running statistics. */
@@ -197,33 +195,35 @@ function finishBackward(args: BatchNormBackwardArgs, c: i32, sumDy: f64, dot: f6
   }
 }
 
-export function batchnorm_backward_task(words: usize, tid: i32, nthreads: i32): void {
+/** channelDot with one f64 accumulator in plain order: the yardstick's. */
+function channelDotPlain(dy: usize, x: usize, c: i32, N: i32, C: i32, S: i32, mean: f64): f64 {
+  let dot: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) {
+      const o = (<usize>(n * C + c) * S + s) << 2;
+      dot += <f64>load<f32>(dy + o) * (<f64>load<f32>(x + o) - mean);
+    }
+  }
+  return dot;
+}
+
+// Threads split the channels; the kernel sums in two f64 lanes, its reference in one.
+@inline function backwardChannels(words: usize, tid: i32, nthreads: i32, reference: bool): void {
   const args = changetype<BatchNormBackwardArgs>(words);
   const dy = args.dy, x = args.x;
   const N = args.N, C = args.C, S = args.S;
   const end = splitStart(C, tid + 1, nthreads);
   for (let c = splitStart(C, tid, nthreads); c < end; c++) {
     const mean = <f64>load<f32>(args.mean + (<usize>c << 2));
-    finishBackward(args, c, channelSum(dy, c, N, C, S, 0, false), channelDot(dy, x, c, N, C, S, mean));
+    const sumDy = reference ? channelSumPlain(dy, c, N, C, S, 0, false) : channelSum(dy, c, N, C, S, 0, false);
+    finishBackward(args, c, sumDy, reference ? channelDotPlain(dy, x, c, N, C, S, mean) : channelDot(dy, x, c, N, C, S, mean));
   }
 }
 
+export function batchnorm_backward_task(words: usize, tid: i32, nthreads: i32): void {
+  backwardChannels(words, tid, nthreads, false);
+}
+
 export function batchnorm_backward_reference_task(words: usize, tid: i32, nthreads: i32): void {
-  const args = changetype<BatchNormBackwardArgs>(words);
-  const dy = args.dy, x = args.x;
-  const N = args.N, C = args.C, S = args.S;
-  const end = splitStart(C, tid + 1, nthreads);
-  for (let c = splitStart(C, tid, nthreads); c < end; c++) {
-    const mean = <f64>load<f32>(args.mean + (<usize>c << 2));
-    let sumDy: f64 = 0, dot: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      for (let s = 0; s < S; s++) {
-        const o = (<usize>(n * C + c) * S + s) << 2;
-        const g = <f64>load<f32>(dy + o);
-        sumDy += g;
-        dot += g * (<f64>load<f32>(x + o) - mean);
-      }
-    }
-    finishBackward(args, c, sumDy, dot);
-  }
+  backwardChannels(words, tid, nthreads, true);
 }
