@@ -26,19 +26,6 @@ export function upsample_nearest_task(args: usize, tid: i32, nthreads: i32): voi
   }
 }
 
-export function upsample_nearest_reference_task(args: usize, tid: i32, nthreads: i32): void {
-  const u = changetype<UpsampleArgs>(args);
-  const x = u.x, y = u.y;
-  const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
-  const OH = H * SH, OW = W * SW;
-  const total = u.P * OH * OW;
-  const end = splitStart(total, tid + 1, nthreads);
-  for (let o = splitStart(total, tid, nthreads); o < end; o++) {
-    const ow = o % OW, oh = (o / OW) % OH, p = o / (OW * OH);
-    store<f32>(y + (<usize>o << 2), load<f32>(x + ((<usize>p * H * W + (oh / SH) * W + ow / SW) << 2)));
-  }
-}
-
 // dx[p, ih, iw] = sum of dy over its SH x SW block, rows then columns (the reference's order);
 // dx is overwritten.
 export function upsample_nearest_backward_task(args: usize, tid: i32, nthreads: i32): void {
@@ -64,21 +51,36 @@ export function upsample_nearest_backward_task(args: usize, tid: i32, nthreads: 
   }
 }
 
-export function upsample_nearest_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
+// The references' walk: each element of what is written, y (P, OH, OW) or dx (P, H, W), on its own
+// from its definition; x is x or dx, y is y or dy.
+@inline function referenceWalk(args: usize, tid: i32, nthreads: i32, backward: bool): void {
   const u = changetype<UpsampleArgs>(args);
-  const dx = u.x, dy = u.y;
+  const x = u.x, y = u.y;
   const H = u.H, W = u.W, SH = u.SH, SW = u.SW;
   const OH = H * SH, OW = W * SW;
-  const total = u.P * H * W;
+  const rows = backward ? H : OH, cols = backward ? W : OW;
+  const total = u.P * rows * cols;
   const end = splitStart(total, tid + 1, nthreads);
-  for (let i = splitStart(total, tid, nthreads); i < end; i++) {
-    const iw = i % W, ih = (i / W) % H, p = i / (W * H);
+  for (let e = splitStart(total, tid, nthreads); e < end; e++) {
+    const col = e % cols, row = (e / cols) % rows, p = e / (cols * rows);
+    if (!backward) {
+      store<f32>(y + (<usize>e << 2), load<f32>(x + ((<usize>p * H * W + (row / SH) * W + col / SW) << 2)));
+      continue;
+    }
     let sum: f32 = 0;
     for (let a = 0; a < SH; a++) {
       for (let b = 0; b < SW; b++) {
-        sum += load<f32>(dy + ((<usize>p * OH * OW + (ih * SH + a) * OW + iw * SW + b) << 2));
+        sum += load<f32>(y + ((<usize>p * OH * OW + (row * SH + a) * OW + col * SW + b) << 2));
       }
     }
-    store<f32>(dx + (<usize>i << 2), sum);
+    store<f32>(x + (<usize>e << 2), sum);
   }
+}
+
+export function upsample_nearest_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  referenceWalk(args, tid, nthreads, false);
+}
+
+export function upsample_nearest_backward_reference_task(args: usize, tid: i32, nthreads: i32): void {
+  referenceWalk(args, tid, nthreads, true);
 }
