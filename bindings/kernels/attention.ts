@@ -36,16 +36,8 @@ export interface AttentionGradients {
   dv: Tensor; // (B, H, S, Dv)
 }
 
-interface Dims {
-  B: number;
-  H: number;
-  T: number;
-  S: number;
-  D: number;
-  Dv: number;
-}
-
-/** A 4-D operand as the kernels read it: [ptr, stride over B, over H, over rows], in elements. */
+/** The sizes, as the kernel's argument block holds them: q (B, H, T, D), k (B, H, S, D), v (B, H, S, Dv). */
+type Dims = Pick<AttentionArgs, 'B' | 'H' | 'T' | 'S' | 'D' | 'Dv'>;
 
 /** The tensors a call handed to the kernel that must be disposed after it. */
 type Temporaries = Tensor[];
