@@ -8,19 +8,40 @@
 // strips: so each element is computed by the same operations whatever the thread count.
 import { GemmArgs } from './generated/args';
 import { splitStart } from './split';
-import { gemm_4x8_simd, KC, MR, NR, packA, packB, storeEdgeTile } from './gemm_kernel';
+import { gemm_4x8_simd, KC, MR, NR, packAStrip, packB, storeEdgeTile } from './gemm_kernel';
+import { gemm_5x8_relaxed_simd, TALL_MR } from './gemm_kernel_5x8';
 
-// The MC x KC block of A (96 KiB) lives in L2 while the B strips stream past it; the KC x NC
-// panel of B (1 MiB) lives in L2/L3.
-const MC = 96;
+// The MC x KC block of A (96 or 200 KiB) lives in L2 while the B strips stream past it; the
+// KC x NC panel of B (1 or 2 MiB) lives in L2/L3. The relaxed flavour's MC is a multiple of 5
+// and of 4, so only a matrix's last block needs strips of 4.
+const MC = ASC_FEATURE_RELAXED_SIMD ? 100 : 96;
 const NC = 1024;
+// Rows per unit of work and per strip of A: the height of the widest tile the flavour has.
+const ROW_UNIT = ASC_FEATURE_RELAXED_SIMD ? TALL_MR : MR;
 
 const PACK_A_BYTES = MC * KC * 4;
 const PACK_B_BYTES = KC * NC * 4;
-const TILE_BYTES = MR * NR * 4;
+const TILE_BYTES = ROW_UNIT * NR * 4;
 
 /** Bytes of packing space each thread needs; the TypeScript side allocates threads x this. */
 export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTES;
+
+/**
+ * Rows of a block of mc that go in strips of 5 (the relaxed flavour's 5x8 tile); the rest go in
+ * strips of 4. Every mc of 12 or more (and 4, 5, 8, 9, 10) splits into 5s and 4s with no ragged
+ * strip, whose padded rows would be work thrown away; the others end in one ragged strip of 4. An
+ * element's operations are the same in either tile, so the split changes no bits.
+ */
+@inline function tallRows(mc: i32): i32 {
+  if (!ASC_FEATURE_RELAXED_SIMD) return 0;
+  const fours = (4 * mc) % TALL_MR;
+  return 4 * fours <= mc ? mc - 4 * fours : mc - mc % TALL_MR;
+}
+
+/** Whether the strip ip rows into a block is one of 5; false at compile time in the plain flavours. */
+@inline function isTall(ip: i32, tall: i32): bool {
+  return ASC_FEATURE_RELAXED_SIMD && ip < tall;
+}
 
 /** Rows [i0, i1) x columns [j0, j1) of one matrix of the batch, blocked and packed. */
 function gemmRegion(args: GemmArgs, a: usize, b: usize, c: usize, i0: i32, i1: i32, j0: i32, j1: i32, work: usize): void {
@@ -41,14 +62,27 @@ function gemmRegion(args: GemmArgs, a: usize, b: usize, c: usize, i0: i32, i1: i
       packB(b, ldb, transB, k0, kc, jc, nc, packedB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA(a, lda, transA, ic, mc, k0, kc, packedA);
+        const tall = tallRows(mc);
+        let end = packedA;
+        for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
+          const height = isTall(ip, tall) ? TALL_MR : MR;
+          end = packAStrip(a, lda, transA, ic + ip, min(height, mc - ip), height, k0, kc, end);
+        }
         for (let jp = 0; jp < nc; jp += NR) {
           const stripB = packedB + (<usize>jp * kc << 2);
-          for (let ip = 0; ip < mc; ip += MR) {
+          const cols = min(NR, nc - jp);
+          // Strips of A sit one after another, (kc, height) each: ip rows in, the strip is ip*kc floats in.
+          for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
             const out = c + ((<usize>(ic + ip) * ldc + jc + jp) << 2);
-            const rows = min(MR, mc - ip), cols = min(NR, nc - jp);
+            const stripA = packedA + (<usize>ip * kc << 2);
+            if (isTall(ip, tall)) {
+              gemm_5x8_relaxed_simd(kc, stripA, stripB, cols == NR, out, ldc, jc + jp, tile, alpha, beta, first, last, bias);
+              if (cols < NR) storeEdgeTile(tile, out, ldc, TALL_MR, cols, jc + jp, alpha, beta, first, last, bias);
+              continue;
+            }
+            const rows = min(MR, mc - ip);
             const full = rows == MR && cols == NR;
-            gemm_4x8_simd(kc, packedA + (<usize>ip * kc << 2), stripB, broadcastLoads, full, out, ldc, jc + jp, tile,
+            gemm_4x8_simd(kc, stripA, stripB, broadcastLoads, full, out, ldc, jc + jp, tile,
               alpha, beta, first, last, bias);
             if (!full) storeEdgeTile(tile, out, ldc, rows, cols, jc + jp, alpha, beta, first, last, bias);
           }
@@ -65,10 +99,10 @@ export function gemm_task(words: usize, tid: i32, nthreads: i32): void {
   const strideB = <usize>args.strideB << 2;
   const strideC = <usize>args.strideC << 2;
   const work = args.workspace + <usize>tid * args.workspaceStride;
-  // Units of work: MR-row strips over the whole batch, or NR-column strips of one product. A thread
+  // Units of work: ROW_UNIT-row strips over the whole batch, or NR-column strips of one product. A thread
   // packs all of op(B) for its rows, or all of op(A) for its columns: columns when there are too
   // few row strips to keep every thread busy, or when op(A) is the smaller to pack twice.
-  const rowStrips = (M + MR - 1) / MR;
+  const rowStrips = (M + ROW_UNIT - 1) / ROW_UNIT;
   const colStrips = (N + NR - 1) / NR;
   const units = batch * rowStrips;
   const byColumns = units < 2 * nthreads || (batch == 1 && N > M && colStrips >= 2 * nthreads);
@@ -90,7 +124,7 @@ export function gemm_task(words: usize, tid: i32, nthreads: i32): void {
       args.a + <usize>bi * strideA,
       args.b + <usize>bi * strideB,
       args.c + <usize>bi * strideC,
-      s0 * MR, min(M, s1 * MR), j0, j1, work);
+      s0 * ROW_UNIT, min(M, s1 * ROW_UNIT), j0, j1, work);
     u += s1 - s0;
   }
 }

@@ -4,11 +4,13 @@
 
 export const MR = 4;
 export const NR = 8;
-// KC x NR floats of B (8 KiB) stay in L1 while the A strips of a block stream past them. An
-// element's sum runs over K in blocks of at most KC whose bounds depend on K alone.
-export const KC = 256;
+// KC x NR floats of B (8 or 16 KiB) stay in L1 while the A strips of a block stream past them. An
+// element's sum runs over K in blocks of at most KC whose bounds depend on K alone. The relaxed
+// flavour's 5x8 kernel (gemm_kernel_5x8.ts) ran 1-2% faster with 512 than with 256, and every
+// K block past the first reads and writes C once more.
+export const KC = ASC_FEATURE_RELAXED_SIMD ? 512 : 256;
 
-@inline function madd(a: v128, b: v128, acc: v128): v128 {
+@inline export function madd(a: v128, b: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
@@ -27,20 +29,31 @@ function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32
   return dst;
 }
 
-// dst is (kc, width): the strip of `width` rows (a multiple of 4, each K long, rows `ld` apart)
-// read as columns: op(B) = Bᵀ in a linear layer's x·Wᵀ, or A as it is. Four depths at a time, as
-// 4x4 transposes in registers: the strided scalar gathers of packEdgeStrip made this the slow
-// half of every x·Wᵀ, and A's four scalar loads and stores per depth a tenth of a 256^3 product.
+// dst is (kc, width): the strip of `width` rows (each K long, rows `ld` apart) read as columns:
+// op(B) = Bᵀ in a linear layer's x·Wᵀ, or A as it is. Four depths at a time, as 4x4 transposes in
+// registers (a fifth row lane by lane): the strided scalar gathers of packEdgeStrip made this the
+// slow half of every x·Wᵀ, and A's four scalar loads and stores per depth a tenth of a 256^3 product.
 function packRowsAsColumns(src: usize, ld: i32, width: i32, kc: i32, dst: usize): usize {
   const row = <usize>ld << 2;
+  const step = <usize>width << 2;
   let k = 0;
   for (; k + 4 <= kc; k += 4) {
     let at = src + (<usize>k << 2);
-    for (let g = 0; g < width; g += 4) {
+    let g = 0;
+    for (; g + 4 <= width; g += 4) {
       transpose4Into(v128.load(at), v128.load(at + row), v128.load(at + 2 * row), v128.load(at + 3 * row), dst + (<usize>g << 2), width);
       at += 4 * row;
     }
-    dst += <usize>(4 * width) << 2;
+    for (; g < width; g++) {
+      const depths = v128.load(at);
+      const lane = dst + (<usize>g << 2);
+      store<f32>(lane, f32x4.extract_lane(depths, 0));
+      store<f32>(lane + step, f32x4.extract_lane(depths, 1));
+      store<f32>(lane + 2 * step, f32x4.extract_lane(depths, 2));
+      store<f32>(lane + 3 * step, f32x4.extract_lane(depths, 3));
+      at += row;
+    }
+    dst += 4 * step;
   }
   return packEdgeStrip(src + (<usize>k << 2), ld, 1, width, width, kc - k, dst);
 }
@@ -83,24 +96,26 @@ export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i3
 // dst is (ceil(mc/MR), kc, MR): strips of op(A)[i0:i0+mc, k0:k0+kc], zero-padded to MR rows.
 export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let ip = 0; ip < mc; ip += MR) {
-    const rows = min(MR, mc - ip);
-    const i = i0 + ip;
-    if (transA && rows == MR) {
-      let src = a + ((<usize>k0 * lda + i) << 2);
-      for (let k = 0; k < kc; k++) {
-        v128.store(dst, v128.load(src));
-        src += <usize>lda << 2;
-        dst += MR * 4;
-      }
-      continue;
-    }
-    if (!transA && rows == MR) {
-      dst = packRowsAsColumns(a + ((<usize>i * lda + k0) << 2), lda, MR, kc, dst);
-      continue;
-    }
-    const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
-    dst = packEdgeStrip(corner, transA ? 1 : lda, transA ? lda : 1, rows, MR, kc, dst);
+    dst = packAStrip(a, lda, transA, i0 + ip, min(MR, mc - ip), MR, k0, kc, dst);
   }
+}
+
+// dst is (kc, height): op(A)[i:i+rows, k0:k0+kc] as one strip, zero-padded to `height` rows (4, or
+// 5 for the relaxed flavour's 5x8 kernel). Returns the end of dst.
+export function packAStrip(a: usize, lda: i32, transA: bool, i: i32, rows: i32, height: i32, k0: i32, kc: i32, dst: usize): usize {
+  if (transA && rows == height) {
+    let src = a + ((<usize>k0 * lda + i) << 2);
+    for (let k = 0; k < kc; k++) {
+      v128.store(dst, v128.load(src));
+      for (let l = 4; l < height; l++) store<f32>(dst + (<usize>l << 2), load<f32>(src + (<usize>l << 2)));
+      src += <usize>lda << 2;
+      dst += <usize>height << 2;
+    }
+    return dst;
+  }
+  if (!transA && rows == height) return packRowsAsColumns(a + ((<usize>i * lda + k0) << 2), lda, height, kc, dst);
+  const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
+  return packEdgeStrip(corner, transA ? 1 : lda, transA ? lda : 1, rows, height, kc, dst);
 }
 
 /**
@@ -169,29 +184,46 @@ export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i3
       a += MR * 4, b += NR * 4;
     }
   }
-  if (full) {
-    const row = <usize>ldc << 2;
-    finishLanes(c00, c, alpha, beta, first, last, bias, j);
-    finishLanes(c01, c + 16, alpha, beta, first, last, bias, j + 4);
-    finishLanes(c10, c + row, alpha, beta, first, last, bias, j);
-    finishLanes(c11, c + row + 16, alpha, beta, first, last, bias, j + 4);
-    finishLanes(c20, c + 2 * row, alpha, beta, first, last, bias, j);
-    finishLanes(c21, c + 2 * row + 16, alpha, beta, first, last, bias, j + 4);
-    finishLanes(c30, c + 3 * row, alpha, beta, first, last, bias, j);
-    finishLanes(c31, c + 3 * row + 16, alpha, beta, first, last, bias, j + 4);
-    return;
-  }
-  v128.store(tile, c00, 0);
-  v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32);
-  v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64);
-  v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96);
-  v128.store(tile, c31, 112);
+  finishRows4(c00, c01, c10, c11, c20, c21, c30, c31, full, c, ldc, j, tile, alpha, beta, first, last, bias);
 }
 
-// tile is (MR, NR) from an edge tile; c is the (rows, cols) corner of the output at row stride ldc, column j.
+/**
+ * Rows 0-3 of a register tile, two accumulators a row: finished into c (row stride ldc, columns
+ * from j) when the tile is full, else kept in `tile` (rows, NR) for storeEdgeTile.
+ */
+@inline export function finishRows4(
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+  full: bool, c: usize, ldc: i32, j: i32, tile: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
+): void {
+  if (full) {
+    finishRow(c00, c01, c, ldc, 0, j, alpha, beta, first, last, bias);
+    finishRow(c10, c11, c, ldc, 1, j, alpha, beta, first, last, bias);
+    finishRow(c20, c21, c, ldc, 2, j, alpha, beta, first, last, bias);
+    finishRow(c30, c31, c, ldc, 3, j, alpha, beta, first, last, bias);
+    return;
+  }
+  keepRow(c00, c01, tile, 0);
+  keepRow(c10, c11, tile, 1);
+  keepRow(c20, c21, tile, 2);
+  keepRow(c30, c31, tile, 3);
+}
+
+/** Row r of a full register tile, its two accumulators, finished into c. */
+@inline export function finishRow(
+  lo: v128, hi: v128, c: usize, ldc: i32, r: i32, j: i32, alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
+): void {
+  const at = c + ((<usize>r * ldc) << 2);
+  finishLanes(lo, at, alpha, beta, first, last, bias, j);
+  finishLanes(hi, at + 16, alpha, beta, first, last, bias, j + 4);
+}
+
+/** Row r of an edge tile's accumulators, kept in `tile`. */
+@inline export function keepRow(lo: v128, hi: v128, tile: usize, r: i32): void {
+  v128.store(tile + (<usize>r * NR << 2), lo);
+  v128.store(tile + (<usize>r * NR << 2), hi, 16);
+}
+
+// tile is (rows, NR) or more from an edge tile; c is the (rows, cols) corner of the output at row stride ldc, column j.
 export function storeEdgeTile(
   tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, j: i32,
   alpha: f32, beta: f32, first: bool, last: bool, bias: usize,

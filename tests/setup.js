@@ -1,14 +1,19 @@
 // Root hooks: every test file may assume the engine is ready, on all cores, with the wasm that
 // keeps the scalar reference kernels the kernel tests hold the SIMD ones to (build/test/; the
-// package ships build/, without them: scripts/build-wasm.mjs).
+// package ships build/, without them: scripts/build-wasm.mjs). With WASMGRAD_TEST_RELAXED=1 (and
+// Node's relaxed-SIMD flag) it is the relaxed flavour's engine: how
+// tests/kernels/gemm-relaxed.test.js runs the GEMM's tests on that flavour's kernels.
 import * as wg from '../dist/bindings/index.js';
 
 const withReferences = (flavour) => new URL(`../build/test/wasmgrad-${flavour}.wasm`, import.meta.url);
 
 export const mochaHooks = {
   async beforeAll() {
-    await wg.ready({
+    const relaxed = process.env.WASMGRAD_TEST_RELAXED === '1';
+    const info = await wg.ready({
+      relaxedSimd: relaxed,
       wasm: Object.fromEntries(['simd', 'simd-threads', 'relaxed', 'relaxed-threads'].map((f) => [f, withReferences(f)])),
     });
+    if (relaxed && !info.flavour.startsWith('relaxed')) throw new Error(`asked for the relaxed flavour, got ${info.flavour}`);
   },
 };

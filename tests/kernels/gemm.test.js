@@ -80,6 +80,30 @@ describe('gemm: SIMD kernel against the scalar reference', () => {
     this.test.title += `: max |diff| ${diff.toExponential(2)}`;
   });
 
+  it('K = 1100 spans three K blocks of the relaxed flavour\'s KC (512)', function () {
+    const diff = compareWithReference({ a: randn([9, 1100]), b: randn([1100, 17]), bias: randn([17]) }, 1100);
+    this.test.title += `: max |diff| ${diff.toExponential(2)}`;
+  });
+
+  // The relaxed flavour splits a block's rows into strips of 5 and 4 (assembly/gemm.ts, tallRows):
+  // every M here splits differently, some with a ragged strip, some over two blocks of 100.
+  const stripRows = [2, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 19, 99, 100, 101, 104, 199];
+  for (const [transA, transB] of [[false, false], [true, true]]) {
+    it(`${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} M in {${stripRows.join(', ')}}, N=9 and 24, K=3 and 70`, function () {
+      const diffs = [];
+      for (const M of stripRows) {
+        for (const N of [9, 24]) {
+          for (const K of [3, 70]) {
+            const a = randn(transA ? [K, M] : [M, K]);
+            const b = randn(transB ? [N, K] : [K, N]);
+            diffs.push(compareWithReference({ a, b, transA, transB, c: randn([M, N]), beta: -0.5 }, K));
+          }
+        }
+      }
+      this.test.title += `: max |diff| ${Math.max(...diffs).toExponential(2)}`;
+    });
+  }
+
   it('the reference itself matches a float64 triple loop', () => {
     const [M, N, K] = [5, 6, 7];
     const a = randn([M, K]);
