@@ -189,7 +189,7 @@ export async function main({ json }) {
   report.note(`Measured f32x4 ceiling of one core here (best of the probe runs taking turns with the cases): ${one.peak.toFixed(1)} GFLOP/s with mul+add, ` +
     `${relaxed.peak.toFixed(1)} with relaxed_madd (reference machine: ${REFERENCE_PEAK} for both).`);
   const aloneOf = (part) => part.rows.filter((r) => r.case.startsWith('micro-kernel alone')).map((r) => pct(r.ours, part.peak)).join(' and ');
-  report.note(`The micro-kernel alone (assembly/gemm_kernel.ts in a module of its own, on packed panels already in cache: ` +
+  report.note(`The micro-kernel alone (the flavour's: 4x8, relaxed 5x8; in a module of its own, on packed panels already in cache: ` +
     `no packing, no edge tiles) bounds what the whole GEMM can reach on 1 thread: ${aloneOf(one)} of the mul+add ceiling ` +
     `(L1-resident panels, packed block), ${aloneOf(relaxed)} of the fused one.`);
   for (const c of CASES) {

@@ -1,5 +1,5 @@
 // The GEMM's micro-kernel without the rest of the GEMM, to show where the time goes: the real
-// assembly/gemm_kernel.ts, compiled here as the build compiles it (asc, then binaryen -O3) into a
+// one from assembly/, compiled here as the build compiles it (asc, then binaryen -O3) into a
 // module of its own, run on packed panels that are already in cache (no packing, no edge tiles).
 import asc from 'assemblyscript/asc';
 import binaryen from 'binaryen';
@@ -10,25 +10,40 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = 'gemm-kernel-alone.ts';
 
+// The micro-kernel each flavour's gemm.ts runs, with its block sizes: the 4x8 tile at KC 256, or
+// the relaxed flavour's 5x8 one at KC 512 (assembly/gemm_kernel_5x8.ts).
+const KERNELS = {
+  plain: {
+    imports: 'gemm_4x8_simd, MR', file: 'gemm_kernel', mr: 'MR', MR: 4, KC: 256, MC: 96,
+    call: (a, b, c, ldc, j) => `gemm_4x8_simd(kc, ${a}, ${b}, true, true, ${c}, ${ldc}, ${j}, 0, 1, 0, true, true, 0)`,
+  },
+  relaxed: {
+    imports: 'gemm_5x8_relaxed_simd, TALL_MR', file: 'gemm_kernel_5x8', mr: 'TALL_MR', MR: 5, KC: 512, MC: 100,
+    call: (a, b, c, ldc, j) => `gemm_5x8_relaxed_simd(kc, ${a}, ${b}, true, ${c}, ${ldc}, ${j}, 0, 1, 0, true, true, 0)`,
+  },
+};
+
 // Calls the micro-kernel as gemm.ts does (inlined, full tiles, alpha 1, beta 0, no bias). `panels`
 // multiplies one A strip by one B strip `reps` times: both stay in L1. `block` walks a packed
 // (mc, kc) block of A against a (kc, nc) panel of B, as gemmRegion does: A in L2, a B strip in L1.
-const SOURCE = `
-import { gemm_4x8_simd, MR, NR } from './assembly/gemm_kernel';
+function source({ imports, file, mr, call }) {
+  return `
+import { NR } from './assembly/gemm_kernel';
+import { ${imports} } from './assembly/${file}';
 
 export function panels(kc: i32, a: usize, b: usize, c: usize, reps: i32): void {
-  for (let r = 0; r < reps; r++) gemm_4x8_simd(kc, a, b, true, true, c, NR, 0, 0, 1, 0, true, true, 0);
+  for (let r = 0; r < reps; r++) ${call('a', 'b', 'c', 'NR', '0')};
 }
 
 export function block(kc: i32, mc: i32, nc: i32, a: usize, b: usize, c: usize): void {
   for (let jp = 0; jp < nc; jp += NR) {
-    for (let ip = 0; ip < mc; ip += MR) {
-      gemm_4x8_simd(kc, a + (<usize>ip * kc << 2), b + (<usize>jp * kc << 2), true, true,
-        c + ((<usize>ip * nc + jp) << 2), nc, jp, 0, 1, 0, true, true, 0);
+    for (let ip = 0; ip < mc; ip += ${mr}) {
+      ${call('a + (<usize>ip * kc << 2)', 'b + (<usize>jp * kc << 2)', 'c + ((<usize>ip * nc + jp) << 2)', 'nc', 'jp')};
     }
   }
 }
 `;
+}
 
 async function compile(relaxed) {
   const features = relaxed ? 'simd,relaxed-simd' : 'simd';
@@ -38,7 +53,7 @@ async function compile(relaxed) {
     {
       // The module is ours alone: not the project's asconfig.json (its imported memory, its flavours).
       readFile: (name, baseDir) => {
-        if (name === ENTRY) return SOURCE;
+        if (name === ENTRY) return source(KERNELS[relaxed ? 'relaxed' : 'plain']);
         if (name === 'asconfig.json') return null;
         return readFile(join(root, baseDir, name), 'utf8').catch(() => null);
       },
@@ -60,19 +75,21 @@ async function compile(relaxed) {
 }
 
 /**
- * Contenders for bestOfRounds, with their flops per call: the micro-kernel on L1-resident panels
- * and over a packed block (KC = 256, MC = 96, 512 columns), with relaxed_madd when `relaxed`.
+ * Contenders for bestOfRounds, with their flops per call: the flavour's micro-kernel on
+ * L1-resident panels and over a packed block (its KC and MC, 512 columns): the 4x8 tile, or with
+ * `relaxed` the 5x8 one with relaxed_madd.
  */
 export async function gemmKernelAlone({ relaxed = false } = {}) {
   const { instance } = await WebAssembly.instantiate(await compile(relaxed), { env: { abort() {} } });
   const { memory, panels, block } = instance.exports;
-  const KC = 256, MC = 96, NC = 512, REPS = 2000;
+  const { MR, KC, MC } = KERNELS[relaxed ? 'relaxed' : 'plain'];
+  const NC = 512, REPS = 2000;
   const a = 1 << 16, b = a + MC * KC * 4, c = b + KC * NC * 4;
   memory.grow(Math.ceil((c + MC * NC * 4) / 65536));
   const f32 = new Float32Array(memory.buffer, a, (c - a) / 4);
   for (let i = 0; i < f32.length; i++) f32[i] = ((i % 13) - 6) / 64;
   return {
-    'micro-kernel alone, L1-resident panels': { fn: () => panels(KC, a, b, c, REPS), flop: 2 * 4 * 8 * KC * REPS },
-    'micro-kernel alone, packed 96x256 block x 512 columns': { fn: () => block(KC, MC, NC, a, b, c), flop: 2 * MC * NC * KC },
+    [`micro-kernel alone ${MR}x8, L1-resident panels`]: { fn: () => panels(KC, a, b, c, REPS), flop: 2 * MR * 8 * KC * REPS },
+    [`micro-kernel alone ${MR}x8, packed ${MC}x${KC} block x ${NC} columns`]: { fn: () => block(KC, MC, NC, a, b, c), flop: 2 * MC * NC * KC },
   };
 }
