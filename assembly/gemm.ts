@@ -1,15 +1,16 @@
 // SGEMM: C = alpha * op(A) * op(B) + beta * C + bias, op = identity or transpose, batched.
 //
 // The GotoBLAS/BLIS scheme: a KC x NC panel of op(B) is packed into NR-wide column strips, an
-// MC x KC block of op(A) into MR-high row strips, and a register-blocked micro-kernel multiplies
-// one A strip by one B strip. Threads split the output (batch and rows, or columns when there are
-// few rows), never K. An element's sum runs over K in fixed KC blocks (their bounds depend only
-// on K) and every tile, edge tiles included, goes through the same micro-kernel over zero-padded
-// strips: so each element is computed by the same operations whatever the thread count.
+// MC x KC block of op(A) into row strips (4 high; the relaxed flavour's mostly 5), and a
+// register-blocked micro-kernel multiplies one A strip by one B strip. Threads split the output
+// (batch and rows, or columns when there are few rows), never K. An element's sum runs over K in
+// fixed KC blocks (their bounds depend only on K) and every tile, edge tiles included, goes through
+// a micro-kernel over zero-padded strips that does the same operations on each of its elements,
+// whichever tile it is: so each element is computed the same way whatever the thread count.
 import { GemmArgs } from './generated/args';
 import { splitStart } from './split';
 import { gemm_4x8_simd, KC, MR, NR, packAStrip, packB, storeEdgeTile } from './gemm_kernel';
-import { gemm_5x8_relaxed_simd, TALL_MR } from './gemm_kernel_5x8';
+import { gemm_5x8_relaxed_simd, packTallStrip, TALL_MR } from './gemm_kernel_5x8';
 
 // The MC x KC block of A (96 or 200 KiB) lives in L2 while the B strips stream past it; the
 // KC x NC panel of B (1 or 2 MiB) lives in L2/L3. The relaxed flavour's MC is a multiple of 5
@@ -56,8 +57,9 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
     const tall = tallRows(mc);
     let end = packedA;
     for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
-      const height = isTall(ip, tall) ? TALL_MR : MR;
-      end = packAStrip(a, lda, transA, ic + ip, min(height, mc - ip), height, k0, kc, end);
+      end = isTall(ip, tall)
+        ? packTallStrip(a, lda, transA, ic + ip, k0, kc, end)
+        : packAStrip(a, lda, transA, ic + ip, min(MR, mc - ip), k0, kc, end);
     }
     for (let jp = 0; jp < nc; jp += NR) {
       const stripB = packedB + (<usize>jp * kc << 2);

@@ -18,7 +18,7 @@ export const KC = ASC_FEATURE_RELAXED_SIMD ? 512 : 256;
 // dst is (kc, width): a strip whose lane l at depth k is at src + (l*laneStride + k*depthStride)
 // elements, for lanes below `count`, and zero beyond: the ragged edge of a matrix, either operand,
 // either orientation. Returns the end of dst.
-function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32, width: i32, kc: i32, dst: usize): usize {
+export function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32, width: i32, kc: i32, dst: usize): usize {
   for (let k = 0; k < kc; k++) {
     for (let l = 0; l < width; l++) {
       const v: f32 = l < count ? load<f32>(src + ((<usize>l * laneStride + <usize>k * depthStride) << 2)) : 0;
@@ -29,37 +29,26 @@ function packEdgeStrip(src: usize, laneStride: i32, depthStride: i32, count: i32
   return dst;
 }
 
-// dst is (kc, width): the strip of `width` rows (each K long, rows `ld` apart) read as columns:
-// op(B) = Bᵀ in a linear layer's x·Wᵀ, or A as it is. Four depths at a time, as 4x4 transposes in
-// registers (a fifth row lane by lane): the strided scalar gathers of packEdgeStrip made this the
-// slow half of every x·Wᵀ, and A's four scalar loads and stores per depth a tenth of a 256^3 product.
+// dst is (kc, width): the strip of `width` rows (a multiple of 4, each K long, rows `ld` apart)
+// read as columns: op(B) = Bᵀ in a linear layer's x·Wᵀ, or A as it is. Four depths at a time, as
+// 4x4 transposes in registers: the strided scalar gathers of packEdgeStrip made this the slow
+// half of every x·Wᵀ, and A's four scalar loads and stores per depth a tenth of a 256^3 product.
 function packRowsAsColumns(src: usize, ld: i32, width: i32, kc: i32, dst: usize): usize {
   const row = <usize>ld << 2;
-  const step = <usize>width << 2;
   let k = 0;
   for (; k + 4 <= kc; k += 4) {
     let at = src + (<usize>k << 2);
-    let g = 0;
-    for (; g + 4 <= width; g += 4) {
+    for (let g = 0; g < width; g += 4) {
       transpose4Into(v128.load(at), v128.load(at + row), v128.load(at + 2 * row), v128.load(at + 3 * row), dst + (<usize>g << 2), width);
       at += 4 * row;
     }
-    for (; g < width; g++) {
-      const depths = v128.load(at);
-      const lane = dst + (<usize>g << 2);
-      store<f32>(lane, f32x4.extract_lane(depths, 0));
-      store<f32>(lane + step, f32x4.extract_lane(depths, 1));
-      store<f32>(lane + 2 * step, f32x4.extract_lane(depths, 2));
-      store<f32>(lane + 3 * step, f32x4.extract_lane(depths, 3));
-      at += row;
-    }
-    dst += 4 * step;
+    dst += <usize>(4 * width) << 2;
   }
   return packEdgeStrip(src + (<usize>k << 2), ld, 1, width, width, kc - k, dst);
 }
 
 // Stores column i of the 4x4 block with rows r0..r3 at dst + i*width floats.
-@inline function transpose4Into(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, width: i32): void {
+@inline export function transpose4Into(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, width: i32): void {
   const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
   const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
   const step = <usize>width << 2;
@@ -96,28 +85,29 @@ export function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i3
 // dst is (ceil(mc/MR), kc, MR): strips of op(A)[i0:i0+mc, k0:k0+kc], zero-padded to MR rows.
 export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let ip = 0; ip < mc; ip += MR) {
-    dst = packAStrip(a, lda, transA, i0 + ip, min(MR, mc - ip), MR, k0, kc, dst);
+    dst = packAStrip(a, lda, transA, i0 + ip, min(MR, mc - ip), k0, kc, dst);
   }
 }
 
-// dst is (kc, height): op(A)[i:i+rows, k0:k0+kc] as one strip, zero-padded to `height` rows (4, or
-// 5 for the relaxed flavour's 5x8 kernel). Returns the end of dst.
-export function packAStrip(a: usize, lda: i32, transA: bool, i: i32, rows: i32, height: i32, k0: i32, kc: i32, dst: usize): usize {
-  if (transA && rows == height) {
+// dst is (kc, MR): op(A)[i:i+rows, k0:k0+kc] as one strip, zero-padded to MR rows. Returns the end of dst.
+export function packAStrip(a: usize, lda: i32, transA: bool, i: i32, rows: i32, k0: i32, kc: i32, dst: usize): usize {
+  if (transA && rows == MR) {
     let src = a + ((<usize>k0 * lda + i) << 2);
     for (let k = 0; k < kc; k++) {
       v128.store(dst, v128.load(src));
-      for (let l = 4; l < height; l++) store<f32>(dst + (<usize>l << 2), load<f32>(src + (<usize>l << 2)));
       src += <usize>lda << 2;
-      dst += <usize>height << 2;
+      dst += MR * 4;
     }
     return dst;
   }
-  if (!transA && rows == height) return packRowsAsColumns(a + ((<usize>i * lda + k0) << 2), lda, height, kc, dst);
-  const corner = a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
-  return packEdgeStrip(corner, transA ? 1 : lda, transA ? lda : 1, rows, height, kc, dst);
+  if (!transA && rows == MR) return packRowsAsColumns(a + ((<usize>i * lda + k0) << 2), lda, MR, kc, dst);
+  return packEdgeStrip(aCorner(a, lda, transA, i, k0), transA ? 1 : lda, transA ? lda : 1, rows, MR, kc, dst);
 }
 
+/** Where op(A)[i, k0] is. */
+@inline export function aCorner(a: usize, lda: i32, transA: bool, i: i32, k0: i32): usize {
+  return a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
+}
 /**
  * One output value from its partial sum `acc` over a K block. The first block scales the old C by
  * beta (never reading it when beta is 0, so C may hold garbage); later blocks add to what earlier

@@ -2,7 +2,7 @@
 // accumulators. relaxed_madd needs no product register, and with a fused multiply-add of 4 cycles'
 // latency at two a cycle, the 4x8 tile's eight chains leave the pipes no slack: on an AMD Zen 4
 // in Node 20 it ran at 90-92% of the fused ceiling on L1-resident panels, this tile at 94-95%.
-import { finishRow, finishRows4, keepRow, madd, NR } from './gemm_kernel';
+import { aCorner, finishRow, finishRows4, keepRow, madd, NR, packEdgeStrip, transpose4Into } from './gemm_kernel';
 
 /** Rows of this tile: the height of the A strips gemm.ts packs for it. */
 export const TALL_MR = 5;
@@ -14,6 +14,36 @@ export const TALL_MR = 5;
 // would hold 10 accumulators + 2 B vectors + 5 splats = 17 values in 15 xmm registers and spill
 // (the depth loop then ran at 40% of the ceiling); this way 15 are live at most. Always inlined, as
 // gemm_4x8_simd is, so V8 unrolls the depth loop.
+// dst is (kc, 5): op(A)[i:i+5, k0:k0+kc], all five rows in the matrix, as one strip. Returns the end of dst.
+export function packTallStrip(a: usize, lda: i32, transA: bool, i: i32, k0: i32, kc: i32, dst: usize): usize {
+  let src = aCorner(a, lda, transA, i, k0);
+  const ld = <usize>lda << 2;
+  let k = 0;
+  if (transA) {
+    for (; k < kc; k++) {
+      v128.store(dst, v128.load(src));
+      store<f32>(dst, load<f32>(src, 16), 16);
+      src += ld;
+      dst += TALL_MR * 4;
+    }
+    return dst;
+  }
+  // Four depths at a time: rows 0-3 by a 4x4 transpose, row 4 lane by lane, in straight lines.
+  // Through packRowsAsColumns' loops over groups of rows it took twice as long: 5% of a
+  // 256x784x128 product, whose A is packed once for every 128 columns.
+  for (; k + 4 <= kc; k += 4) {
+    const row4 = v128.load(src + 4 * ld);
+    transpose4Into(v128.load(src), v128.load(src + ld), v128.load(src + 2 * ld), v128.load(src + 3 * ld), dst, TALL_MR);
+    v128.store32_lane(dst, row4, 0, 16);
+    v128.store32_lane(dst, row4, 1, 36);
+    v128.store32_lane(dst, row4, 2, 56);
+    v128.store32_lane(dst, row4, 3, 76);
+    src += 16;
+    dst += 4 * TALL_MR * 4;
+  }
+  return packEdgeStrip(src, lda, 1, TALL_MR, TALL_MR, kc - k, dst);
+}
+
 @inline export function gemm_5x8_relaxed_simd(
   kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
   alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
