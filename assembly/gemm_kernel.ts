@@ -108,6 +108,7 @@ export function packAStrip(a: usize, lda: i32, transA: bool, i: i32, rows: i32, 
 @inline export function aCorner(a: usize, lda: i32, transA: bool, i: i32, k0: i32): usize {
   return a + ((transA ? <usize>k0 * lda + i : <usize>i * lda + k0) << 2);
 }
+
 /**
  * One output value from its partial sum `acc` over a K block. The first block scales the old C by
  * beta (never reading it when beta is 0, so C may hold garbage); later blocks add to what earlier

@@ -88,8 +88,9 @@ export async function gemmKernelAlone({ relaxed = false } = {}) {
   memory.grow(Math.ceil((c + MC * NC * 4) / 65536));
   const f32 = new Float32Array(memory.buffer, a, (c - a) / 4);
   for (let i = 0; i < f32.length; i++) f32[i] = ((i % 13) - 6) / 64;
+  const name = `micro-kernel alone ${MR}x8`;
   return {
-    [`micro-kernel alone ${MR}x8, L1-resident panels`]: { fn: () => panels(KC, a, b, c, REPS), flop: 2 * MR * 8 * KC * REPS },
-    [`micro-kernel alone ${MR}x8, packed ${MC}x${KC} block x ${NC} columns`]: { fn: () => block(KC, MC, NC, a, b, c), flop: 2 * MC * NC * KC },
+    [`${name}, L1-resident panels`]: { fn: () => panels(KC, a, b, c, REPS), flop: 2 * MR * 8 * KC * REPS },
+    [`${name}, packed ${MC}x${KC} block x ${NC} columns`]: { fn: () => block(KC, MC, NC, a, b, c), flop: 2 * MC * NC * KC },
   };
 }
