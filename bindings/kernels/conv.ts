@@ -14,7 +14,7 @@ import { Tensor } from '../tensor.js';
 import { contiguous, copyInto } from './copy.js';
 import { convWeightGrad3x3 } from './conv-weight-grad-3x3.js';
 import { runGemm, type GemmCall, type GemmOperand } from './gemm.js';
-import { kernelChoice, taskFor, type KernelChoice } from './operands.js';
+import { kernelChoice, rawView, taskFor, type KernelChoice } from './operands.js';
 import { checkShapeIs, checkTensor, pair, sides, type Padding, type Pair, type Sides } from './spatial.js';
 import { winogradConv2d, type WinogradGeometry } from './winograd.js';
 import { winogradWeightGrad } from './winograd-weight-grad.js';
@@ -290,19 +290,12 @@ function convolveAdjoint(g: Geometry, doutput: Tensor, w: Tensor, dinput: Tensor
 
 /** Images [n0, n0 + count) of t (N, C, S) with the channel first: (C, count, S), a new tensor. */
 function channelsFirst(t: Tensor, n0: number, count: number, C: number, S: number): Tensor {
-  t.storage.retain();
-  const view = new Tensor(t.storage, [C, count, S], t.dtype, [S, C * S, 1], t.offset + n0 * C * S);
+  const view = rawView(t, [C, count, S], t.offset + n0 * C * S, [S, C * S, 1]);
   try {
     return contiguous(view);
   } finally {
     view.dispose();
   }
-}
-
-/** A view of t's storage (retained; dispose it) with the given shape and element strides. */
-function viewOf(t: Tensor, shape: number[], strides: number[]): Tensor {
-  t.storage.retain();
-  return new Tensor(t.storage, shape, t.dtype, strides, t.offset);
 }
 
 /**
@@ -345,8 +338,8 @@ function convolveWeightGrad(g: Geometry, doutput: Tensor, input: Tensor, dw: Ten
       }
     });
     if (transposed) {
-      const from = viewOf(target, [g.groups, OCg, K], [K * OCg, 1, OCg]);
-      const to = viewOf(dw, [g.groups, OCg, K], [OCg * K, K, 1]);
+      const from = rawView(target, [g.groups, OCg, K], target.offset, [K * OCg, 1, OCg]);
+      const to = rawView(dw, [g.groups, OCg, K], dw.offset, [OCg * K, K, 1]);
       try {
         copyInto(from, to);
       } finally {

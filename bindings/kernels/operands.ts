@@ -53,10 +53,13 @@ export function withContiguous<T>(tensors: readonly Tensor[], body: (ts: Tensor[
   }
 }
 
-/** A new row-major view of `t`'s storage, of `shape`, starting `offset` elements into it; disposed independently. */
-export function rawView(t: Tensor, shape: readonly number[], offset: number): Tensor {
+/**
+ * A new view of `t`'s storage, of `shape`, starting `offset` elements into it, with element
+ * `strides` (row-major when omitted); disposed independently.
+ */
+export function rawView(t: Tensor, shape: readonly number[], offset: number, strides?: readonly number[]): Tensor {
   t.storage.retain();
-  return new Tensor(t.storage, shape, t.dtype, undefined, offset);
+  return new Tensor(t.storage, shape, t.dtype, strides, offset);
 }
 
 /** A contiguous view of `shape` over the same elements as contiguous `t`, disposed independently. */

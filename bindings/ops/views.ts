@@ -6,6 +6,7 @@ import { zeros } from '../creation.js';
 import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { contiguousStrides, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { rawView } from '../kernels/operands.js';
 import { sumTo } from '../kernels/reduce.js';
 import { defineOptions, noOptions } from '../options.js';
 
@@ -22,11 +23,6 @@ const EXPAND = defineOptions<{ shape?: readonly number[] }>('expand', { shape: '
 const CONTIGUOUS = noOptions('contiguous');
 const VIEW = defineOptions<{ shape?: readonly number[] }>('view', { shape: 'number[]' }, ['shape']);
 const CLONE = noOptions('clone');
-
-function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-  x.storage.retain();
-  return new Tensor(x.storage, shape, x.dtype, strides, offset);
-}
 
 /** Normalises a possibly negative dim, naming the op and the shape when it is out of range. */
 export function normDim(op: string, dim: number, ndim: number): number {
@@ -63,9 +59,9 @@ registerKernel({
   method: true,
   options: RESHAPE,
   forward: ([x], { shape }) => {
-    if (x.isContiguous()) return viewOf(x, shape, contiguousStrides(shape), x.offset);
+    if (x.isContiguous()) return rawView(x, shape, x.offset, contiguousStrides(shape));
     const c = contiguousKernel(x);
-    const v = viewOf(c, shape, contiguousStrides(shape), 0);
+    const v = rawView(c, shape, 0, contiguousStrides(shape));
     c.dispose();
     return v;
   },
@@ -124,7 +120,7 @@ registerKernel({
   onnx: ['Transpose'],
   method: true,
   options: PERMUTE,
-  forward: ([x], { dims }) => viewOf(x, dims.map((d: number) => x.shape[d]), dims.map((d: number) => x.strides[d]), x.offset),
+  forward: ([x], { dims }) => rawView(x, dims.map((d: number) => x.shape[d]), x.offset, dims.map((d: number) => x.strides[d])),
 });
 registerGradient<{ dims: number[] }>({
   name: 'permute',
@@ -166,14 +162,14 @@ registerKernel({
   forward: ([x], { dim, start, length }) => {
     const shape = [...x.shape];
     shape[dim] = length;
-    return viewOf(x, shape, x.strides, x.offset + start * x.strides[dim]);
+    return rawView(x, shape, x.offset + start * x.strides[dim], x.strides);
   },
 });
 registerGradient<{ dim: number; start: number }>({
   name: 'narrow',
   backward: (dy, { inputs: [x], attrs: { dim, start } }) => {
     const dx = zeros(x.shape);
-    copyInto(dy, viewOf(dx, dy.shape, dx.strides, start * dx.strides[dim]));
+    copyInto(dy, rawView(dx, dy.shape, start * dx.strides[dim], dx.strides));
     return [dx];
   },
 });
@@ -204,7 +200,7 @@ registerKernel({
   forward: ([x], { shape }) => {
     const lead = shape.length - x.ndim;
     const strides = shape.map((_: number, i: number) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
-    return viewOf(x, shape, strides, x.offset);
+    return rawView(x, shape, x.offset, strides);
   },
 });
 registerGradient({ name: 'expand', backward: (dy, { inputs: [x] }) => [sumTo(dy, x.shape)] });
