@@ -98,7 +98,10 @@ describe('worker faults in Chromium, cross-origin isolated page', function () {
       page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => console.push(`pageerror: ${e}`));
       await page.goto(`${held.server.url}tests/cross/browser.html${query}`);
-      await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 60000 });
+      // This wait has timed out once in a while in full runs (never alone): the page's console says where it stood.
+      await page.waitForFunction(() => window.wasmgradReport !== undefined, null, { timeout: 60000 }).catch((e) => {
+        throw new Error(`${e.message}\nconsole: ${console.join('\n')}`);
+      });
       const report = await page.evaluate(() => window.wasmgradReport);
       assert.equal(report.error, undefined, `the page failed: ${report.error}\nconsole: ${console.join('\n')}`);
       assert.equal(report.runtime, runtime);
