@@ -15,7 +15,7 @@ import { gemm_5x8_relaxed_simd, packTallStrip, TALL_MR } from './gemm_kernel_5x8
 // The MC x KC block of A (96 or 200 KiB) lives in L2 while the B strips stream past it; the
 // KC x NC panel of B (1 or 2 MiB) lives in L2/L3. The relaxed flavour's MC is a multiple of 5
 // and of 4, so only a matrix's last block needs strips of 4.
-const MC = ASC_FEATURE_RELAXED_SIMD ? 100 : 96;
+export const MC = ASC_FEATURE_RELAXED_SIMD ? 100 : 96;
 const NC = 1024;
 // Rows per unit of work and per strip of A: the height of the widest tile the flavour has.
 const ROW_UNIT = ASC_FEATURE_RELAXED_SIMD ? TALL_MR : MR;

@@ -10,15 +10,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = 'gemm-kernel-alone.ts';
 
-// The micro-kernel each flavour's gemm.ts runs, with its block sizes: the 4x8 tile at KC 256, or
-// the relaxed flavour's 5x8 one at KC 512 (assembly/gemm_kernel_5x8.ts).
+// The micro-kernel each flavour's gemm.ts runs: the 4x8 tile, or the relaxed flavour's 5x8 one
+// (assembly/gemm_kernel_5x8.ts). Its block sizes are the flavour's own, which the module exports.
 const KERNELS = {
   plain: {
-    imports: 'gemm_4x8_simd, MR', file: 'gemm_kernel', mr: 'MR', MR: 4, KC: 256, MC: 96,
+    imports: 'gemm_4x8_simd, MR', file: 'gemm_kernel', mr: 'MR',
     call: (a, b, c, ldc, j) => `gemm_4x8_simd(kc, ${a}, ${b}, true, true, ${c}, ${ldc}, ${j}, 0, 1, 0, true, true, 0)`,
   },
   relaxed: {
-    imports: 'gemm_5x8_relaxed_simd, TALL_MR', file: 'gemm_kernel_5x8', mr: 'TALL_MR', MR: 5, KC: 512, MC: 100,
+    imports: 'gemm_5x8_relaxed_simd, TALL_MR', file: 'gemm_kernel_5x8', mr: 'TALL_MR',
     call: (a, b, c, ldc, j) => `gemm_5x8_relaxed_simd(kc, ${a}, ${b}, true, ${c}, ${ldc}, ${j}, 0, 1, 0, true, true, 0)`,
   },
 };
@@ -28,8 +28,13 @@ const KERNELS = {
 // (mc, kc) block of A against a (kc, nc) panel of B, as gemmRegion does: A in L2, a B strip in L1.
 function source({ imports, file, mr, call }) {
   return `
-import { NR } from './assembly/gemm_kernel';
+import { KC, NR } from './assembly/gemm_kernel';
+import { MC } from './assembly/gemm';
 import { ${imports} } from './assembly/${file}';
+
+export const kc: i32 = KC;
+export const mc: i32 = MC;
+export const mr: i32 = ${mr};
 
 export function panels(kc: i32, a: usize, b: usize, c: usize, reps: i32): void {
   for (let r = 0; r < reps; r++) ${call('a', 'b', 'c', 'NR', '0')};
@@ -82,7 +87,7 @@ async function compile(relaxed) {
 export async function gemmKernelAlone({ relaxed = false } = {}) {
   const { instance } = await WebAssembly.instantiate(await compile(relaxed), { env: { abort() {} } });
   const { memory, panels, block } = instance.exports;
-  const { MR, KC, MC } = KERNELS[relaxed ? 'relaxed' : 'plain'];
+  const [MR, KC, MC] = [instance.exports.mr, instance.exports.kc, instance.exports.mc].map((g) => g.value);
   const NC = 512, REPS = 2000;
   const a = 1 << 16, b = a + MC * KC * 4, c = b + KC * NC * 4;
   memory.grow(Math.ceil((c + MC * NC * 4) / 65536));
