@@ -21,7 +21,7 @@ export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce.js'
 export { log1p, softplus, silu, mish, hardswish, selu, prelu } from './ops/activations.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { matmul, linear } from './ops/linear.js';
-export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, narrow, expand, contiguous, clone } from './ops/views.js';
+export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, t, narrow, expand, contiguous, clone } from './ops/views.js';
 export { cat, stack, split } from './ops/join.js';
 export { eq, ne, lt, le, gt, ge, where } from './ops/compare.js';
 export { indexSelect, gather } from './ops/indexing.js';

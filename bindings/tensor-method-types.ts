@@ -63,6 +63,7 @@ export interface TensorMethods {
   squeeze: MethodOf<typeof ops.squeeze>;
   sub: MethodOf<typeof ops.sub>;
   sum: MethodOf<typeof ops.sum>;
+  t: MethodOf<typeof ops.t>;
   tanh: MethodOf<typeof ops.tanh>;
   to: MethodOf<typeof ops.to>;
   transpose: MethodOf<typeof ops.transpose>;

@@ -23,6 +23,7 @@ const EXPAND = defineOptions<{ shape?: readonly number[] }>('expand', { shape: '
 const CONTIGUOUS = noOptions('contiguous');
 const VIEW = defineOptions<{ shape?: readonly number[] }>('view', { shape: 'number[]' }, ['shape']);
 const CLONE = noOptions('clone');
+const T = noOptions('t');
 
 /** Normalises a possibly negative dim, naming the op and the shape when it is out of range. */
 export function normDim(op: string, dim: number, ndim: number): number {
@@ -151,6 +152,16 @@ export function transpose(x: Tensor, ...args: [dim0?: number, dim1?: number] | [
   return permute(x, dims);
 }
 registerComposite({ name: 'transpose', builtFrom: ['permute'], method: true, options: TRANSPOSE });
+
+/** The matrix transpose, as torch.t: dims 0 and 1 of a 2-D tensor swapped; 0-D and 1-D are returned as they are. */
+export function t(x: Tensor, ...none: []): Tensor {
+  T.fromArguments(none);
+  if (x.ndim > 2) {
+    throw new ShapeError(`t: expects a tensor with at most 2 dims, got ${formatShape(x.shape)} (${x.ndim} dims); use transpose(dim0, dim1) or permute`);
+  }
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+registerComposite({ name: 't', builtFrom: ['transpose'], method: true, options: T });
 
 registerKernel({
   name: 'narrow',

@@ -80,6 +80,7 @@ describe('gradcheck: views, joins and indexing', () => {
   check('reshape with -1', (x) => wg.reshape(x, [4, -1]), () => [input([2, 3, 4], 60)]);
   check('permute', (x) => wg.permute(x, [2, 0, 1]), () => [input([2, 3, 4], 61)]);
   check('transpose then matmul', (x, y) => wg.matmul(wg.transpose(x), y), () => [input([5, 3], 62), input([5, 2], 63)]);
+  check('t then matmul', (x, y) => wg.matmul(x.t(), y), () => [input([5, 3], 145), input([5, 2], 146)]);
   check('narrow', (x) => wg.narrow(x, 1, 1, 2), () => [input([2, 4, 3], 64)]);
   check('expand', (x) => wg.mul(wg.expand(x, [2, 3, 4]), wg.expand(x, [2, 3, 4])), () => [input([3, 1], 65)]);
   check('flatten, squeeze, unsqueeze', (x) => wg.unsqueeze(wg.squeeze(wg.flatten(x, 1)), 0), () => [input([3, 1, 2], 66)]);

@@ -63,7 +63,7 @@ const CALLS = {
   narrow: (o) => wg.narrow(f([4]), 0, 1, 2, o), expand: (o) => wg.expand(f([1, 3]), [2, 3], o),
   contiguous: (o) => wg.contiguous(f([2]), o), clone: (o) => wg.clone(f([2]), o),
   view: (o) => wg.view(f([2, 3]), [6], o), flatten: (o) => wg.flatten(f([2, 3]), o), unsqueeze: (o) => wg.unsqueeze(f([2]), 0, o),
-  squeeze: (o) => wg.squeeze(f([2, 1]), o), transpose: (o) => wg.transpose(f([2, 3]), o),
+  squeeze: (o) => wg.squeeze(f([2, 1]), o), transpose: (o) => wg.transpose(f([2, 3]), o), t: (o) => wg.t(f([2, 3]), o),
   cast: (o) => wg.cast(f([2]), 'int32', o), to: (o) => f([2]).to('int32', o), float: (o) => f([2]).float(o), int: (o) => f([2]).int(o),
   indexSelect: (o) => wg.indexSelect(f([2, 3]), 1, i32([0, 2]), o),
   cat: (o) => wg.cat([f([2]), f([2])], o), stack: (o) => wg.stack([f([2]), f([2])], o), split: (o) => wg.split(f([4]), 2, 0, o),

@@ -36,7 +36,7 @@ function cases() {
     ne: [x, y], neg: [x], permute: [x, [1, 0]], pow: [p, 3], reciprocal: [p], relu: [x],
     reshape: [x, [3, -1]], rsqrt: [p], sigmoid: [x], sign: [x], sin: [x], softmax: [x, 0],
     split: [x, [1, 2], 1], sqrt: [p], square: [x], squeeze: [wg.randn([2, 1, 3], { seed: 6 }), 1],
-    sub: [x, y], sum: [x, 1, true], tanh: [x], to: [x, 'int32'], transpose: [x, 0, 1],
+    sub: [x, y], sum: [x, 1, true], t: [x], tanh: [x], to: [x, 'int32'], transpose: [x, 0, 1],
     unsqueeze: [x, -1], view: [x, [6]],
   };
 }
@@ -104,6 +104,19 @@ describe('Tensor methods generated from the op registry', () => {
     assert.deepEqual([...t.reshape([6]).toArray()], [...t.contiguous().toArray()]);
     const v = wg.tensor([1, 2, 3, 4, 5, 6], [2, 3]).view([3, -1]);
     assert.deepEqual(v.shape, [3, 2]);
+  });
+
+  it('t transposes a matrix as torch.t, returns 0-D and 1-D tensors as they are, and refuses 3-D', () => {
+    const m = wg.tensor([[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(m.t().shape, [3, 2]);
+    assert.deepEqual([...m.t().contiguous().toArray()], [1, 4, 2, 5, 3, 6]);
+    assert.equal(m.t().storage, m.storage, 't is a view');
+    const v = wg.tensor([1, 2, 3]);
+    const s = wg.tensor(7);
+    assert.equal(v.t(), v);
+    assert.equal(wg.t(s), s);
+    assert.throws(() => wg.randn([2, 3, 4]).t(),
+      (e) => e instanceof wg.ShapeError && /^t: expects a tensor with at most 2 dims, got \[2, 3, 4\] \(3 dims\)/.test(e.message));
   });
 
   it('clone copies into new memory and passes the gradient through', () => {
