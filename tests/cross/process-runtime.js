@@ -18,6 +18,9 @@ export async function entryReport(command, args, entry, timeout) {
     cwd: root,
     timeout,
     env: { ...process.env, NO_COLOR: '1' },
+  }).catch((e) => {
+    // What the entry printed before it failed or was killed says how far it got.
+    throw new Error(`${e.message}\nits output: ${e.stdout ?? ''}`);
   });
   return JSON.parse(stdout.trim().split('\n').at(-1));
 }

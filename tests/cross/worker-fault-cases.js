@@ -22,20 +22,32 @@ function timed(fn, expected) {
   }
 }
 
+/**
+ * Says on the console where the cases stand: a host that never gets the report (the Chromium test
+ * has timed out so once in a while in full runs) then shows the last step that began.
+ */
+function step(what) {
+  console.log(`worker-fault cases: ${what}`);
+}
+
 async function faultCase(wg, pool, faults, expected) {
+  const name = Object.keys(faults)[0];
   await wg.setNumThreads(1);
   pool.faults = faults;
+  step(`${name}: starting 2 threads`);
   try {
     await wg.setNumThreads(2);
   } finally {
     pool.faults = {};
   }
+  step(`${name}: running ops`);
   const threadsAtFault = wg.getNumThreads();
   const first = timed(() => op(wg), expected);
   // When the caller ran the dead worker's share, the op completed: the next one finds the loss.
   const second = first.error === undefined ? timed(() => op(wg), expected) : null;
   const threadsAfter = wg.getNumThreads();
   const sameOnOneThread = op(wg) === expected && op(wg) === expected;
+  step(`${name}: restarting 2 threads`);
   await wg.setNumThreads(2);
   return {
     threadsAtFault, first, second, threadsAfter, sameOnOneThread,
@@ -56,6 +68,7 @@ const GIVE_UP_MS = 10000;
  */
 async function terminateCase(wg, pool, expected) {
   await wg.setNumThreads(2);
+  step('terminate: worker 1 terminated, running ops');
   const start = performance.now();
   pool.workers[0].terminate();
   let completed = 0;
@@ -71,6 +84,7 @@ async function terminateCase(wg, pool, expected) {
   const msToFailure = performance.now() - start;
   const threadsAfter = wg.getNumThreads();
   const sameOnOneThread = op(wg) === expected;
+  step(`terminate: an op threw after ${completed} completed; restarting 2 threads`);
   await wg.setNumThreads(2);
   return {
     completed, allSame, failing: last, msToFailure, threadsAfter, sameOnOneThread,
@@ -80,6 +94,7 @@ async function terminateCase(wg, pool, expected) {
 
 /** `poolOf()` gives engine().pool of the engine `wg` runs on, which exists once it is ready. */
 export async function workerFaultReport(wg, poolOf) {
+  step('ready');
   await wg.ready({ threads: 2 });
   const pool = poolOf();
   await wg.setNumThreads(1);
