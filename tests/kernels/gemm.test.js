@@ -80,6 +80,12 @@ describe('gemm: SIMD kernel against the scalar reference', () => {
     this.test.title += `: max |diff| ${diff.toExponential(2)}`;
   });
 
+  // assembly/gemm.ts walks row strips outer where the packed B panel is at most 256 KiB, column strips outer above.
+  it('a B panel over 256 KiB (K = 200, N = 400) walks column strips outer', function () {
+    const diff = compareWithReference({ a: randn([37, 200]), b: randn([200, 400]), bias: randn([400]) }, 200);
+    this.test.title += `: max |diff| ${diff.toExponential(2)}`;
+  });
+
   it('K = 1100 spans three K blocks of the relaxed flavour\'s KC (512)', function () {
     const diff = compareWithReference({ a: randn([9, 1100]), b: randn([1100, 17]), bias: randn([17]) }, 1100);
     this.test.title += `: max |diff| ${diff.toExponential(2)}`;
