@@ -68,7 +68,7 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
     // in cache (a batch of products, a large output) every tile then waits on its lines. With a
     // shallow panel the A strip is short work per tile and that wait dominates (a 64x32x1323
     // product, 16 in a batch: 20 GFLOP/s); rows outer writes C row by row, in streams the
-    // prefetcher follows (31 GFLOP/s), and reads each B strip from L2, where a panel this small stays.
+    // prefetcher follows (35 GFLOP/s), and reads each B strip from L2, where a panel this small stays.
     if (<usize>kc * nc * 4 <= ROWS_OUTER_PANEL_BYTES) {
       for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
         for (let jp = 0; jp < nc; jp += NR) {
