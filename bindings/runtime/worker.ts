@@ -81,6 +81,22 @@ function takeUp(ctl: Int32Array, tid: number): boolean {
   return Atomics.compareExchange(ctl, Ctl.TakeUp + tid, TAKE_UP_OPEN, TAKE_UP_TAKEN) === TAKE_UP_OPEN;
 }
 
+/** The sequence number of the next op after `seen`: polled for SPIN_MS, then slept for. */
+function nextOp(ctl: Int32Array, seen: number): number {
+  let seq = Atomics.load(ctl, Ctl.Seq);
+  if (seq !== seen) return seq;
+  const until = performance.now() + SPIN_MS;
+  for (let i = 1; seq === seen; i++) {
+    seq = Atomics.load(ctl, Ctl.Seq);
+    if (i % POLLS_PER_CLOCK === 0 && performance.now() > until) break;
+  }
+  while (seq === seen) {
+    Atomics.wait(ctl, Ctl.Seq, seen);
+    seq = Atomics.load(ctl, Ctl.Seq);
+  }
+  return seq;
+}
+
 function writeFaultText(memory: WebAssembly.Memory, message: string): void {
   const { written } = new TextEncoder().encodeInto(message, new Uint8Array(memory.buffer, FAULT_TEXT_PTR + 4, FAULT_TEXT_BYTES - 4));
   new Int32Array(memory.buffer, FAULT_TEXT_PTR, 1)[0] = written;
@@ -98,17 +114,7 @@ function serve({ module, memory, tid, generation, lifeline: line, faults }: Init
   Atomics.notify(ctl, Ctl.Ready);
   port.post({ ready: tid });
   for (;;) {
-    let seq = Atomics.load(ctl, Ctl.Seq);
-    const until = performance.now() + SPIN_MS;
-    for (let i = 1; seq === seen; i++) {
-      seq = Atomics.load(ctl, Ctl.Seq);
-      if (i % POLLS_PER_CLOCK === 0 && performance.now() > until) break;
-    }
-    while (seq === seen) {
-      Atomics.wait(ctl, Ctl.Seq, seen);
-      seq = Atomics.load(ctl, Ctl.Seq);
-    }
-    seen = seq;
+    seen = nextOp(ctl, seen);
     if (Atomics.load(ctl, Ctl.Generation) !== generation) return;
     if (tid === faults.exitBeforeTakeUp) return die(72);
     if (!takeUp(ctl, tid)) continue;
