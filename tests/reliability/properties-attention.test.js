@@ -37,8 +37,13 @@ describe(`property tests: attention (${RUNS} cases per family)`, () => {
       const ref = run('reference');
       assertClose(fused.out.toArray(), ref.out.toArray(), { atol: 2e-6, rtol: 4e-6, what: `out of ${what}` });
       assertClose(finite(fused.lse.toArray()), finite(ref.lse.toArray()), { atol: 2e-5, rtol: 2e-6, what: `lse of ${what}` });
+      // dq and dk come from dS = P * (dP - rowsum(P * dP)), dP = dout vᵀ: where the two terms
+      // nearly cancel, either kernel's rounding is of dP's size, not of the small result's (a case
+      // with |dP| ~ 6 and |dq| ~ 0.004 drew 1.6e-6 from the reference's own float64 value).
+      const dP = wg.matmul(wg.randn([B, H, T, Dv], { seed: s + 4 }), wg.transpose(v)).abs().max().item();
       for (const name of ['dq', 'dk', 'dv']) {
-        assertClose(fused[name].toArray(), ref[name].toArray(), { atol: 2e-6, rtol: 2e-5, what: `${name} of ${what}` });
+        const atol = name === 'dv' ? 2e-6 : 2e-6 * Math.max(1, dP);
+        assertClose(fused[name].toArray(), ref[name].toArray(), { atol, rtol: 2e-5, what: `${name} of ${what}` });
       }
     });
   });
