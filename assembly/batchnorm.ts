@@ -2,8 +2,9 @@
 // evaluation forward (running statistics) and the fused backward.
 //
 // Per-channel sums run in f64 in four accumulators of two lanes (the reference: one sum), over n
-// then the plane, in a fixed order; threads split the channels, so every statistic is computed by one thread alike for
-// any thread count. The normalisation itself is y = x * scale + shift in f32, as torch does on CPU.
+// then the plane, in a fixed order; threads split the channels, so every statistic is computed by
+// one thread alike for any thread count. The normalisation itself is y = x * scale + shift in f32,
+// as torch does on CPU.
 import { BatchNormArgs, BatchNormBackwardArgs } from './generated/args';
 import { splitStart } from './split';
 
