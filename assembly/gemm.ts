@@ -46,6 +46,11 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
   return ASC_FEATURE_RELAXED_SIMD && ip < tall;
 }
 
+/** Rows of the strip ip rows into a block (padded rows included): where the next strip starts. */
+@inline function stripHeight(ip: i32, tall: i32): i32 {
+  return isTall(ip, tall) ? TALL_MR : MR;
+}
+
 /**
  * Rows [i0, i1) of one (kc, nc) panel of packed op(B), from column jc and depth k0: blocks of A
  * packed in turn, each multiplied by every B strip into C, finished as `first` and `last` say.
@@ -58,7 +63,7 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
     const mc = min(MC, i1 - ic);
     const tall = tallRows(mc);
     let end = packedA;
-    for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
+    for (let ip = 0; ip < mc; ip += stripHeight(ip, tall)) {
       end = isTall(ip, tall)
         ? packTallStrip(a, lda, transA, ic + ip, k0, kc, end)
         : packAStrip(a, lda, transA, ic + ip, min(MR, mc - ip), k0, kc, end);
@@ -70,14 +75,14 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
     // product, 16 in a batch: 20 GFLOP/s); rows outer writes C row by row, in streams the
     // prefetcher follows (35 GFLOP/s), and reads each B strip from L2, where a panel this small stays.
     if (<usize>kc * nc * 4 <= ROWS_OUTER_PANEL_BYTES) {
-      for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
+      for (let ip = 0; ip < mc; ip += stripHeight(ip, tall)) {
         for (let jp = 0; jp < nc; jp += NR) {
           multiplyTile(ip, jp, mc, nc, ic, jc, tall, kc, broadcastLoads, c, ldc, packedA, packedB, tile, alpha, beta, first, last, bias);
         }
       }
     } else {
       for (let jp = 0; jp < nc; jp += NR) {
-        for (let ip = 0; ip < mc; ip += isTall(ip, tall) ? TALL_MR : MR) {
+        for (let ip = 0; ip < mc; ip += stripHeight(ip, tall)) {
           multiplyTile(ip, jp, mc, nc, ic, jc, tall, kc, broadcastLoads, c, ldc, packedA, packedB, tile, alpha, beta, first, last, bias);
         }
       }
