@@ -3,7 +3,11 @@
 // package ships build/, without them: scripts/build-wasm.mjs). With WASMGRAD_TEST_RELAXED=1 (and
 // Node's relaxed-SIMD flag) it is the relaxed flavour's engine: how
 // tests/kernels/gemm-relaxed.test.js runs the GEMM's tests on that flavour's kernels.
+import { readFileSync } from 'node:fs';
 import * as wg from '../dist/bindings/index.js';
+
+/** The wasm flavours: the build's targets in asconfig.json. */
+export const FLAVOURS = Object.keys(JSON.parse(readFileSync(new URL('../asconfig.json', import.meta.url), 'utf8')).targets);
 
 const withReferences = (flavour) => new URL(`../build/test/wasmgrad-${flavour}.wasm`, import.meta.url);
 
@@ -12,7 +16,7 @@ export const mochaHooks = {
     const relaxed = process.env.WASMGRAD_TEST_RELAXED === '1';
     const info = await wg.ready({
       relaxedSimd: relaxed,
-      wasm: Object.fromEntries(['simd', 'simd-threads', 'relaxed', 'relaxed-threads'].map((f) => [f, withReferences(f)])),
+      wasm: Object.fromEntries(FLAVOURS.map((f) => [f, withReferences(f)])),
     });
     if (relaxed && !info.flavour.startsWith('relaxed')) throw new Error(`asked for the relaxed flavour, got ${info.flavour}`);
   },

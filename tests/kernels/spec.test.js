@@ -7,6 +7,7 @@ import * as wg from '../../dist/bindings/index.js';
 import { engine } from '../../dist/bindings/runtime/engine.js';
 import { stridedCopyTask } from '../../dist/bindings/runtime/generated/kernel-args.js';
 import { taskTable } from '../../dist/bindings/runtime/tasks.js';
+import { FLAVOURS } from '../setup.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +23,7 @@ describe('the kernel spec (kernels/spec.mjs)', () => {
     assert.deepEqual([...specTasks()].sort(), exported);
   });
 
-  for (const flavour of ['simd', 'simd-threads', 'relaxed', 'relaxed-threads']) {
+  for (const flavour of FLAVOURS) {
     it(`ships ${flavour} without the reference kernels the tests' copy (build/test/) has, and names where they are`, () => {
       // Read by binaryen: Node 20 compiles relaxed SIMD only behind a flag.
       const exportsOf = (path) => {
