@@ -10,7 +10,7 @@
 import { GemmArgs } from './generated/args';
 import { splitStart } from './split';
 import { gemm_4x8_simd, KC, MR, NR, packAStrip, packB, storeEdgeTile } from './gemm_kernel';
-import { gemm_5x8_relaxed_simd, packTallStrip, TALL_MR } from './gemm_kernel_5x8';
+import { gemm_5x8_relaxed_simd, packTallStrip, TALL_MR, tallPitch } from './gemm_kernel_5x8';
 
 // The MC x KC block of A (96 or 200 KiB) lives in L2 while the B strips stream past it; the
 // KC x NC panel of B (1 or 2 MiB) lives in L2/L3. The relaxed flavour's MC is a multiple of 5
@@ -46,6 +46,11 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
   return ASC_FEATURE_RELAXED_SIMD && ip < tall;
 }
 
+/** Floats a row of a packed A strip takes: kc, rounded up to whole groups where tall strips have them. */
+@inline function aPitch(kc: i32): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? tallPitch(kc) : kc;
+}
+
 /** Rows of the strip ip rows into a block (padded rows included): where the next strip starts. */
 @inline function stripHeight(ip: i32, tall: i32): i32 {
   return isTall(ip, tall) ? TALL_MR : MR;
@@ -62,11 +67,10 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
   for (let ic = i0; ic < i1; ic += MC) {
     const mc = min(MC, i1 - ic);
     const tall = tallRows(mc);
-    let end = packedA;
     for (let ip = 0; ip < mc; ip += stripHeight(ip, tall)) {
-      end = isTall(ip, tall)
-        ? packTallStrip(a, lda, transA, ic + ip, k0, kc, end)
-        : packAStrip(a, lda, transA, ic + ip, min(MR, mc - ip), k0, kc, end);
+      const strip = packedA + (<usize>ip * aPitch(kc) << 2);
+      if (isTall(ip, tall)) packTallStrip(a, lda, transA, ic + ip, k0, kc, strip);
+      else packAStrip(a, lda, transA, ic + ip, min(MR, mc - ip), k0, kc, strip);
     }
     // Column strips outer keeps one B strip in L1 while the A strips stream past it from L2, but
     // writes C a few rows of each tile's column at a time, down the whole block: where C is not
@@ -95,8 +99,8 @@ export const GEMM_WORKSPACE_BYTES: i32 = PACK_A_BYTES + PACK_B_BYTES + TILE_BYTE
   ip: i32, jp: i32, mc: i32, nc: i32, ic: i32, jc: i32, tall: i32, kc: i32, broadcastLoads: bool, c: usize, ldc: i32,
   packedA: usize, packedB: usize, tile: usize, alpha: f32, beta: f32, first: bool, last: bool, bias: usize,
 ): void {
-  // Strips sit one after another, (kc, width) each: ip rows in, A's strip is ip*kc floats in; B's jp*kc.
-  const stripA = packedA + (<usize>ip * kc << 2);
+  // A's strip ip rows in is ip*aPitch(kc) floats in; B's strips sit one after another, (kc, NR) each.
+  const stripA = packedA + (<usize>ip * aPitch(kc) << 2);
   const stripB = packedB + (<usize>jp * kc << 2);
   const cols = min(NR, nc - jp);
   const out = c + ((<usize>(ic + ip) * ldc + jc + jp) << 2);
