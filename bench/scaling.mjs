@@ -9,7 +9,7 @@ import { Report } from './lib/report.mjs';
 const ALL = availableParallelism();
 // The speed-up the issue asks of every family from one thread to two.
 const TARGET = 1.7;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
  * The forward and the forward+backward cases of an op. Each case's `run()` is timed; its
