@@ -1,9 +1,11 @@
 // A one-line progress bar for terminals (redrawn in place), or one line per epoch elsewhere.
+import { minutesAndSeconds } from './duration.js';
 import type { Progress } from './zoo.js';
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+  const { minutes, seconds } = minutesAndSeconds(s);
+  return minutes > 0 ? `${minutes}m${String(seconds).padStart(2, '0')}s` : `${seconds}s`;
 }
 
 export function progressPrinter(out: { write(s: string): unknown; isTTY?: boolean }): (p: Progress) => void {

@@ -1,6 +1,7 @@
 // models/RESULTS.md: one row per zoo model, each from a full-budget run and stamped with when and
 // where it was measured. Rows are measured at different times (a full zoo run takes hours), so
 // rewriting the file keeps every row it was not given, verbatim.
+import { minutesAndSeconds } from './duration.js';
 
 export interface ResultRow {
   model: string;
@@ -35,7 +36,8 @@ function cell(text: string): string {
 }
 
 function wallTime(seconds: number): string {
-  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds.toFixed(1)} s`;
+  const { minutes, seconds: rest } = minutesAndSeconds(seconds);
+  return minutes > 0 ? `${minutes} min ${rest} s` : `${seconds.toFixed(1)} s`;
 }
 
 export function formatRow(r: ResultRow): string {

@@ -18,6 +18,14 @@ describe('zoo: models/RESULTS.md', () => {
     assert.equal(line, '| mlp | test accuracy 0.99 | accuracy >= 0.97 \\| and more | met | 1 min 15 s | 2 | node v20.0.0 | Some CPU, 2 cores | 3.3 | 2026-01-02 03:04 UTC |');
   });
 
+  it('gives a wall time in whole minutes and seconds from a minute up, and in tenths below', () => {
+    const wall = (seconds) => formatRow({ ...row('mlp', 'm', '2026-01-02T03:04:05Z'), seconds }).split(' | ')[4];
+    assert.equal(wall(299.9), '5 min 0 s');
+    assert.equal(wall(59.7), '1 min 0 s');
+    assert.equal(wall(59.4), '59.4 s');
+    assert.equal(wall(3.25), '3.3 s');
+  });
+
   it('updates only the rows it was given and keeps the others verbatim', () => {
     const first = mergeResults('', [row('mlp', 'first', '2026-01-01T00:00:00Z'), row('gpt', 'gpt run', '2026-01-01T00:00:00Z')], ZOO);
     const second = mergeResults(first, [row('mlp', 'second', '2026-02-01T00:00:00Z')], ZOO);
