@@ -153,14 +153,25 @@ export function packAStrip(a: usize, lda: i32, transA: bool, i: i32, rows: i32, 
   const end = a + (<usize>kc * MR << 2);
   // Two loops rather than a test in one: V8 does not move the test out of the loop.
   if (broadcastLoads) {
+    // Two depths a trip, with the exit test between them. Left to unroll the one-depth loop
+    // itself, V8 ran this kernel at 76% of the mul+add ceiling on L1-resident panels (AMD Zen 4,
+    // Node 20), this way at 80%; the whole GEMM went from 75-77% to 78-81%. The same operations
+    // in the same order: the same bits.
     while (a < end) {
-      const b0 = v128.load(b), b1 = v128.load(b, 16);
-      const a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4), a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
+      let b0 = v128.load(b), b1 = v128.load(b, 16);
+      let a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4), a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
       c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
       c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
       c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-      a += MR * 4, b += NR * 4;
+      if (a + MR * 4 >= end) break;
+      b0 = v128.load(b, 32); b1 = v128.load(b, 48);
+      a0 = v128.load32_splat(a, 16); a1 = v128.load32_splat(a, 20); a2 = v128.load32_splat(a, 24); a3 = v128.load32_splat(a, 28);
+      c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+      c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+      c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+      c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      a += 2 * MR * 4, b += 2 * NR * 4;
     }
   } else {
     while (a < end) {
