@@ -9,7 +9,10 @@
 //   Deno 2.9: only terminate() fires it; web MessagePorts have no such event), but the Web Locks
 //   API releases a dead context's locks. The worker takes a lock named for it for its lifetime,
 //   says so on its lifeline, and the watchdog then asks for the same lock: it is granted when, and
-//   only when, the worker has died.
+//   only when, the worker has died. The watchdog answers once it has asked, and only then does the
+//   worker check in: a browser starts a new watchdog only while the thread that spawned it runs
+//   its event loop, and an op's caller does not, so a worker that checked in first could die in
+//   an op that no watchdog watched, which then never ended (a fault test, 1 run in 8 in Chromium).
 // The watchdog runs in worker.js (see there), the one worker file bundlers already know.
 import { CONTROL_PTR, Ctl } from './layout.js';
 
@@ -26,6 +29,9 @@ export interface Watch {
 
 /** What a worker posts on its lifeline once it holds its lock. */
 export const LOCK_HELD = 'lock-held';
+
+/** The watchdog's answer to LOCK_HELD, once it has asked for the lock. */
+export const WATCHING = 'watching';
 
 // Held here so a port is not collected (and closed) while its worker lives.
 const watched = new Set<unknown>();
@@ -52,7 +58,7 @@ export function watch({ memory, port, tid, generation, lock }: Watch): void {
   // Asked for only once the worker holds it, or the watchdog could be granted it first.
   port.onmessage = () => {
     watched.delete(port);
-    port.close();
     void (globalThis as any).navigator.locks.request(lock, () => reportDeath(ctl, tid, generation));
+    port.postMessage(WATCHING);
   };
 }

@@ -136,11 +136,19 @@ function serve({ module, memory, tid, generation, lifeline: line, faults }: Init
   }
 }
 
+/** Says on the lifeline that this thread holds its lock; resolves once the watchdog answers. */
+function watchedBy(lifeline: MessagePort): Promise<void> {
+  return new Promise((watched) => {
+    lifeline.onmessage = () => watched();
+    lifeline.postMessage(LOCK_HELD);
+  });
+}
+
 async function start(init: Init, port: Port): Promise<void> {
   if (init.lock) {
     // Before checking in, so the watchdog can tell this worker's death from the first op on.
     await holdForLife(init.lock);
-    init.lifeline.postMessage(LOCK_HELD);
+    await watchedBy(init.lifeline);
   }
   serve(init, port);
 }
